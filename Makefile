@@ -1,0 +1,62 @@
+# Fogwatch — make run (the app with the Panjshir example) and make test (the whole suite).
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+N ?= 2000
+
+.PHONY: help install run migrate example test test-fast lint format typecheck check-migrations browser-deps clean bench
+
+help:
+	@echo "make run        set up a venv, migrate SQLite, load the Panjshir example, serve on $(HOST):$(PORT)"
+	@echo "make test       the whole test suite (PostgreSQL when reachable, Redis, Chromium)"
+	@echo "make lint       ruff lint and format check; make format to fix"
+	@echo "make typecheck  mypy on flags, services and selectors"
+	@echo "make bench      benchmarks (N claims; see docs/benchmarks.md)"
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required (set PYTHON=...)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --noinput
+
+example: migrate
+	$(PY) manage.py load_example panjshir-2021
+
+run: example
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py ensure_admin
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+
+browser-deps:
+	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for the browser tests"; \
+		(apt-get update -qq && apt-get install -y -qq chromium) >/dev/null; }
+
+test: install browser-deps
+	$(PY) -m pytest
+
+test-fast: install
+	$(PY) -m pytest -m "not browser" -x -q
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+typecheck: install
+	$(VENV)/bin/mypy claims/flags.py claims/auto_relations.py */services.py */selectors.py
+
+check-migrations: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) fogwatch.sqlite3 staticfiles test-artifacts

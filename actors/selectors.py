@@ -1,0 +1,37 @@
+"""Reads of actors: blocs and subtrees."""
+
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+
+from actors.models import Actor
+
+
+def actor_list() -> QuerySet[Actor]:
+    return Actor.objects.select_related("parent", "bloc")
+
+
+def actor_by_id_or_slug(value: str | int) -> Actor | None:
+    text = str(value).strip()
+    lookup = Q(pk=int(text)) if text.isdigit() else Q(slug=text)
+    return Actor.objects.filter(lookup).first()
+
+
+def actor_subtree_q(actors: Iterable[Actor], prefix: str = "") -> Q:
+    """A filter for the given actors and everything below them (``prefix`` reaches through a relation)."""
+    q = Q(pk__in=[])
+    for actor in actors:
+        q |= Q(**{f"{prefix}path__startswith": actor.path})
+    return q
+
+
+def actor_subtree_ids(actor_ids: Iterable[int]) -> set[int]:
+    paths = list(Actor.objects.filter(pk__in=list(actor_ids)).values_list("path", flat=True))
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(path__startswith=path)
+    return set(Actor.objects.filter(q).values_list("pk", flat=True))
+
+
+def same_bloc(a: Actor, b: Actor) -> bool:
+    return a.bloc_id == b.bloc_id

@@ -1,0 +1,83 @@
+"""Writes to actors. A change of parent moves a subtree between blocs; listeners (the
+claims app) are told which actors moved so they can recompute what depends on blocs."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+
+from actors.models import Actor
+from config.services import apply_fields, check_slug, clean_aliases, delete_or_refuse, full_clean, unique_slug
+from config.tree import check_parent, move_subtree, node_path
+
+EDITABLE = ("name", "slug", "kind", "parent", "aliases", "description", "is_party")
+
+# Called with the ids of actors whose bloc or name changed, inside the writing transaction.
+ActorsChangedListener = Callable[[set[int]], None]
+_listeners: list[ActorsChangedListener] = []
+
+
+def on_actors_changed(listener: ActorsChangedListener) -> None:
+    """Register a function told of actors whose bloc or name changed (the claims app recomputes)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def _announce(actor_ids: set[int]) -> None:
+    if actor_ids:
+        for listener in _listeners:
+            listener(actor_ids)
+
+
+def _prepare(actor: Actor) -> None:
+    actor.name = (actor.name or "").strip()
+    actor.aliases = clean_aliases(actor.aliases)
+    if not actor.slug:
+        actor.slug = unique_slug(Actor, actor.name, exclude_pk=actor.pk, fallback="actor")
+    else:
+        check_slug(Actor, actor.slug, exclude_pk=actor.pk)
+    check_parent(actor, actor.parent)
+    full_clean(actor, exclude=["path", "bloc"])
+
+
+@transaction.atomic
+def actor_create(*, name: str, **fields: Any) -> Actor:
+    actor = Actor(name=name)
+    apply_fields(actor, fields, EDITABLE)
+    _prepare(actor)
+    actor.save()
+    actor.path = node_path(actor, actor.parent)
+    actor.bloc_id = actor.parent.bloc_id if actor.parent else actor.pk
+    Actor.objects.filter(pk=actor.pk).update(path=actor.path, bloc_id=actor.bloc_id)
+    return actor
+
+
+@transaction.atomic
+def actor_update(*, actor: Actor, **fields: Any) -> Actor:
+    """Update an actor; a new parent moves it and everything below it into the parent's bloc."""
+    actor = Actor.objects.select_for_update().get(pk=actor.pk)
+    old_path, old_bloc, old_name = actor.path, actor.bloc_id, actor.name
+    changed = apply_fields(actor, fields, EDITABLE)
+    _prepare(actor)
+    actor.save()
+    moved: set[int] = set()
+    if "parent" in changed:
+        new_path = node_path(actor, actor.parent)
+        new_bloc = actor.parent.bloc_id if actor.parent else actor.pk
+        move_subtree(Actor, old_path, new_path, bloc_id=new_bloc)
+        actor.path, actor.bloc_id = new_path, new_bloc
+        if new_bloc != old_bloc:
+            moved = set(Actor.objects.filter(path__startswith=new_path).values_list("pk", flat=True))
+    if moved or actor.name != old_name:
+        _announce(moved | {actor.pk})
+    return actor
+
+
+def actor_set_parent(*, actor: Actor, parent: Actor | None) -> Actor:
+    """Move an actor (and its members) under ``parent``: a bloc move."""
+    return actor_update(actor=actor, parent=parent)
+
+
+@transaction.atomic
+def actor_delete(*, actor: Actor) -> None:
+    delete_or_refuse(actor)

@@ -1,0 +1,467 @@
+"""Built-in examples, loaded through the services (``manage.py load_example NAME``).
+
+``panjshir-2021`` is the example Fogwatch was born from (DESIGN.md): an RT article of early
+September 2021 on the fighting for Panjshir, with the Reuters report it cites. Coordinates
+are approximate centroids. Loading is idempotent: actors, places and sources are keyed on
+their slugs, reports on source and title, claims on claimant and summary, relations on
+(claim, target, stance).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from django.db import transaction
+
+from actors.models import Actor
+from actors.services import actor_create, actor_update
+from claims.models import Claim, Relation
+from claims.services import claim_create, claim_update, relation_create
+from locations.models import Location
+from locations.services import location_create, location_update
+from sources.models import Report, Source
+from sources.services import report_create, report_update, source_create, source_update
+
+ACTORS: list[dict[str, Any]] = [
+    {
+        "slug": "taliban",
+        "name": "Taliban",
+        "kind": "armed_group",
+        "is_party": True,
+        "aliases": ["Islamic Emirate of Afghanistan", "IEA"],
+        "description": "The Taliban movement, in power in Kabul since 15 August 2021.",
+    },
+    {
+        "slug": "zabihullah-mujahid",
+        "name": "Zabihullah Mujahid",
+        "kind": "person",
+        "parent": "taliban",
+        "description": "Taliban spokesman.",
+    },
+    {
+        "slug": "afghan-resistance",
+        "name": "Afghan resistance",
+        "kind": "coalition",
+        "is_party": True,
+        "description": "The forces opposing the Taliban in and around Panjshir in 2021: the NRF and the remnants of "
+        "the Islamic Republic's leadership.",
+    },
+    {
+        "slug": "nrf",
+        "name": "National Resistance Front",
+        "kind": "armed_group",
+        "parent": "afghan-resistance",
+        "is_party": True,
+        "aliases": ["NRF", "National Resistance Front of Afghanistan", "NRFA"],
+        "description": "Anti-Taliban front led by Ahmad Massoud, based in the Panjshir valley.",
+    },
+    {
+        "slug": "fahim-dashti",
+        "name": "Fahim Dashti",
+        "kind": "person",
+        "parent": "nrf",
+        "description": "NRF spokesman.",
+    },
+    {
+        "slug": "islamic-republic-of-afghanistan",
+        "name": "Islamic Republic of Afghanistan",
+        "kind": "government",
+        "parent": "afghan-resistance",
+        "aliases": ["Republic"],
+        "description": "The republic's leadership that rejected the Taliban takeover.",
+    },
+    {
+        "slug": "amrullah-saleh",
+        "name": "Amrullah Saleh",
+        "kind": "person",
+        "parent": "islamic-republic-of-afghanistan",
+        "description": "First vice-president of the Islamic Republic, styling himself acting president.",
+    },
+    {
+        "slug": "baghlan-local-militias",
+        "name": "Baghlan local militias",
+        "kind": "militia",
+        "is_party": True,
+        "aliases": ["Andarab militias"],
+        "description": "Local armed groups in Baghlan's Andarab districts.",
+    },
+    {
+        "slug": "reuters",
+        "name": "Reuters",
+        "kind": "media",
+        "description": "News agency; its own reporting is a claim of its own.",
+    },
+]
+
+LOCATIONS: list[dict[str, Any]] = [
+    {"slug": "afghanistan", "name": "Afghanistan", "kind": "country", "latitude": 33.94, "longitude": 67.71},
+    {
+        "slug": "panjshir",
+        "name": "Panjshir",
+        "kind": "province",
+        "parent": "afghanistan",
+        "latitude": 35.31,
+        "longitude": 69.52,
+        "aliases": ["Panjsher", "Panjshir valley", "Panjshir Province"],
+    },
+    {
+        "slug": "parwan",
+        "name": "Parwan",
+        "kind": "province",
+        "parent": "afghanistan",
+        "latitude": 35.01,
+        "longitude": 69.17,
+        "aliases": ["Parvan"],
+    },
+    {
+        "slug": "shattal",
+        "name": "Shattal",
+        "kind": "town",
+        "parent": "parwan",
+        "latitude": 35.13,
+        "longitude": 69.27,
+        "aliases": ["Shotul", "Shutul"],
+        "description": "At the south-western entrance of the Panjshir valley, on the road towards Badakhshan.",
+    },
+    {
+        "slug": "baghlan",
+        "name": "Baghlan",
+        "kind": "province",
+        "parent": "afghanistan",
+        "latitude": 35.94,
+        "longitude": 68.71,
+    },
+    {
+        "slug": "deh-salah",
+        "name": "Deh Salah",
+        "kind": "district",
+        "parent": "baghlan",
+        "latitude": 35.66,
+        "longitude": 69.33,
+        "aliases": ["Deh Saleh"],
+    },
+    {
+        "slug": "banu",
+        "name": "Banu",
+        "kind": "district",
+        "parent": "baghlan",
+        "latitude": 35.63,
+        "longitude": 69.25,
+        "aliases": ["Andarab"],
+    },
+    {
+        "slug": "pul-e-hesar",
+        "name": "Pul-e-Hesar",
+        "kind": "district",
+        "parent": "baghlan",
+        "latitude": 35.60,
+        "longitude": 69.43,
+        "aliases": ["Pul-i-Hisar", "Pol-e Hesar"],
+    },
+]
+
+SOURCES: list[dict[str, Any]] = [
+    {
+        "slug": "rt",
+        "name": "RT",
+        "kind": "state_media",
+        "homepage": "https://www.rt.com/",
+        "country": "Russia",
+        "reliability": "C",
+        "description": "Russian state-funded broadcaster.",
+    },
+    {
+        "slug": "reuters",
+        "name": "Reuters",
+        "kind": "wire",
+        "homepage": "https://www.reuters.com/",
+        "country": "United Kingdom",
+        "reliability": "B",
+        "actor": "reuters",
+    },
+]
+
+REPORTS: list[dict[str, Any]] = [
+    {
+        "key": "rt",
+        "source": "rt",
+        "title": "Taliban claim capture of Panjshir positions; resistance denies any advance",
+        "published_at": datetime(2021, 9, 3, 12, 0),
+        "language": "en",
+        "summary": "Both sides claim heavy losses on the other; the claims could not be verified independently.",
+    },
+    {
+        "key": "reuters",
+        "source": "reuters",
+        "title": "At least eight Taliban fighters killed in Panjshir clash",
+        "published_at": datetime(2021, 8, 31, 9, 0),
+        "language": "en",
+        "summary": "Reuters, cited by RT: Taliban fighters killed trying to move on NRF positions.",
+    },
+]
+
+# Each claim: a key for relations, its fields, and the reports it is cited from.
+CLAIMS: list[dict[str, Any]] = [
+    {
+        "key": "taliban-capture",
+        "claimant": "taliban",
+        "spokesperson": "zabihullah-mujahid",
+        "claimed_on": date(2021, 9, 2),
+        "kind": "advance",
+        "subject": "taliban",
+        "location": "panjshir",
+        "summary": "Taliban fighters entered Panjshir and captured eleven important positions on the main road "
+        "towards Badakhshan.",
+        "quote": "Our fighters entered Panjshir and captured eleven important positions.",
+        "event_start": date(2021, 9, 1),
+        "event_end": date(2021, 9, 2),
+        "count_min": 11,
+        "count_max": 11,
+        "cite": ["rt"],
+    },
+    {
+        "key": "taliban-shattal",
+        "claimant": "taliban",
+        "spokesperson": "zabihullah-mujahid",
+        "claimed_on": date(2021, 9, 2),
+        "kind": "control",
+        "subject": "taliban",
+        "location": "shattal",
+        "summary": "The Taliban took the town of Shattal at the south-western entrance of the Panjshir valley.",
+        "event_start": date(2021, 9, 2),
+        "cite": ["rt"],
+    },
+    {
+        "key": "nrf-denial",
+        "claimant": "nrf",
+        "spokesperson": "fahim-dashti",
+        "claimed_on": date(2021, 9, 3),
+        "kind": "statement",
+        "location": "panjshir",
+        "summary": "The NRF denies any Taliban advance into Panjshir: the Taliban's multiple attempts were thwarted.",
+        "quote": "They did not advance even a kilometer.",
+        "cite": ["rt"],
+    },
+    {
+        "key": "nrf-passes",
+        "claimant": "nrf",
+        "spokesperson": "fahim-dashti",
+        "claimed_on": date(2021, 9, 3),
+        "kind": "control",
+        "subject": "nrf",
+        "location": "panjshir",
+        "summary": "The NRF still controls all the passes into Panjshir.",
+        "event_start": date(2021, 9, 3),
+        "cite": ["rt"],
+    },
+    {
+        "key": "taliban-losses-claim",
+        "claimant": "taliban",
+        "spokesperson": "zabihullah-mujahid",
+        "claimed_on": date(2021, 9, 3),
+        "kind": "casualties",
+        "subject": "nrf",
+        "location": "panjshir",
+        "summary": "The Taliban claim the resistance suffered heavy losses in Panjshir.",
+        "event_start": date(2021, 9, 1),
+        "event_end": date(2021, 9, 3),
+        "date_precision": "approximate",
+        "cite": ["rt"],
+    },
+    {
+        "key": "nrf-losses-claim",
+        "claimant": "nrf",
+        "spokesperson": "fahim-dashti",
+        "claimed_on": date(2021, 9, 3),
+        "kind": "casualties",
+        "subject": "taliban",
+        "location": "panjshir",
+        "summary": "The NRF claims the Taliban suffered heavy losses in their attempts on Panjshir.",
+        "event_start": date(2021, 9, 1),
+        "event_end": date(2021, 9, 3),
+        "date_precision": "approximate",
+        "cite": ["rt"],
+    },
+    {
+        "key": "saleh-flags",
+        "claimant": "islamic-republic-of-afghanistan",
+        "spokesperson": "amrullah-saleh",
+        "claimed_on": date(2021, 9, 3),
+        "kind": "statement",
+        "subject": "islamic-republic-of-afghanistan",
+        "location": "panjshir",
+        "summary": "Amrullah Saleh says the flags of the Islamic Republic still fly in Panjshir.",
+        "quote": "The flags of the Islamic Republic still fly in Panjshir.",
+        "cite": ["rt"],
+    },
+    {
+        "key": "reuters-eight-killed",
+        "claimant": "reuters",
+        "claimed_on": date(2021, 8, 31),
+        "kind": "casualties",
+        "subject": "taliban",
+        "location": "panjshir",
+        "summary": "At least eight Taliban fighters were killed trying to move on NRF positions in Panjshir; the "
+        "Taliban did not comment.",
+        "event_start": date(2021, 8, 30),
+        "event_end": date(2021, 8, 31),
+        "count_min": 8,
+        "cite": ["reuters", "rt"],
+    },
+    *[
+        {
+            "key": f"militias-{slug}",
+            "claimant": "baghlan-local-militias",
+            "claimed_on": date(2021, 8, 20),
+            "kind": "control",
+            "subject": "baghlan-local-militias",
+            "location": slug,
+            "summary": f"Local militias evicted the Taliban from {name} district in Baghlan.",
+            "event_start": date(2021, 8, 20),
+            "cite": ["rt"],
+        }
+        for slug, name in (("deh-salah", "Deh Salah"), ("banu", "Banu"), ("pul-e-hesar", "Pul-e-Hesar"))
+    ],
+    *[
+        {
+            "key": f"taliban-recapture-{slug}",
+            "claimant": "taliban",
+            "spokesperson": "zabihullah-mujahid",
+            "claimed_on": date(2021, 9, 2),
+            "kind": "control",
+            "subject": "taliban",
+            "location": slug,
+            "summary": f"The Taliban say they have recaptured {name} district in Baghlan from local militias.",
+            "event_start": date(2021, 8, 23),
+            "event_end": date(2021, 9, 2),
+            "date_precision": "approximate",
+            "cite": ["rt"],
+        }
+        for slug, name in (("deh-salah", "Deh Salah"), ("banu", "Banu"), ("pul-e-hesar", "Pul-e-Hesar"))
+    ],
+]
+
+RELATIONS: list[tuple[str, str, str, str]] = [
+    ("nrf-denial", "taliban-capture", "denies", "“They did not advance even a kilometer.”"),
+    ("nrf-denial", "taliban-shattal", "denies", "The NRF denies any advance into the valley."),
+    ("nrf-passes", "taliban-capture", "contradicts", "Holding every pass excludes eleven positions taken."),
+    ("saleh-flags", "nrf-passes", "supports", "Same bloc as the NRF: an echo, not corroboration."),
+]
+
+
+@dataclass
+class LoadSummary:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str, created: bool) -> None:
+        bucket = self.created if created else self.updated
+        bucket[kind] = bucket.get(kind, 0) + 1
+
+    def __str__(self) -> str:
+        kinds = sorted(set(self.created) | set(self.updated))
+        return "; ".join(
+            f"{k}: {self.created.get(k, 0)} created, {self.updated.get(k, 0)} unchanged or updated" for k in kinds
+        )
+
+
+def _upsert(
+    model,
+    key: dict[str, Any],
+    fields: dict[str, Any],
+    create: Callable,
+    update: Callable,
+    arg: str,
+    summary: LoadSummary,
+) -> Any:
+    obj = model.objects.filter(**key).first()
+    if obj is None:
+        obj = create(**fields)
+        summary.count(model._meta.verbose_name_plural, True)
+    else:
+        changed = {k: v for k, v in fields.items() if getattr(obj, k) != v}
+        if changed:
+            obj = update(**{arg: obj}, **changed)
+        summary.count(model._meta.verbose_name_plural, False)
+    return obj
+
+
+@transaction.atomic
+def load_panjshir_2021(progress: Callable[[str], None] | None = None) -> LoadSummary:
+    summary = LoadSummary()
+    say = progress or (lambda _msg: None)
+    actors: dict[str, Actor] = {}
+    for spec in ACTORS:
+        fields = {k: v for k, v in spec.items()}
+        if "parent" in fields:
+            fields["parent"] = actors[fields["parent"]]
+        actors[spec["slug"]] = _upsert(
+            Actor, {"slug": spec["slug"]}, fields, actor_create, actor_update, "actor", summary
+        )
+    say(f"{len(actors)} actors")
+    places: dict[str, Location] = {}
+    for spec in LOCATIONS:
+        fields = dict(spec)
+        if "parent" in fields:
+            fields["parent"] = places[fields["parent"]]
+        places[spec["slug"]] = _upsert(
+            Location, {"slug": spec["slug"]}, fields, location_create, location_update, "location", summary
+        )
+    say(f"{len(places)} places")
+    sources: dict[str, Source] = {}
+    for spec in SOURCES:
+        fields = dict(spec)
+        if "actor" in fields:
+            fields["actor"] = actors[fields["actor"]]
+        sources[spec["slug"]] = _upsert(
+            Source, {"slug": spec["slug"]}, fields, source_create, source_update, "source", summary
+        )
+    reports: dict[str, Report] = {}
+    for spec in REPORTS:
+        fields = {k: v for k, v in spec.items() if k != "key"}
+        fields["source"] = sources[fields["source"]]
+        fields["published_at"] = fields["published_at"].replace(tzinfo=UTC)
+        reports[spec["key"]] = _upsert(
+            Report,
+            {"source": fields["source"], "title": fields["title"]},
+            fields,
+            report_create,
+            report_update,
+            "report",
+            summary,
+        )
+    say(f"{len(sources)} sources, {len(reports)} reports")
+    claims: dict[str, Claim] = {}
+    for spec in CLAIMS:
+        fields = {k: v for k, v in spec.items() if k not in ("key", "cite")}
+        for name in ("claimant", "spokesperson", "subject"):
+            if name in fields:
+                fields[name] = actors[fields[name]]
+        if "location" in fields:
+            fields["location"] = places[fields["location"]]
+        existing = Claim.objects.filter(claimant=fields["claimant"], summary=fields["summary"]).first()
+        if existing is None:
+            citations = [{"report": reports[key]} for key in spec["cite"]]
+            claims[spec["key"]] = claim_create(citations=citations, **fields)
+            summary.count("claims", True)
+        else:
+            changed = {k: v for k, v in fields.items() if getattr(existing, k) != v}
+            claims[spec["key"]] = claim_update(claim=existing, **changed) if changed else existing
+            summary.count("claims", False)
+    say(f"{len(claims)} claims")
+    for source_key, target_key, stance, note in RELATIONS:
+        claim, target = claims[source_key], claims[target_key]
+        exists = Relation.objects.filter(
+            claim=claim, target=target, stance=stance, origin=Relation.Origin.EDITOR
+        ).exists()
+        if not exists:
+            relation_create(claim=claim, target=target, stance=stance, note=note)
+        summary.count("relations", not exists)
+    say(f"{len(RELATIONS)} relations")
+    return summary
+
+
+EXAMPLES: dict[str, Callable[..., LoadSummary]] = {"panjshir-2021": load_panjshir_2021}

@@ -1,0 +1,171 @@
+"""Claims, their citations and the relations between them.
+
+The derived fields (``status``, ``contested``, ``corroborated``, ``unverified``,
+``reasons``) are written only by ``claims.services.claims_recompute`` from the pure
+rules in ``claims.flags``.
+"""
+
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+
+class Claim(models.Model):
+    """A dated assertion by an actor, attributed to at least one report."""
+
+    class Kind(models.TextChoices):
+        CONTROL = "control", "Control"
+        CASUALTIES = "casualties", "Casualties"
+        ATTACK = "attack", "Attack"
+        ADVANCE = "advance", "Advance"
+        STATEMENT = "statement", "Statement"
+        OTHER = "other", "Other"
+
+    class DatePrecision(models.TextChoices):
+        DAY = "day", "Day"
+        WEEK = "week", "Week"
+        MONTH = "month", "Month"
+        APPROXIMATE = "approximate", "Approximate"
+
+    class Verdict(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        LIKELY = "likely", "Likely"
+        UNPROVEN = "unproven", "Unproven"
+        UNLIKELY = "unlikely", "Unlikely"
+        FALSE = "false", "False"
+
+    class Status(models.TextChoices):
+        RETRACTED = "retracted", "Retracted"
+        SUPERSEDED = "superseded", "Superseded"
+        CONFIRMED = "confirmed", "Confirmed"
+        REFUTED = "refuted", "Refuted"
+        CONTESTED = "contested", "Contested"
+        CORROBORATED = "corroborated", "Corroborated"
+        UNVERIFIED = "unverified", "Unverified"
+
+    claimant = models.ForeignKey("actors.Actor", on_delete=models.PROTECT, related_name="claims_made")
+    spokesperson = models.ForeignKey(
+        "actors.Actor", null=True, blank=True, on_delete=models.PROTECT, related_name="claims_voiced"
+    )
+    claimed_on = models.DateField(db_index=True, help_text="The date the claim was made.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STATEMENT, db_index=True)
+    summary = models.CharField(max_length=1000, help_text="One sentence: what is claimed.")
+    quote = models.TextField(blank=True, help_text="Verbatim, in the original language where known.")
+    language = models.CharField(max_length=35, blank=True)
+
+    subject = models.ForeignKey(
+        "actors.Actor",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claims_about",
+        help_text="Control: who holds the place. Casualties: who suffered the losses. Attack/advance: who acted.",
+    )
+    location = models.ForeignKey(
+        "locations.Location", null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
+    )
+    event_start = models.DateField(null=True, blank=True, db_index=True)
+    event_end = models.DateField(null=True, blank=True, help_text="Empty: the same day as the start.")
+    date_precision = models.CharField(max_length=12, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    count_min = models.PositiveIntegerField(null=True, blank=True)
+    count_max = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: open ended (“at least”).")
+
+    verdict = models.CharField(max_length=10, choices=Verdict.choices, blank=True, db_index=True)
+    verdict_rationale = models.TextField(blank=True)
+    verdict_on = models.DateField(null=True, blank=True)
+
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.UNVERIFIED, editable=False, db_index=True
+    )
+    contested = models.BooleanField(default=False, editable=False, db_index=True)
+    corroborated = models.BooleanField(default=False, editable=False, db_index=True)
+    unverified = models.BooleanField(default=True, editable=False, db_index=True)
+    reasons = models.JSONField(default=list, blank=True, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-claimed_on", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-claimed_on", "-id"], name="claim_status_claimed_idx"),
+            models.Index(fields=["-claimed_on", "-id"], name="claim_claimed_id_idx"),
+            models.Index(fields=["location", "kind"], name="claim_location_kind_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(count_min__isnull=True) | Q(count_max__isnull=True) | Q(count_min__lte=F("count_max")),
+                name="claim_count_min_lte_count_max",
+                violation_error_message="count_min must not exceed count_max.",
+            ),
+            models.CheckConstraint(
+                condition=Q(event_end__isnull=True) | Q(event_start__isnull=False, event_end__gte=F("event_start")),
+                name="claim_event_end_gte_event_start",
+                violation_error_message="event_end needs an event_start and must not be before it.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.summary[:80]}"
+
+
+class Citation(models.Model):
+    """Where a claim was reported: a report, with the passage quoted from it."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="citations")
+    report = models.ForeignKey("sources.Report", on_delete=models.PROTECT, related_name="citations")
+    quote = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} ← {self.report}"
+
+
+class Relation(models.Model):
+    """One claim responding to another: denies, contradicts, supports, retracts or supersedes it."""
+
+    class Stance(models.TextChoices):
+        DENIES = "denies", "Denies"
+        CONTRADICTS = "contradicts", "Contradicts"
+        SUPPORTS = "supports", "Supports"
+        RETRACTS = "retracts", "Retracts"
+        SUPERSEDES = "supersedes", "Supersedes"
+
+    class Origin(models.TextChoices):
+        EDITOR = "editor", "Editor"
+        AUTO = "auto", "Automatic"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="relations_made")
+    target = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="relations_received")
+    stance = models.CharField(max_length=12, choices=Stance.choices)
+    origin = models.CharField(max_length=6, choices=Origin.choices, default=Origin.EDITOR, db_index=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "target", "stance"],
+                name="relation_claim_target_stance_unique",
+                violation_error_message="This claim already has that relation to the target.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(claim=F("target")),
+                name="relation_claim_not_target",
+                violation_error_message="A claim cannot relate to itself.",
+            ),
+        ]
+        indexes = [models.Index(fields=["target", "stance"], name="relation_target_stance_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.claim_id} {self.stance} #{self.target_id}"

@@ -1,0 +1,117 @@
+"""Reads of claims: the facts the flag rules need, neighbourhoods, and page querysets."""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from claims import flags
+from claims.auto_relations import PropositionFacts
+from claims.models import Citation, Claim, Relation
+
+FACT_FIELDS = (
+    "id",
+    "claimant_id",
+    "claimant__bloc_id",
+    "claimed_on",
+    "claimant__name",
+    "spokesperson__name",
+    "verdict",
+    "verdict_on",
+)
+PROPOSITION_FIELDS = (
+    "id",
+    "kind",
+    "claimed_on",
+    "claimant__bloc_id",
+    "subject_id",
+    "subject__bloc_id",
+    "location_id",
+    "event_start",
+    "event_end",
+    "count_min",
+    "count_max",
+)
+INERTING = (Relation.Stance.RETRACTS, Relation.Stance.SUPERSEDES)
+
+
+def claim_facts(ids: Iterable[int]) -> dict[int, flags.ClaimFacts]:
+    rows = Claim.objects.filter(pk__in=list(ids)).values_list(*FACT_FIELDS)
+    return {
+        row[0]: flags.ClaimFacts(
+            id=row[0],
+            claimant_id=row[1],
+            bloc_id=row[2] or row[1],
+            claimed_on=row[3],
+            claimant_name=row[4] or "",
+            spokesperson_name=row[5] or "",
+            verdict=row[6] or "",
+            verdict_on=row[7],
+        )
+        for row in rows
+    }
+
+
+def _relation_facts(q: Q) -> list[flags.RelationFacts]:
+    return [
+        flags.RelationFacts(*row) for row in Relation.objects.filter(q).values_list("claim_id", "target_id", "stance")
+    ]
+
+
+def flag_inputs(targets: Iterable[int]) -> tuple[dict[int, flags.ClaimFacts], list[flags.RelationFacts]]:
+    """Everything ``flags.evaluate`` needs for ``targets``: their relations, the claims on the other end,
+    and the retractions and supersessions of those claims (which make them inert)."""
+    targets = set(targets)
+    first = _relation_facts(Q(target_id__in=targets) | Q(claim_id__in=targets, stance=Relation.Stance.CONTRADICTS))
+    responders = {r.claim_id for r in first} | {r.target_id for r in first}
+    second = _relation_facts(Q(target_id__in=responders - targets, stance__in=INERTING)) if responders else []
+    ids = targets | responders | {r.claim_id for r in second}
+    return claim_facts(ids), first + second
+
+
+def neighbour_ids(ids: Iterable[int]) -> set[int]:
+    """Claims on the other end of any relation with these claims."""
+    ids = set(ids)
+    if not ids:
+        return set()
+    pairs = Relation.objects.filter(Q(claim_id__in=ids) | Q(target_id__in=ids)).values_list("claim_id", "target_id")
+    return {end for pair in pairs for end in pair} - ids
+
+
+def affected_ids(ids: Iterable[int]) -> set[int]:
+    """The claims whose flags may change when these claims change: two hops through relations
+    (a claim's flags depend on its neighbours' blocs and on whether they are inert, and whether a
+    neighbour is inert depends on the claims that retract or supersede it)."""
+    ids = set(ids)
+    first = neighbour_ids(ids)
+    return ids | first | neighbour_ids(first)
+
+
+def proposition_facts(q: Q) -> list[PropositionFacts]:
+    return [PropositionFacts(*row) for row in Claim.objects.filter(q).values_list(*PROPOSITION_FIELDS)]
+
+
+def flags_as_of(ids: Iterable[int], as_of: date) -> dict[int, flags.Flags]:
+    """Flags of these claims as they stood on ``as_of`` (claims made later are absent)."""
+    facts, relations = flag_inputs(ids)
+    return flags.evaluate(ids, facts, relations, as_of=as_of)
+
+
+def claim_list() -> QuerySet[Claim]:
+    """Claims with everything a list row shows, in a constant number of queries."""
+    return Claim.objects.select_related(
+        "claimant", "spokesperson", "subject", "location", "claimant__bloc"
+    ).prefetch_related(Prefetch("citations", queryset=Citation.objects.select_related("report__source")))
+
+
+def claim_detail() -> QuerySet[Claim]:
+    return claim_list().prefetch_related(
+        Prefetch(
+            "relations_made",
+            queryset=Relation.objects.select_related("target__claimant", "target__spokesperson"),
+        ),
+        Prefetch(
+            "relations_received",
+            queryset=Relation.objects.select_related("claim__claimant", "claim__spokesperson"),
+        ),
+    )

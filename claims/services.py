@@ -1,0 +1,455 @@
+"""Writes to claims and relations: the one write path for the API, the admin, imports and commands.
+
+Every write validates (``ValidationError`` naming the field), then refreshes the automatic
+relations it touches and recomputes the flags of every claim it affects, in the same
+transaction, so flags are right the moment it returns.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from claims import auto_relations, flags
+from claims.models import Citation, Claim, Relation
+from claims.selectors import affected_ids, flag_inputs, proposition_facts
+from config.services import ReferencedError, apply_fields, delete_or_refuse, full_clean
+
+logger = logging.getLogger(__name__)
+
+CLAIM_EDITABLE = (
+    "claimant",
+    "spokesperson",
+    "claimed_on",
+    "kind",
+    "summary",
+    "quote",
+    "language",
+    "subject",
+    "location",
+    "event_start",
+    "event_end",
+    "date_precision",
+    "count_min",
+    "count_max",
+    "verdict",
+    "verdict_rationale",
+    "verdict_on",
+)
+DERIVED = ("status", "contested", "corroborated", "unverified", "reasons")
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class CitationInput:
+    report: Any  # sources.Report
+    quote: str = ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation
+# ---------------------------------------------------------------------------------------------
+
+
+def claim_validate(claim: Claim, citations: Sequence[CitationInput] | None) -> None:
+    """Every rule of a claim that needs more than one field, each error naming its field."""
+    errors: dict[str, str] = {}
+    claim.summary = (claim.summary or "").strip()
+    if not claim.summary:
+        errors["summary"] = "A one-sentence summary of the claim is required."
+    if claim.claimed_on is not None and claim.claimed_on > timezone.localdate():
+        errors["claimed_on"] = f"The date a claim was made cannot be in the future ({claim.claimed_on.isoformat()})."
+    if claim.claimant_id and claim.spokesperson_id and claim.spokesperson.bloc_id != claim.claimant.bloc_id:
+        errors["spokesperson"] = (
+            f"{claim.spokesperson} is not in the bloc of {claim.claimant}; a spokesperson speaks for "
+            "the claimant's own bloc."
+        )
+    if claim.kind == Claim.Kind.CONTROL:
+        for name in ("subject", "location"):
+            if getattr(claim, f"{name}_id") is None:
+                errors[name] = f"A control claim needs a {name} (who is said to control which place)."
+    if claim.kind == Claim.Kind.CASUALTIES and claim.subject_id is None:
+        errors["subject"] = "A casualties claim needs a subject (who is said to have suffered the losses)."
+    if claim.event_end is not None:
+        if claim.event_start is None:
+            errors["event_end"] = "An event end needs an event start."
+        elif claim.event_end < claim.event_start:
+            errors["event_end"] = "The event end cannot be before the event start."
+    for name in ("count_min", "count_max"):
+        value = getattr(claim, name)
+        if value is not None and (not isinstance(value, int) or value < 0):
+            errors[name] = "Counts must be whole numbers of zero or more."
+    if (
+        "count_min" not in errors
+        and "count_max" not in errors
+        and claim.count_min is not None
+        and claim.count_max is not None
+        and claim.count_min > claim.count_max
+    ):
+        errors["count_max"] = f"The maximum count ({claim.count_max}) is below the minimum ({claim.count_min})."
+    if claim.verdict_on is not None and not claim.verdict:
+        errors["verdict_on"] = "A verdict date needs a verdict."
+    if claim.verdict_on is not None and claim.verdict_on > timezone.localdate():
+        errors["verdict_on"] = "A verdict date cannot be in the future."
+    if citations is not None and not citations:
+        errors["citations"] = "A claim needs at least one citation: the report where it was made."
+    try:
+        full_clean(claim, exclude=DERIVED)
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(name, " ".join(messages))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _clean_citations(citations: Iterable[CitationInput | dict[str, Any]] | None) -> list[CitationInput] | None:
+    if citations is None:
+        return None
+    cleaned = []
+    for item in citations:
+        if isinstance(item, dict):
+            item = CitationInput(report=item.get("report"), quote=item.get("quote") or "")
+        if item.report is None:
+            raise ValidationError({"citations": "Each citation needs a report."})
+        cleaned.append(item)
+    return cleaned
+
+
+# ---------------------------------------------------------------------------------------------
+# Recompute: automatic relations and flags
+# ---------------------------------------------------------------------------------------------
+
+
+def auto_relations_refresh(claim_ids: Iterable[int]) -> set[int]:
+    """Bring the automatic relations touching these claims in line with rule 7.
+
+    Returns the ids of claims at either end of a relation that was added or removed.
+    """
+    ids = set(claim_ids)
+    if not ids:
+        return set()
+    focus = proposition_facts(Q(pk__in=ids))
+    controls = {f.location_id for f in focus if f.kind == Claim.Kind.CONTROL and f.location_id}
+    casualties = [f for f in focus if f.kind == Claim.Kind.CASUALTIES and f.location_id and f.subject_id]
+    candidates = {f.id: f for f in focus}
+    group_q = Q(pk__in=[])
+    if controls:
+        group_q |= Q(kind=Claim.Kind.CONTROL, location_id__in=controls)
+    if casualties:
+        group_q |= Q(
+            kind=Claim.Kind.CASUALTIES,
+            subject_id__in={f.subject_id for f in casualties},
+            location_id__in={f.location_id for f in casualties},
+        )
+    if controls or casualties:
+        for facts in proposition_facts(group_q & Q(event_start__isnull=False)):
+            candidates[facts.id] = facts
+    desired = auto_relations.compute(candidates.values(), focus=ids)
+
+    touching = Q(claim_id__in=ids) | Q(target_id__in=ids)
+    existing = {
+        (c, t, s): pk
+        for pk, c, t, s in Relation.objects.filter(touching)
+        .values_list("id", "claim_id", "target_id", "stance")
+        .filter(origin=Relation.Origin.AUTO)
+    }
+    editor = set(
+        Relation.objects.filter(touching, origin=Relation.Origin.EDITOR).values_list("claim_id", "target_id", "stance")
+    )
+
+    def covered_by_editor(rel: auto_relations.AutoRelation) -> bool:
+        claim_id, target_id, stance = rel
+        if rel in editor:
+            return True
+        # A contradiction counts both ways: an editor's contradiction either way covers it.
+        return stance == Relation.Stance.CONTRADICTS and (target_id, claim_id, stance) in editor
+
+    wanted = {rel for rel in desired if not covered_by_editor(rel)}
+    stale = [pk for rel, pk in existing.items() if rel not in wanted]
+    new = [rel for rel in wanted if rel not in existing]
+    if stale:
+        Relation.objects.filter(pk__in=stale).delete()
+    if new:
+        Relation.objects.bulk_create(
+            [Relation(claim_id=c, target_id=t, stance=s, origin=Relation.Origin.AUTO) for c, t, s in new],
+            ignore_conflicts=True,
+        )
+    changed = {rel for rel, pk in existing.items() if pk in set(stale)} | set(new)
+    return {end for c, t, _ in changed for end in (c, t)}
+
+
+def _batches(ids: Sequence[int], size: int) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def claims_recompute(
+    claim_ids: Iterable[int], *, progress: ProgressCallback | None = None, batch_size: int | None = None
+) -> set[int]:
+    """Recompute and store the flags of these claims, set-wise, in batches.
+
+    Only claims whose flags, status or reasons changed are written, and their ``updated_at``
+    moves. Returns the ids of the claims that changed.
+    """
+    ids = sorted(set(claim_ids))
+    size = batch_size or settings.FOGWATCH_RECOMPUTE_BATCH
+    changed_ids: set[int] = set()
+    now = timezone.now()
+    done = 0
+    for batch in _batches(ids, size):
+        facts, relations = flag_inputs(batch)
+        results = flags.evaluate(batch, facts, relations)
+        stored = Claim.objects.filter(pk__in=batch).only("id", *DERIVED)
+        dirty = []
+        for claim in stored:
+            result = results.get(claim.pk)
+            if result is None:
+                continue
+            reasons = result.reasons_as_dicts()
+            if (
+                claim.status != result.status
+                or claim.contested != result.contested
+                or claim.corroborated != result.corroborated
+                or claim.unverified != result.unverified
+                or claim.reasons != reasons
+            ):
+                claim.status = result.status
+                claim.contested = result.contested
+                claim.corroborated = result.corroborated
+                claim.unverified = result.unverified
+                claim.reasons = reasons
+                claim.updated_at = now
+                dirty.append(claim)
+        if dirty:
+            Claim.objects.bulk_update(dirty, [*DERIVED, "updated_at"])
+            changed_ids.update(c.pk for c in dirty)
+        done += len(batch)
+        if progress:
+            progress(done, len(ids))
+    if changed_ids:
+        _announce_flag_changes(changed_ids)
+    return changed_ids
+
+
+def claims_recompute_all(*, progress: ProgressCallback | None = None, refresh_auto: bool = True) -> dict[str, int]:
+    """Refresh every automatic relation and recompute every claim's flags. Returns counts."""
+    added_removed = 0
+    if refresh_auto:
+        ids = list(
+            Claim.objects.filter(kind__in=[Claim.Kind.CONTROL, Claim.Kind.CASUALTIES], event_start__isnull=False)
+            .values_list("pk", flat=True)
+            .order_by("pk")
+        )
+        stale_autos = Relation.objects.filter(origin=Relation.Origin.AUTO).exclude(claim_id__in=ids)
+        added_removed += stale_autos.delete()[0]
+        for batch in _batches(ids, settings.FOGWATCH_RECOMPUTE_BATCH):
+            added_removed += len(auto_relations_refresh(batch))
+    all_ids = list(Claim.objects.values_list("pk", flat=True).order_by("pk"))
+    changed = claims_recompute(all_ids, progress=progress)
+    return {"claims": len(all_ids), "changed": len(changed), "auto_relation_claims_touched": added_removed}
+
+
+# Listeners told of claims whose flags changed (webhooks subscribe here); called inside the transaction.
+_flag_listeners: list[Callable[[set[int]], None]] = []
+
+
+def on_flags_changed(listener: Callable[[set[int]], None]) -> None:
+    if listener not in _flag_listeners:
+        _flag_listeners.append(listener)
+
+
+def _announce_flag_changes(ids: set[int]) -> None:
+    for listener in _flag_listeners:
+        listener(ids)
+
+
+def _settle(claim_ids: Iterable[int], *, extra: Iterable[int] = ()) -> set[int]:
+    """After a write: refresh automatic relations, then recompute every affected claim."""
+    ids = set(claim_ids)
+    touched = auto_relations_refresh(ids)
+    return claims_recompute(affected_ids(ids | touched | set(extra)))
+
+
+def actors_changed(actor_ids: set[int]) -> None:
+    """Actors moved between blocs (or were renamed): refresh what depends on them."""
+    claim_ids = set(
+        Claim.objects.filter(
+            Q(claimant_id__in=actor_ids) | Q(subject_id__in=actor_ids) | Q(spokesperson_id__in=actor_ids)
+        ).values_list("pk", flat=True)
+    )
+    if not claim_ids:
+        return
+    touched: set[int] = set()
+    for batch in _batches(sorted(claim_ids), settings.FOGWATCH_RECOMPUTE_BATCH):
+        touched |= auto_relations_refresh(batch)
+    claims_recompute(affected_ids(claim_ids | touched))
+
+
+# ---------------------------------------------------------------------------------------------
+# Claims
+# ---------------------------------------------------------------------------------------------
+
+
+def _write_citations(claim: Claim, citations: Sequence[CitationInput]) -> None:
+    for item in citations:
+        Citation.objects.create(claim=claim, report=item.report, quote=(item.quote or "").strip())
+
+
+@transaction.atomic
+def claim_create(*, citations: Iterable[CitationInput | dict[str, Any]] | None = None, **fields: Any) -> Claim:
+    """Create a claim with its citations; its flags (and its neighbours') are right on return."""
+    claim = Claim()
+    cited = _clean_citations(citations) or []
+    apply_fields(claim, fields, CLAIM_EDITABLE)
+    claim_validate(claim, cited)
+    claim.save()
+    _write_citations(claim, cited)
+    _settle({claim.pk})
+    claim.refresh_from_db()
+    return claim
+
+
+@transaction.atomic
+def claim_update(
+    *, claim: Claim, citations: Iterable[CitationInput | dict[str, Any]] | None = None, **fields: Any
+) -> Claim:
+    """Update a claim; ``citations``, when given, replaces its citation set."""
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    before = set(Relation.objects.filter(Q(claim=claim) | Q(target=claim)).values_list("claim_id", "target_id"))
+    cited = _clean_citations(citations)
+    apply_fields(claim, fields, CLAIM_EDITABLE)
+    claim_validate(claim, cited)
+    if cited is None and not claim.citations.exists():
+        raise ValidationError({"citations": "A claim needs at least one citation: the report where it was made."})
+    claim.save()
+    if cited is not None:
+        claim.citations.all().delete()
+        _write_citations(claim, cited)
+    _settle({claim.pk}, extra={end for pair in before for end in pair})
+    claim.refresh_from_db()
+    return claim
+
+
+def claim_set_verdict(*, claim: Claim, verdict: str, rationale: str = "", verdict_on: date | None = None) -> Claim:
+    return claim_update(claim=claim, verdict=verdict, verdict_rationale=rationale, verdict_on=verdict_on)
+
+
+@transaction.atomic
+def claim_delete(*, claim: Claim) -> None:
+    """Delete a claim and the relations it makes. Refused while another claim's editor relation
+    targets it (delete or change that relation first)."""
+    answering = list(Relation.objects.filter(target=claim, origin=Relation.Origin.EDITOR).select_related("claim"))
+    if answering:
+        raise ReferencedError(claim, answering)
+    neighbours = affected_ids({claim.pk}) - {claim.pk}
+    Relation.objects.filter(target=claim, origin=Relation.Origin.AUTO).delete()
+    delete_or_refuse(claim)
+    claims_recompute(affected_ids(neighbours) if neighbours else set())
+
+
+# ---------------------------------------------------------------------------------------------
+# Relations
+# ---------------------------------------------------------------------------------------------
+
+
+def relation_validate(relation: Relation) -> None:
+    errors: dict[str, str] = {}
+    if relation.claim_id and relation.target_id and relation.claim_id == relation.target_id:
+        errors["target"] = "A claim cannot relate to itself."
+    if relation.stance not in Relation.Stance.values:
+        errors["stance"] = f"“{relation.stance}” is not a stance; use one of {', '.join(Relation.Stance.values)}."
+    elif (
+        relation.stance in (Relation.Stance.RETRACTS, Relation.Stance.SUPERSEDES)
+        and relation.claim_id
+        and relation.target_id
+        and relation.claim.claimant.bloc_id != relation.target.claimant.bloc_id
+    ):
+        errors["stance"] = (
+            f"A claim can {relation.stance[:-1]} only a claim of its own bloc; {relation.claim.claimant} and "
+            f"{relation.target.claimant} are in different blocs."
+        )
+    duplicate = Relation.objects.filter(
+        claim_id=relation.claim_id, target_id=relation.target_id, stance=relation.stance, origin=Relation.Origin.EDITOR
+    ).exclude(pk=relation.pk)
+    if not errors and duplicate.exists():
+        errors["stance"] = f"Claim #{relation.claim_id} already {relation.stance} claim #{relation.target_id}."
+    if errors:
+        raise ValidationError(errors)
+    try:
+        relation.full_clean(exclude=["origin"], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        raise ValidationError({k: " ".join(v) for k, v in exc.message_dict.items()}) from exc
+
+
+def _refuse_auto(relation: Relation) -> None:
+    if relation.origin == Relation.Origin.AUTO:
+        raise ValidationError(
+            {
+                "origin": "This relation is automatic: it follows from the claims (rule 7) and changes only "
+                "when they change."
+            }
+        )
+
+
+@transaction.atomic
+def relation_create(*, claim: Claim, target: Claim, stance: str, note: str = "") -> Relation:
+    """An editor's relation. One with the same claim, target and stance as an automatic one replaces it."""
+    relation = Relation(claim=claim, target=target, stance=stance, note=(note or "").strip())
+    relation_validate(relation)
+    automatic = Relation.objects.filter(claim=claim, target=target, stance=stance, origin=Relation.Origin.AUTO).first()
+    if automatic is not None:
+        automatic.origin = Relation.Origin.EDITOR
+        automatic.note = relation.note
+        automatic.save()
+        relation = automatic
+    else:
+        relation.save()
+    _settle({claim.pk, target.pk})
+    return relation
+
+
+@transaction.atomic
+def relation_update(*, relation: Relation, **fields: Any) -> Relation:
+    relation = Relation.objects.select_for_update().get(pk=relation.pk)
+    _refuse_auto(relation)
+    before = {relation.claim_id, relation.target_id}
+    apply_fields(relation, fields, ("claim", "target", "stance", "note"))
+    relation_validate(relation)
+    relation.save()
+    _settle(before | {relation.claim_id, relation.target_id})
+    return relation
+
+
+@transaction.atomic
+def relation_delete(*, relation: Relation) -> None:
+    _refuse_auto(relation)
+    ends = {relation.claim_id, relation.target_id}
+    relation.delete()
+    _settle(ends)
+
+
+__all__ = [
+    "CitationInput",
+    "ReferencedError",
+    "actors_changed",
+    "auto_relations_refresh",
+    "claim_create",
+    "claim_delete",
+    "claim_set_verdict",
+    "claim_update",
+    "claims_recompute",
+    "claims_recompute_all",
+    "on_flags_changed",
+    "relation_create",
+    "relation_delete",
+    "relation_update",
+]

@@ -1,0 +1,18 @@
+"""Permissions decided once: reads open unless FOGWATCH_PUBLIC_READ is false; writes need the model permission."""
+
+from django.conf import settings
+from rest_framework import permissions
+
+
+class ModelPermissionsOrPublicRead(permissions.DjangoModelPermissions):
+    """Anonymous reads when public reading is on, authenticated reads otherwise; writes need
+    the add/change/delete permission on the model (the ``editors`` group has them)."""
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            if settings.FOGWATCH_PUBLIC_READ:
+                return True
+            return bool(request.user and request.user.is_authenticated)
+        if getattr(view, "_ignore_model_permissions", False):
+            return bool(request.user and request.user.is_authenticated)
+        return super().has_permission(request, view)

@@ -1,0 +1,91 @@
+"""Small helpers every app's services share: slugs, validation and protected deletes."""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.deletion import ProtectedError, RestrictedError
+from django.utils.text import slugify
+
+
+class ReferencedError(Exception):
+    """A delete refused because other records still reference the object."""
+
+    def __init__(self, obj: models.Model, dependents: Iterable[models.Model]):
+        self.obj = obj
+        self.dependents = list(dependents)
+        shown = ", ".join(f"{d._meta.verbose_name} #{d.pk} ({d})" for d in self.dependents[:10])
+        more = f" and {len(self.dependents) - 10} more" if len(self.dependents) > 10 else ""
+        self.message = f"{obj._meta.verbose_name.capitalize()} “{obj}” is still referenced by {shown}{more}."
+        super().__init__(self.message)
+
+
+def unique_slug(model: type[models.Model], name: str, *, exclude_pk: Any = None, fallback: str = "item") -> str:
+    """A Django slug made from ``name``, suffixed -2, -3 … until no other row has it."""
+    base = (slugify(name) or fallback)[:190].strip("-_") or fallback
+    taken = set(
+        model._default_manager.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True)
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def check_slug(model: type[models.Model], slug: str, *, exclude_pk: Any = None) -> None:
+    if model._default_manager.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        raise ValidationError({"slug": f"The slug “{slug}” is already taken."})
+
+
+def clean_aliases(value: Any) -> list[str]:
+    """Aliases are a list of non-empty strings; duplicates are dropped, order kept."""
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        value = [part for part in value.split(",")]
+    if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
+        raise ValidationError({"aliases": "Aliases must be a list of strings."})
+    seen: dict[str, None] = {}
+    for item in value:
+        item = item.strip()
+        if item:
+            seen.setdefault(item, None)
+    return list(seen)
+
+
+def apply_fields(instance: models.Model, fields: Mapping[str, Any], allowed: Iterable[str]) -> set[str]:
+    """Set the given fields on ``instance``; refuse names that are not editable. Returns those that changed."""
+    allowed = set(allowed)
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError({name: "This field cannot be set." for name in sorted(unknown)})
+    changed = set()
+    for name, value in fields.items():
+        field = instance._meta.get_field(name)
+        if field.is_relation:
+            before = getattr(instance, field.attname)
+            after = value.pk if isinstance(value, models.Model) else value
+        else:
+            before, after = getattr(instance, name), value
+        if before != after or instance.pk is None:
+            setattr(instance, name, value)
+            if before != after:
+                changed.add(name)
+    return changed
+
+
+def full_clean(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
+    """Field and constraint validation, uniqueness included, before anything is written."""
+    instance.full_clean(exclude=list(exclude))
+
+
+def delete_or_refuse(instance: models.Model) -> None:
+    """Delete, or raise ReferencedError naming what still references the object (nothing is deleted)."""
+    try:
+        instance.delete()
+    except (ProtectedError, RestrictedError) as exc:
+        objs = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+        raise ReferencedError(instance, objs) from exc

@@ -1,0 +1,61 @@
+"""A materialised-path tree shared by actors and locations.
+
+Each node stores ``path``, the ids from its root down to itself (``/1/5/9/``), so a
+subtree is one indexed prefix match and a root (an actor's bloc) is the path's first id.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Concat, Length, Substr
+
+MAX_DEPTH = 20
+
+
+class TreeNode(models.Model):
+    """Abstract base: a nullable ``parent`` and the materialised ``path`` kept by services."""
+
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def path_ids(self) -> list[int]:
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
+    @property
+    def root_id(self) -> int | None:
+        ids = self.path_ids
+        return ids[0] if ids else self.pk
+
+
+def check_parent(node: TreeNode, parent: TreeNode | None) -> None:
+    """Refuse a parent that would make the chain loop or grow too deep."""
+    if parent is None:
+        return
+    if node.pk is not None and (parent.pk == node.pk or f"/{node.pk}/" in parent.path):
+        raise ValidationError({"parent": f"{parent} is {node} itself or below it; a parent chain may not loop."})
+    if len(parent.path_ids) >= MAX_DEPTH:
+        raise ValidationError({"parent": f"The parent chain may be at most {MAX_DEPTH} levels deep."})
+
+
+def node_path(node: TreeNode, parent: TreeNode | None) -> str:
+    return f"{parent.path if parent else '/'}{node.pk}/"
+
+
+def move_subtree(model: type[TreeNode], old_path: str, new_path: str, **extra_updates: object) -> int:
+    """Rewrite the paths of a node and everything below it in one UPDATE; returns rows changed."""
+    if old_path == new_path:
+        return 0
+    return model._default_manager.filter(path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1, Length("path"))),
+        **extra_updates,
+    )

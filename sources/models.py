@@ -1,0 +1,82 @@
+"""Sources (outlets, channels) and the reports they publish."""
+
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+
+class Source(models.Model):
+    """An outlet or channel, graded on the NATO/Admiralty source-reliability scale."""
+
+    class Kind(models.TextChoices):
+        WIRE = "wire", "Wire agency"
+        STATE_MEDIA = "state_media", "State media"
+        INDEPENDENT_MEDIA = "independent_media", "Independent media"
+        PARTY_MEDIA = "party_media", "Party media"
+        OFFICIAL_CHANNEL = "official_channel", "Official channel"
+        SOCIAL_MEDIA = "social_media", "Social media"
+        NGO = "ngo", "NGO"
+        OTHER = "other", "Other"
+
+    class Reliability(models.TextChoices):
+        A = "A", "A: completely reliable"
+        B = "B", "B: usually reliable"
+        C = "C", "C: fairly reliable"
+        D = "D", "D: not usually reliable"
+        E = "E", "E: unreliable"
+        F = "F", "F: reliability cannot be judged"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER, db_index=True)
+    homepage = models.URLField(max_length=500, blank=True)
+    country = models.CharField(max_length=100, blank=True)
+    reliability = models.CharField(max_length=1, choices=Reliability.choices, default=Reliability.F, db_index=True)
+    actor = models.ForeignKey(
+        "actors.Actor",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sources",
+        help_text="The actor that owns or speaks through this source.",
+    )
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reliability__in=["A", "B", "C", "D", "E", "F"]),
+                name="source_reliability_grade",
+                violation_error_message="Reliability must be a grade from A to F.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Report(models.Model):
+    """One article, post or statement published by a source."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="reports")
+    title = models.CharField(max_length=500)
+    url = models.URLField(max_length=1000, null=True, blank=True, unique=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    author = models.CharField(max_length=200, blank=True)
+    language = models.CharField(max_length=35, blank=True)
+    summary = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title

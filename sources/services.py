@@ -1,0 +1,70 @@
+"""Writes to sources and reports."""
+
+from typing import Any
+
+from django.db import transaction
+
+from config.services import apply_fields, check_slug, delete_or_refuse, full_clean, unique_slug
+from sources.models import Report, Source
+
+SOURCE_EDITABLE = ("name", "slug", "kind", "homepage", "country", "reliability", "actor", "description")
+REPORT_EDITABLE = ("source", "title", "url", "published_at", "author", "language", "summary")
+
+
+def _prepare_source(source: Source) -> None:
+    source.name = (source.name or "").strip()
+    if not source.slug:
+        source.slug = unique_slug(Source, source.name, exclude_pk=source.pk, fallback="source")
+    else:
+        check_slug(Source, source.slug, exclude_pk=source.pk)
+    full_clean(source)
+
+
+@transaction.atomic
+def source_create(*, name: str, **fields: Any) -> Source:
+    source = Source(name=name)
+    apply_fields(source, fields, SOURCE_EDITABLE)
+    _prepare_source(source)
+    source.save()
+    return source
+
+
+@transaction.atomic
+def source_update(*, source: Source, **fields: Any) -> Source:
+    apply_fields(source, fields, SOURCE_EDITABLE)
+    _prepare_source(source)
+    source.save()
+    return source
+
+
+@transaction.atomic
+def source_delete(*, source: Source) -> None:
+    delete_or_refuse(source)
+
+
+def _prepare_report(report: Report) -> None:
+    report.title = (report.title or "").strip()
+    report.url = (report.url or "").strip() or None
+    full_clean(report)
+
+
+@transaction.atomic
+def report_create(*, source: Source, title: str, **fields: Any) -> Report:
+    report = Report(source=source, title=title)
+    apply_fields(report, fields, REPORT_EDITABLE)
+    _prepare_report(report)
+    report.save()
+    return report
+
+
+@transaction.atomic
+def report_update(*, report: Report, **fields: Any) -> Report:
+    apply_fields(report, fields, REPORT_EDITABLE)
+    _prepare_report(report)
+    report.save()
+    return report
+
+
+@transaction.atomic
+def report_delete(*, report: Report) -> None:
+    delete_or_refuse(report)

@@ -1,0 +1,34 @@
+"""A pytest plugin loaded before Django is configured (``-p tests.services_env``).
+
+Tests run against the real PostgreSQL when it is reachable (on CI it must be: a missing
+server is a failure, not a fallback to SQLite). ``TEST_REDIS_URL`` names the Redis the
+Redis and Celery tests use.
+"""
+
+import os
+import socket
+
+PG_HOST, PG_PORT = os.environ.get("PGHOST", "127.0.0.1"), int(os.environ.get("PGPORT", "5432"))
+REDIS_DEFAULT = "redis://127.0.0.1:6379/15"
+
+
+def reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+if not os.environ.get("DATABASE_URL"):
+    if reachable(PG_HOST, PG_PORT):
+        user = os.environ.get("PGUSER", "postgres")
+        os.environ["DATABASE_URL"] = f"postgres://{user}@{PG_HOST}:{PG_PORT}/fogwatch"
+    elif in_ci():
+        raise SystemExit(f"CI: PostgreSQL is not reachable on {PG_HOST}:{PG_PORT}; the tests need it.")
+
+os.environ.setdefault("TEST_REDIS_URL", REDIS_DEFAULT)
