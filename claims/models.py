@@ -82,6 +82,19 @@ class Claim(models.Model):
     unverified = models.BooleanField(default=True, editable=False, db_index=True)
     reasons = models.JSONField(default=list, blank=True, editable=False)
 
+    external_id = models.CharField(
+        max_length=100,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="Key in an imported dataset (ucdp:<id>:<part>, acled:<event_id_cnty>, …); re-imports update it.",
+    )
+    location_precision = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="How precisely the place is known (e.g. UCDP where_prec, ACLED geo_precision).",
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -169,3 +182,102 @@ class Relation(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.claim_id} {self.stance} #{self.target_id}"
+
+
+class Tombstone(models.Model):
+    """A deleted claim, kept so tools mirroring Fogwatch by ``updated_since`` can delete it too."""
+
+    claim_id = models.BigIntegerField(db_index=True)
+    external_id = models.CharField(max_length=100, blank=True)
+    deleted_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["deleted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"claim #{self.claim_id} deleted {self.deleted_at:%Y-%m-%d %H:%M}"
+
+
+class RecomputeJob(models.Model):
+    """A recompute run in the background (a large bloc move, the consistency sweep), with its progress."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    reason = models.CharField(max_length=200)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
+    claim_ids = models.JSONField(default=list, blank=True, help_text="Claims to recompute; empty means all.")
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    drifted = models.JSONField(default=list, blank=True, help_text="Claims whose stored flags had drifted.")
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.reason} ({self.state}, {self.done}/{self.total})"
+
+
+class WebhookSubscription(models.Model):
+    """A tool to tell when a claim's status or flags change, optionally filtered."""
+
+    name = models.CharField(max_length=200)
+    url = models.URLField(max_length=1000)
+    secret = models.CharField(max_length=200, help_text="Signs each delivery: HMAC-SHA256 of the body.")
+    statuses = models.JSONField(default=list, blank=True, help_text="Only claims with these new statuses (empty: all).")
+    claimant_bloc = models.ForeignKey(
+        "actors.Actor",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Only claims by actors of this actor's bloc.",
+    )
+    location = models.ForeignKey(
+        "locations.Location",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Only claims about this place or places below it.",
+    )
+    is_active = models.BooleanField(default=True)
+    paused_at = models.DateTimeField(null=True, blank=True, help_text="Set when deliveries kept failing.")
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["consecutive_failures"])
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WebhookDelivery(models.Model):
+    """One attempt to deliver an event to a subscription, with its response code."""
+
+    subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
+    claim_id = models.BigIntegerField(db_index=True)
+    event_id = models.CharField(max_length=64, db_index=True)
+    payload = models.JSONField()
+    attempt = models.PositiveSmallIntegerField(default=1)
+    response_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    delivered = models.BooleanField(default=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} → {self.subscription} ({self.response_code or self.error[:40]})"

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from claims import auto_relations, flags
-from claims.models import Citation, Claim, Relation
+from claims.models import Citation, Claim, Relation, Tombstone
 from claims.selectors import affected_ids, flag_inputs, proposition_facts
 from config.services import ReferencedError, apply_fields, delete_or_refuse, full_clean
 
@@ -44,6 +44,8 @@ CLAIM_EDITABLE = (
     "verdict",
     "verdict_rationale",
     "verdict_on",
+    "external_id",
+    "location_precision",
 )
 DERIVED = ("status", "contested", "corroborated", "unverified", "reasons")
 ProgressCallback = Callable[[int, int], None]
@@ -352,7 +354,9 @@ def claim_delete(*, claim: Claim) -> None:
         raise ReferencedError(claim, answering)
     neighbours = affected_ids({claim.pk}) - {claim.pk}
     Relation.objects.filter(target=claim, origin=Relation.Origin.AUTO).delete()
+    claim_id, external_id = claim.pk, claim.external_id or ""
     delete_or_refuse(claim)
+    Tombstone.objects.create(claim_id=claim_id, external_id=external_id, deleted_at=timezone.now())
     claims_recompute(affected_ids(neighbours) if neighbours else set())
 
 

@@ -63,6 +63,11 @@ class Source(models.Model):
 class Report(models.Model):
     """One article, post or statement published by a source."""
 
+    class Triage(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted"
+        PENDING = "pending", "Awaiting triage"
+        DISCARDED = "discarded", "Discarded"
+
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="reports")
     title = models.CharField(max_length=500)
     url = models.URLField(max_length=1000, null=True, blank=True, unique=True)
@@ -70,6 +75,14 @@ class Report(models.Model):
     author = models.CharField(max_length=200, blank=True)
     language = models.CharField(max_length=35, blank=True)
     summary = models.TextField(blank=True)
+    triage = models.CharField(
+        max_length=10,
+        choices=Triage.choices,
+        default=Triage.ACCEPTED,
+        db_index=True,
+        help_text="Reports pulled from feeds wait for an editor to accept or discard them.",
+    )
+    feed = models.ForeignKey("Feed", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -80,3 +93,45 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Feed(models.Model):
+    """An RSS/Atom feed of a source, pulled periodically into reports awaiting triage."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="feeds")
+    url = models.URLField(max_length=1000)
+    is_active = models.BooleanField(default=True)
+    last_fetched_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.PositiveSmallIntegerField(null=True, blank=True, help_text="HTTP status of the last pull.")
+    last_error = models.TextField(blank=True, help_text="Why the last pull failed, if it did.")
+    items_seen = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["source", "url"]
+        constraints = [models.UniqueConstraint(fields=["source", "url"], name="feed_source_url_unique")]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class Snapshot(models.Model):
+    """One archiving fetch of a report's URL: proof the page existed, and whether it changed."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="snapshots")
+    fetched_at = models.DateTimeField(db_index=True)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    final_url = models.URLField(max_length=2000, blank=True)
+    redirects = models.JSONField(default=list, blank=True, help_text="Each hop: {url, status}.")
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True, help_text="Bytes read.")
+    content_type = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-fetched_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} @ {self.fetched_at:%Y-%m-%d %H:%M}"
