@@ -47,7 +47,7 @@ def actor_create(*, name: str, **fields: Any) -> Actor:
     _prepare(actor)
     actor.save()
     actor.path = node_path(actor, actor.parent)
-    actor.bloc_id = actor.parent.bloc_id if actor.parent else actor.pk
+    actor.bloc_id = actor.parent.bloc_id if actor.parent else actor.pk  # type: ignore[attr-defined]
     Actor.objects.filter(pk=actor.pk).update(path=actor.path, bloc_id=actor.bloc_id)
     return actor
 
@@ -63,7 +63,7 @@ def actor_update(*, actor: Actor, **fields: Any) -> Actor:
     moved: set[int] = set()
     if "parent" in changed:
         new_path = node_path(actor, actor.parent)
-        new_bloc = actor.parent.bloc_id if actor.parent else actor.pk
+        new_bloc = actor.parent.bloc_id if actor.parent else actor.pk  # type: ignore[attr-defined]
         move_subtree(Actor, old_path, new_path, bloc_id=new_bloc)
         actor.path, actor.bloc_id = new_path, new_bloc
         if new_bloc != old_bloc:

@@ -70,7 +70,7 @@ def claim_validate(claim: Claim, citations: Sequence[CitationInput] | None) -> N
         errors["summary"] = "A one-sentence summary of the claim is required."
     if claim.claimed_on is not None and claim.claimed_on > timezone.localdate():
         errors["claimed_on"] = f"The date a claim was made cannot be in the future ({claim.claimed_on.isoformat()})."
-    if claim.claimant_id and claim.spokesperson_id and claim.spokesperson.bloc_id != claim.claimant.bloc_id:
+    if claim.claimant_id and claim.spokesperson and claim.spokesperson.bloc_id != claim.claimant.bloc_id:
         errors["spokesperson"] = (
             f"{claim.spokesperson} is not in the bloc of {claim.claimant}; a spokesperson speaks for "
             "the claimant's own bloc."

@@ -17,7 +17,7 @@ class ReferencedError(Exception):
         self.dependents = list(dependents)
         shown = ", ".join(f"{d._meta.verbose_name} #{d.pk} ({d})" for d in self.dependents[:10])
         more = f" and {len(self.dependents) - 10} more" if len(self.dependents) > 10 else ""
-        self.message = f"{obj._meta.verbose_name.capitalize()} “{obj}” is still referenced by {shown}{more}."
+        self.message = f"{str(obj._meta.verbose_name).capitalize()} “{obj}” is still referenced by {shown}{more}."
         super().__init__(self.message)
 
 
@@ -65,7 +65,7 @@ def apply_fields(instance: models.Model, fields: Mapping[str, Any], allowed: Ite
     changed = set()
     for name, value in fields.items():
         field = instance._meta.get_field(name)
-        if field.is_relation:
+        if isinstance(field, models.ForeignKey):
             before = getattr(instance, field.attname)
             after = value.pk if isinstance(value, models.Model) else value
         else:
