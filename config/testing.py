@@ -1,4 +1,4 @@
-"""A pytest plugin loaded before Django is configured (``-p tests.services_env``).
+"""A pytest plugin (entry point ``pytest11``) loaded before Django is configured.
 
 Tests run against the real PostgreSQL when it is reachable (on CI it must be: a missing
 server is a failure, not a fallback to SQLite). ``TEST_REDIS_URL`` names the Redis the
