@@ -203,7 +203,7 @@ def evaluate_one(claim_id: int, graph: _Graph) -> Flags:
         when = f" on {claim.verdict_on.isoformat()}" if claim.verdict_on else ""
         word = "confirmed" if verdict == VERDICT_CONFIRMED else "false"
         verdict_reasons.append(
-            Reason("verdict", claim.id, None, claim.verdict_on, f"Editorial verdict{when}: judged {word}")
+            Reason("verdict", None, None, claim.verdict_on, f"Editorial verdict{when}: judged {word}")
         )
 
     contested = bool(denied or contradicted)
