@@ -35,3 +35,10 @@ def actor_subtree_ids(actor_ids: Iterable[int]) -> set[int]:
 
 def same_bloc(a: Actor, b: Actor) -> bool:
     return a.bloc_id == b.bloc_id
+
+
+def bloc_ids(actor_ids: Iterable[int | None]) -> dict[int, int]:
+    """The stored bloc of each actor (callers' objects may predate a bloc move)."""
+    ids = [pk for pk in actor_ids if pk is not None]
+    rows = Actor.objects.filter(pk__in=ids).values_list("pk", "bloc_id")
+    return {pk: bloc or pk for pk, bloc in rows}

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from actors.selectors import bloc_ids
 from claims import auto_relations, flags
 from claims.models import Citation, Claim, Relation, Tombstone
 from claims.selectors import affected_ids, flag_inputs, proposition_facts
@@ -62,15 +63,25 @@ class CitationInput:
 # ---------------------------------------------------------------------------------------------
 
 
-def claim_validate(claim: Claim, citations: Sequence[CitationInput] | None) -> None:
-    """Every rule of a claim that needs more than one field, each error naming its field."""
+def claim_validate(claim: Claim, citations: Sequence[CitationInput] | None, changed: set[str] | None = None) -> None:
+    """Every rule of a claim that needs more than one field, each error naming its field.
+
+    ``changed`` names the fields an update changed (None: a new claim). The spokesperson is
+    checked against the claimant's bloc only when one of them is written: a later bloc move
+    does not invalidate a claim.
+    """
     errors: dict[str, str] = {}
     claim.summary = (claim.summary or "").strip()
     if not claim.summary:
         errors["summary"] = "A one-sentence summary of the claim is required."
     if claim.claimed_on is not None and claim.claimed_on > timezone.localdate():
         errors["claimed_on"] = f"The date a claim was made cannot be in the future ({claim.claimed_on.isoformat()})."
-    if claim.claimant_id and claim.spokesperson and claim.spokesperson.bloc_id != claim.claimant.bloc_id:
+    if (
+        claim.claimant_id
+        and claim.spokesperson_id
+        and (changed is None or changed & {"claimant", "spokesperson"})
+        and len(set(bloc_ids([claim.claimant_id, claim.spokesperson_id]).values())) != 1
+    ):
         errors["spokesperson"] = (
             f"{claim.spokesperson} is not in the bloc of {claim.claimant}; a spokesperson speaks for "
             "the claimant's own bloc."
@@ -328,8 +339,8 @@ def claim_update(
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     before = set(Relation.objects.filter(Q(claim=claim) | Q(target=claim)).values_list("claim_id", "target_id"))
     cited = _clean_citations(citations)
-    apply_fields(claim, fields, CLAIM_EDITABLE)
-    claim_validate(claim, cited)
+    changed = apply_fields(claim, fields, CLAIM_EDITABLE)
+    claim_validate(claim, cited, changed)
     if cited is None and not claim.citations.exists():
         raise ValidationError({"citations": "A claim needs at least one citation: the report where it was made."})
     claim.save()
@@ -365,7 +376,10 @@ def claim_delete(*, claim: Claim) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def relation_validate(relation: Relation) -> None:
+def relation_validate(relation: Relation, changed: set[str] | None = None) -> None:
+    """``changed`` names the fields an update changed (None: a new relation). Retracts and supersedes
+    are checked against the blocs only when claim, target or stance is written: a later bloc move
+    does not invalidate a relation."""
     errors: dict[str, str] = {}
     if relation.claim_id and relation.target_id and relation.claim_id == relation.target_id:
         errors["target"] = "A claim cannot relate to itself."
@@ -375,7 +389,8 @@ def relation_validate(relation: Relation) -> None:
         relation.stance in (Relation.Stance.RETRACTS, Relation.Stance.SUPERSEDES)
         and relation.claim_id
         and relation.target_id
-        and relation.claim.claimant.bloc_id != relation.target.claimant.bloc_id
+        and (changed is None or changed & {"claim", "target", "stance"})
+        and _claimant_blocs(relation.claim_id, relation.target_id) == 2
     ):
         errors["stance"] = (
             f"A claim can {relation.stance[:-1]} only a claim of its own bloc; {relation.claim.claimant} and "
@@ -392,6 +407,12 @@ def relation_validate(relation: Relation) -> None:
         relation.full_clean(exclude=["origin"], validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         raise ValidationError({k: " ".join(v) for k, v in exc.message_dict.items()}) from exc
+
+
+def _claimant_blocs(*claim_ids: int) -> int:
+    """How many blocs the claimants of these claims are in, as the blocs are now."""
+    rows = Claim.objects.filter(pk__in=claim_ids).values_list("claimant_id", "claimant__bloc_id")
+    return len({bloc or claimant for claimant, bloc in rows})
 
 
 def _refuse_auto(relation: Relation) -> None:
@@ -426,8 +447,12 @@ def relation_update(*, relation: Relation, **fields: Any) -> Relation:
     relation = Relation.objects.select_for_update().get(pk=relation.pk)
     _refuse_auto(relation)
     before = {relation.claim_id, relation.target_id}
-    apply_fields(relation, fields, ("claim", "target", "stance", "note"))
-    relation_validate(relation)
+    changed = apply_fields(relation, fields, ("claim", "target", "stance", "note"))
+    relation_validate(relation, changed)
+    # Moved onto an automatic relation's (claim, target, stance): the editor's replaces it.
+    Relation.objects.filter(
+        claim_id=relation.claim_id, target_id=relation.target_id, stance=relation.stance, origin=Relation.Origin.AUTO
+    ).exclude(pk=relation.pk).delete()
     relation.save()
     _settle(before | {relation.claim_id, relation.target_id})
     return relation

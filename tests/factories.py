@@ -24,6 +24,7 @@ class ServiceFactory(factory.Factory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
+        kwargs.pop("service", None)  # factory_boy treats the class attribute as a declaration too
         return cls.service(**kwargs)
 
 
