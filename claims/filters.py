@@ -1,0 +1,315 @@
+"""The claim filters: one FilterSet used by the API and by the HTML list (``/claims/``).
+
+``ClaimFilter(request.GET, queryset=claim_list())`` works on its own: ``.form`` renders the
+filters, ``.is_valid()``/``.errors`` report a bad parameter by name, ``.qs`` is the filtered
+queryset. With ``as_of`` (DESIGN.md rule 9) the claims made later are left out, and the
+status and flag filters use the values as they stood on that date; ``.as_of`` and
+``.as_of_flags`` then hold the date and the flags, and ``claims_apply_as_of`` puts those
+flags on the claim objects shown (in memory only, never saved).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
+
+from actors.models import Actor
+from actors.selectors import actor_subtree_q
+from claims import flags as flag_rules
+from claims.models import Citation, Claim
+from claims.selectors import flags_as_of
+from locations.models import Location
+from locations.selectors import location_subtree_q
+from sources.models import Report, Source
+
+MAX_ID = 2**63 - 1
+TRUE_VALUES = {"true", "1", "yes", "on"}
+FALSE_VALUES = {"false", "0", "no", "off"}
+AS_OF_BATCH = 5000
+
+
+def split_values(values: Any) -> list[str]:
+    """``"a,b"`` or ``["a", "b,c"]`` → ``["a", "b", "c"]`` (blanks dropped)."""
+    if values in (None, ""):
+        return []
+    if isinstance(values, str):
+        values = [values]
+    return [part.strip() for value in values for part in str(value).split(",") if part.strip()]
+
+
+class CommaMultipleChoiceField(forms.MultipleChoiceField):
+    """Several choices, given comma-separated (``status=contested,unverified``) or repeated
+    (``status=contested&status=unverified``, as a form's checkboxes send them)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def to_python(self, value: Any) -> list[str]:
+        return split_values(value)
+
+
+class StrictBooleanField(forms.Field):
+    """``true``/``false`` (also 1/0, yes/no); anything else is an error, not "no filter"."""
+
+    widget = forms.Select(choices=[("", "any"), ("true", "yes"), ("false", "no")])
+    default_error_messages = {"invalid": "“%(value)s” is not a boolean; use true or false."}
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in TRUE_VALUES:
+            return True
+        if text in FALSE_VALUES:
+            return False
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid", params={"value": value})
+
+
+class ReferenceField(forms.CharField):
+    """One or more objects by id or slug, comma-separated; an unknown one is an error naming it."""
+
+    def __init__(self, *args: Any, model: type, by_slug: bool = True, **kwargs: Any):
+        self.model = model
+        self.by_slug = by_slug
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value: Any) -> list[Any]:
+        value = super().clean(value)
+        parts = split_values(value)
+        if not parts:
+            return []
+        ids = {int(p) for p in parts if p.isdigit() and int(p) <= MAX_ID}
+        slugs = {p for p in parts if not p.isdigit()} if self.by_slug else set()
+        lookup = Q(pk__in=ids)
+        if slugs:
+            lookup |= Q(slug__in=slugs)
+        found = list(self.model._default_manager.filter(lookup))
+        known = {str(o.pk) for o in found} | ({o.slug for o in found} if self.by_slug else set())
+        missing = [p for p in parts if p not in known]
+        if missing:
+            what = "id or slug" if self.by_slug else "id"
+            name = self.model._meta.verbose_name
+            raise forms.ValidationError(
+                f"No {name} with the {what} {', '.join(f'“{m}”' for m in missing)}.", code="invalid_choice"
+            )
+        return found
+
+
+class ReferenceFilter(django_filters.Filter):
+    field_class = ReferenceField
+
+    def __init__(self, *args: Any, model: type, by_slug: bool = True, **kwargs: Any):
+        kwargs.setdefault("method", "filter_reference")
+        super().__init__(*args, **kwargs)
+        self.extra["model"] = model
+        self.extra["by_slug"] = by_slug
+
+
+class StrictBooleanFilter(django_filters.Filter):
+    field_class = StrictBooleanField
+
+
+class MultipleChoiceCSVFilter(django_filters.Filter):
+    """Comma-separated (or repeated) choices; an unknown one is an error naming it."""
+
+    field_class = CommaMultipleChoiceField
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Ordering by one of the allowed fields, ties broken by id in the same direction."""
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        if not value:
+            return qs
+        ordering = [self.get_ordering_value(param) for param in value]
+        last = ordering[-1]
+        if last not in ("id", "-id"):
+            ordering.append("-id" if last.startswith("-") else "id")
+        return qs.order_by(*ordering)
+
+
+def _claim_ids_citing(**lookup: Any) -> QuerySet:
+    return Citation.objects.filter(**lookup).values("claim_id")
+
+
+class ClaimFilter(django_filters.FilterSet):
+    """Every claim filter of DESIGN.md; the same names drive the API and the HTML list."""
+
+    q = django_filters.CharFilter(method="filter_q", label="Search", help_text="Text in the summary or the quote.")
+    status = MultipleChoiceCSVFilter(
+        method="filter_status",
+        label="Status",
+        choices=Claim.Status.choices,
+        help_text="One or more statuses, comma-separated.",
+    )
+    contested = StrictBooleanFilter(method="filter_flag", label="Contested")
+    corroborated = StrictBooleanFilter(method="filter_flag", label="Corroborated")
+    unverified = StrictBooleanFilter(method="filter_flag", label="Unverified")
+    kind = django_filters.ChoiceFilter(choices=Claim.Kind.choices, label="Kind")
+    claimant = ReferenceFilter(model=Actor, label="Claimant", help_text="Actor id or slug; includes actors below it.")
+    subject = ReferenceFilter(model=Actor, label="Subject", help_text="Actor id or slug.")
+    location = ReferenceFilter(
+        model=Location, label="Location", help_text="Location id or slug; includes places below it."
+    )
+    source = ReferenceFilter(model=Source, label="Source", help_text="Source id or slug: claims cited from it.")
+    report = ReferenceFilter(model=Report, by_slug=False, label="Report", help_text="Report id: claims cited from it.")
+    claimed_after = django_filters.DateFilter(field_name="claimed_on", lookup_expr="gte", label="Claimed on or after")
+    claimed_before = django_filters.DateFilter(field_name="claimed_on", lookup_expr="lte", label="Claimed on or before")
+    event_after = django_filters.DateFilter(
+        method="filter_event_after", label="Event on or after", help_text="The event window reaches this date or later."
+    )
+    event_before = django_filters.DateFilter(
+        method="filter_event_before", label="Event on or before", help_text="The event window starts on or before it."
+    )
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label="Updated since", help_text="ISO 8601 date and time."
+    )
+    as_of = django_filters.DateFilter(
+        method="filter_as_of", label="As of", help_text="Flags, status and reasons as they stood on this date."
+    )
+    ordering = StableOrderingFilter(
+        fields=(("claimed_on", "claimed_on"), ("updated_at", "updated_at"), ("id", "id")),
+        label="Order by",
+    )
+
+    # Filters that read the derived flags; with as_of they are applied to the as-of values.
+    FLAG_FILTERS = ("status", "contested", "corroborated", "unverified")
+
+    class Meta:
+        model = Claim
+        fields = ["kind"]
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.as_of: date | None = None
+        self.as_of_flags: dict[int, flag_rules.Flags] | None = None
+
+    # -- the filters ---------------------------------------------------------------------------
+
+    def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        value = (value or "").strip()
+        if not value:
+            return qs
+        return qs.filter(Q(summary__icontains=value) | Q(quote__icontains=value))
+
+    def filter_status(self, qs: QuerySet, name: str, value: list[str]) -> QuerySet:
+        if not value or self._as_of_value():
+            return qs
+        return qs.filter(status__in=value)
+
+    def filter_flag(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None or self._as_of_value():
+            return qs
+        return qs.filter(**{name: value})
+
+    def filter_reference(self, qs: QuerySet, name: str, value: list[Any]) -> QuerySet:
+        if not value:
+            return qs
+        if name == "claimant":
+            return qs.filter(claimant__in=Actor.objects.filter(actor_subtree_q(value)))
+        if name == "subject":
+            return qs.filter(subject__in=value)
+        if name == "location":
+            return qs.filter(location__in=Location.objects.filter(location_subtree_q(value)))
+        if name == "source":
+            return qs.filter(pk__in=_claim_ids_citing(report__source__in=value))
+        if name == "report":
+            return qs.filter(pk__in=_claim_ids_citing(report__in=value))
+        raise ValueError(name)
+
+    def filter_event_after(self, qs: QuerySet, name: str, value: date | None) -> QuerySet:
+        if value is None:
+            return qs
+        return qs.alias(event_last=Coalesce("event_end", "event_start")).filter(event_last__gte=value)
+
+    def filter_event_before(self, qs: QuerySet, name: str, value: date | None) -> QuerySet:
+        if value is None:
+            return qs
+        return qs.filter(event_start__lte=value)
+
+    def filter_as_of(self, qs: QuerySet, name: str, value: date | None) -> QuerySet:
+        if value is None:
+            return qs
+        return qs.filter(claimed_on__lte=value)
+
+    # -- as of a date --------------------------------------------------------------------------
+
+    def _as_of_value(self) -> date | None:
+        return self.form.cleaned_data.get("as_of") if hasattr(self.form, "cleaned_data") else None
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        qs = super().filter_queryset(queryset)
+        as_of = self._as_of_value()
+        if as_of is None:
+            return qs
+        self.as_of = as_of
+        data = self.form.cleaned_data
+        wanted = {name: data.get(name) for name in self.FLAG_FILTERS}
+        if not any(v not in (None, [], "") for v in wanted.values()):
+            return qs  # flags are computed for the rows shown only
+        ids = list(qs.order_by().values_list("pk", flat=True))
+        self.as_of_flags = claims_flags_as_of(ids, as_of)
+        keep = [pk for pk, f in self.as_of_flags.items() if flags_match(f, **wanted)]
+        return qs.filter(pk__in=keep)
+
+
+def flags_match(
+    result: flag_rules.Flags,
+    *,
+    status: Sequence[str] | None = None,
+    contested: bool | None = None,
+    corroborated: bool | None = None,
+    unverified: bool | None = None,
+) -> bool:
+    if status and result.status not in status:
+        return False
+    for name, wanted in (("contested", contested), ("corroborated", corroborated), ("unverified", unverified)):
+        if wanted is not None and getattr(result, name) != wanted:
+            return False
+    return True
+
+
+def claims_flags_as_of(ids: Iterable[int], as_of: date) -> dict[int, flag_rules.Flags]:
+    """The as-of flags of many claims, in batches (rule 9)."""
+    ids = list(ids)
+    result: dict[int, flag_rules.Flags] = {}
+    for start in range(0, len(ids), AS_OF_BATCH):
+        result.update(flags_as_of(ids[start : start + AS_OF_BATCH], as_of))
+    return result
+
+
+def claims_apply_as_of(
+    claims: Iterable[Claim], as_of: date | None, known: dict[int, flag_rules.Flags] | None = None
+) -> list[Claim]:
+    """Put the flags as they stood on ``as_of`` on these claim objects (in memory; never saved).
+
+    Returns the claims that existed then (a claim made later is left out). Without ``as_of``
+    the claims are returned as they are.
+    """
+    claims = list(claims)
+    if as_of is None:
+        return claims
+    known = dict(known or {})
+    missing = [c.pk for c in claims if c.pk not in known and c.claimed_on <= as_of]
+    if missing:
+        known.update(claims_flags_as_of(missing, as_of))
+    shown = []
+    for claim in claims:
+        result = known.get(claim.pk)
+        if result is None:
+            continue
+        claim.status = result.status
+        claim.contested = result.contested
+        claim.corroborated = result.corroborated
+        claim.unverified = result.unverified
+        claim.reasons = result.reasons_as_dicts()
+        claim._as_of = as_of
+        shown.append(claim)
+    return shown
