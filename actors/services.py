@@ -8,7 +8,7 @@ from django.db import transaction
 
 from actors.models import Actor
 from config.services import apply_fields, check_slug, clean_aliases, delete_or_refuse, full_clean, unique_slug
-from config.tree import check_parent, move_subtree, node_path
+from config.tree import check_parent, move_subtree, node_path, refresh_parent
 
 EDITABLE = ("name", "slug", "kind", "parent", "aliases", "description", "is_party")
 
@@ -36,6 +36,7 @@ def _prepare(actor: Actor) -> None:
         actor.slug = unique_slug(Actor, actor.name, exclude_pk=actor.pk, fallback="actor")
     else:
         check_slug(Actor, actor.slug, exclude_pk=actor.pk)
+    refresh_parent(actor)
     check_parent(actor, actor.parent)
     full_clean(actor, exclude=["path", "bloc"])
 

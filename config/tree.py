@@ -37,6 +37,17 @@ class TreeNode(models.Model):
         return ids[0] if ids else self.pk
 
 
+def refresh_parent(node: TreeNode) -> None:
+    """Put the parent as stored on ``node``: the caller's object may predate a move, and its
+    ``path`` (and an actor's ``bloc``) would then be stale."""
+    if node.parent_id is None:  # type: ignore[attr-defined]
+        return
+    parent = type(node)._default_manager.filter(pk=node.parent_id).first()  # type: ignore[attr-defined]
+    if parent is None:
+        raise ValidationError({"parent": "The chosen parent does not exist."})
+    node.parent = parent
+
+
 def check_parent(node: TreeNode, parent: TreeNode | None) -> None:
     """Refuse a parent that would make the chain loop or grow too deep."""
     if parent is None:

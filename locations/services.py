@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from config.services import apply_fields, check_slug, clean_aliases, delete_or_refuse, full_clean, unique_slug
-from config.tree import check_parent, move_subtree, node_path
+from config.tree import check_parent, move_subtree, node_path, refresh_parent
 from locations.models import Location
 
 EDITABLE = ("name", "slug", "kind", "parent", "latitude", "longitude", "aliases", "description")
@@ -29,6 +29,7 @@ def _prepare(location: Location) -> None:
         location.slug = unique_slug(Location, location.name, exclude_pk=location.pk, fallback="place")
     else:
         check_slug(Location, location.slug, exclude_pk=location.pk)
+    refresh_parent(location)
     check_parent(location, location.parent)
     _check_coordinates(location)
     full_clean(location, exclude=["path"])
