@@ -93,6 +93,7 @@ def proposition_facts(q: Q) -> list[PropositionFacts]:
 
 def flags_as_of(ids: Iterable[int], as_of: date) -> dict[int, flags.Flags]:
     """Flags of these claims as they stood on ``as_of`` (claims made later are absent)."""
+    ids = list(ids)  # read twice: an iterator would be empty the second time
     facts, relations = flag_inputs(ids)
     return flags.evaluate(ids, facts, relations, as_of=as_of)
 

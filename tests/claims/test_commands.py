@@ -59,6 +59,18 @@ def test_recompute_flags_restores_a_deleted_automatic_relation(world, make_claim
     assert Claim.objects.get(pk=a.pk).contested
 
 
+def test_recompute_flags_in_small_batches_repairs_every_claim(panjshir, settings):
+    settings.FOGWATCH_RECOMPUTE_BATCH = 2
+    expected = dict(Claim.objects.values_list("pk", "reasons"))
+    Claim.objects.update(status="confirmed", contested=False, corroborated=True, unverified=False, reasons=[])
+    output = run("recompute_flags")
+    assert dict(Claim.objects.values_list("pk", "reasons")) == expected
+    assert f"{len(expected)} changed" in output
+    progress = [line for line in output.splitlines() if line.startswith("[")]
+    assert progress[-1].endswith(f"{len(expected)}/{len(expected)} claims")
+    assert len(progress) <= 11
+
+
 # --- load_example ---------------------------------------------------------------------------------
 
 
@@ -84,6 +96,15 @@ def test_load_example_with_an_unknown_name_exits_non_zero():
 
 
 # --- ensure_admin ---------------------------------------------------------------------------------
+
+
+def test_ensure_admin_makes_an_existing_plain_user_able_to_log_into_the_admin(monkeypatch, django_user_model):
+    monkeypatch.delenv("FOGWATCH_ADMIN_USER", raising=False)
+    monkeypatch.setenv("FOGWATCH_ADMIN_PASSWORD", "a-new-pass-456")
+    django_user_model.objects.create_user(username="admin", password="old")
+    run("ensure_admin")
+    user = django_user_model.objects.get(username="admin")
+    assert (user.is_staff, user.is_superuser, user.check_password("a-new-pass-456")) == (True, True, True)
 
 
 def test_ensure_admin_creates_an_editor_superuser_and_prints_its_password(monkeypatch):

@@ -246,6 +246,21 @@ def test_renaming_an_actor_rewrites_the_reasons_that_name_it(world, make_claim):
     assert fresh(capture).reasons[0]["text"] == "Denied by National Resistance Front of Afghanistan on 2021-09-03"
 
 
+def test_renaming_a_claimant_rewrites_its_own_no_support_reason(world, make_claim):
+    claim = make_claim(world.taliban)
+    actor_update(actor=world.taliban, name="Islamic Emirate")
+    assert fresh(claim).reasons[0]["text"] == "No claim by an actor independent of Islamic Emirate supports it"
+
+
+def test_flags_as_of_accepts_any_iterable_of_ids(world, make_claim):
+    from claims.selectors import flags_as_of
+
+    capture = make_claim(world.taliban)
+    relation_create(claim=make_claim(world.nrf, day=3), target=capture, stance="denies")
+    as_of = flags_as_of(iter([capture.pk]), date(2021, 9, 3))
+    assert as_of[capture.pk].contested
+
+
 # --- automatic relations --------------------------------------------------------------------------
 
 

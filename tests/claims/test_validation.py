@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from actors.services import actor_update
 from claims.models import Citation, Claim, Relation
-from claims.services import claim_create, claim_update, relation_create, relation_update
+from claims.services import claim_create, claim_set_verdict, claim_update, relation_create, relation_update
 
 pytestmark = pytest.mark.django_db
 
@@ -193,3 +193,20 @@ def test_a_later_bloc_move_does_not_invalidate_a_retraction(world, make_claim):
     actor_update(actor=world.republic, parent=None)
     relation_update(relation=relation, note="Retracted on the NRF channel.")
     assert Relation.objects.get(pk=relation.pk).note == "Retracted on the NRF channel."
+
+
+def test_an_unknown_verdict_is_refused(world):
+    claim = claim_create(**valid_fields(world))
+    refused("verdict", claim_set_verdict, claim=claim, verdict="plausible")
+
+
+def test_a_verdict_date_needs_a_verdict(world):
+    claim = claim_create(**valid_fields(world))
+    refused("verdict_on", claim_update, claim=claim, verdict_on=date(2021, 9, 10))
+
+
+def test_a_verdict_date_in_the_future_is_refused(world):
+    claim = claim_create(**valid_fields(world))
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    refused("verdict_on", claim_set_verdict, claim=claim, verdict="confirmed", verdict_on=tomorrow)
+    assert Claim.objects.get(pk=claim.pk).status == "unverified"

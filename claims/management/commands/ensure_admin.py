@@ -21,8 +21,11 @@ class Command(BaseCommand):
         if created:
             password = password or secrets.token_urlsafe(12)
             user = User.objects.create_superuser(username=username, email="", password=password)
-        elif password:
-            user.set_password(password)
+        else:
+            # An existing user of that name must be able to log into the admin too.
+            if password:
+                user.set_password(password)
+            user.is_staff = user.is_superuser = user.is_active = True
             user.save()
         user.groups.add(Group.objects.get(name="editors"))
         self.stdout.write(self.style.SUCCESS("Log into the admin at http://127.0.0.1:8000/admin/"))

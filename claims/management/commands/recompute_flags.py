@@ -15,6 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.monotonic()
         interactive = sys.stdout.isatty()
+        shown = {"tenth": -1}
 
         def progress(done: int, total: int) -> None:
             width = 30
@@ -22,7 +23,11 @@ class Command(BaseCommand):
             line = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} claims"
             if interactive:
                 self.stdout.write(f"\r{line}", ending="")
-            elif done == total or done % (total // 10 or 1) < 2000:
+                return
+            # Not a terminal (a log): one line per tenth of the way, and the last.
+            tenth = done * 10 // total if total else 10
+            if tenth > shown["tenth"] or done == total:
+                shown["tenth"] = tenth
                 self.stdout.write(line)
 
         result = claims_recompute_all(progress=progress, refresh_auto=not options["no_auto"])
