@@ -15,124 +15,25 @@ from datetime import date
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from actors.models import Actor
 from actors.selectors import actor_subtree_q
 from claims import flags as flag_rules
-from claims.models import Citation, Claim
+from claims.models import Citation, Claim, Relation
 from claims.selectors import flags_as_of
+from config.filters import (
+    MultipleChoiceCSVFilter,
+    ReferenceFilter,
+    StableOrderingFilter,
+    StrictBooleanFilter,
+)
 from locations.models import Location
 from locations.selectors import location_subtree_q
 from sources.models import Report, Source
 
-MAX_ID = 2**63 - 1
-TRUE_VALUES = {"true", "1", "yes", "on"}
-FALSE_VALUES = {"false", "0", "no", "off"}
 AS_OF_BATCH = 5000
-
-
-def split_values(values: Any) -> list[str]:
-    """``"a,b"`` or ``["a", "b,c"]`` → ``["a", "b", "c"]`` (blanks dropped)."""
-    if values in (None, ""):
-        return []
-    if isinstance(values, str):
-        values = [values]
-    return [part.strip() for value in values for part in str(value).split(",") if part.strip()]
-
-
-class CommaMultipleChoiceField(forms.MultipleChoiceField):
-    """Several choices, given comma-separated (``status=contested,unverified``) or repeated
-    (``status=contested&status=unverified``, as a form's checkboxes send them)."""
-
-    widget = forms.CheckboxSelectMultiple
-
-    def to_python(self, value: Any) -> list[str]:
-        return split_values(value)
-
-
-class StrictBooleanField(forms.Field):
-    """``true``/``false`` (also 1/0, yes/no); anything else is an error, not "no filter"."""
-
-    widget = forms.Select(choices=[("", "any"), ("true", "yes"), ("false", "no")])
-    default_error_messages = {"invalid": "“%(value)s” is not a boolean; use true or false."}
-
-    def to_python(self, value: Any) -> bool | None:
-        if value in (None, ""):
-            return None
-        if isinstance(value, bool):
-            return value
-        text = str(value).strip().lower()
-        if text in TRUE_VALUES:
-            return True
-        if text in FALSE_VALUES:
-            return False
-        raise forms.ValidationError(self.error_messages["invalid"], code="invalid", params={"value": value})
-
-
-class ReferenceField(forms.CharField):
-    """One or more objects by id or slug, comma-separated; an unknown one is an error naming it."""
-
-    def __init__(self, *args: Any, model: type, by_slug: bool = True, **kwargs: Any):
-        self.model = model
-        self.by_slug = by_slug
-        super().__init__(*args, **kwargs)
-
-    def clean(self, value: Any) -> list[Any]:
-        value = super().clean(value)
-        parts = split_values(value)
-        if not parts:
-            return []
-        ids = {int(p) for p in parts if p.isdigit() and int(p) <= MAX_ID}
-        slugs = {p for p in parts if not p.isdigit()} if self.by_slug else set()
-        lookup = Q(pk__in=ids)
-        if slugs:
-            lookup |= Q(slug__in=slugs)
-        found = list(self.model._default_manager.filter(lookup))
-        known = {str(o.pk) for o in found} | ({o.slug for o in found} if self.by_slug else set())
-        missing = [p for p in parts if p not in known]
-        if missing:
-            what = "id or slug" if self.by_slug else "id"
-            name = self.model._meta.verbose_name
-            raise forms.ValidationError(
-                f"No {name} with the {what} {', '.join(f'“{m}”' for m in missing)}.", code="invalid_choice"
-            )
-        return found
-
-
-class ReferenceFilter(django_filters.Filter):
-    field_class = ReferenceField
-
-    def __init__(self, *args: Any, model: type, by_slug: bool = True, **kwargs: Any):
-        kwargs.setdefault("method", "filter_reference")
-        super().__init__(*args, **kwargs)
-        self.extra["model"] = model
-        self.extra["by_slug"] = by_slug
-
-
-class StrictBooleanFilter(django_filters.Filter):
-    field_class = StrictBooleanField
-
-
-class MultipleChoiceCSVFilter(django_filters.Filter):
-    """Comma-separated (or repeated) choices; an unknown one is an error naming it."""
-
-    field_class = CommaMultipleChoiceField
-
-
-class StableOrderingFilter(django_filters.OrderingFilter):
-    """Ordering by one of the allowed fields, ties broken by id in the same direction."""
-
-    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
-        if not value:
-            return qs
-        ordering = [self.get_ordering_value(param) for param in value]
-        last = ordering[-1]
-        if last not in ("id", "-id"):
-            ordering.append("-id" if last.startswith("-") else "id")
-        return qs.order_by(*ordering)
 
 
 def _claim_ids_citing(**lookup: Any) -> QuerySet:
@@ -153,13 +54,29 @@ class ClaimFilter(django_filters.FilterSet):
     corroborated = StrictBooleanFilter(method="filter_flag", label="Corroborated")
     unverified = StrictBooleanFilter(method="filter_flag", label="Unverified")
     kind = django_filters.ChoiceFilter(choices=Claim.Kind.choices, label="Kind")
-    claimant = ReferenceFilter(model=Actor, label="Claimant", help_text="Actor id or slug; includes actors below it.")
-    subject = ReferenceFilter(model=Actor, label="Subject", help_text="Actor id or slug.")
-    location = ReferenceFilter(
-        model=Location, label="Location", help_text="Location id or slug; includes places below it."
+    claimant = ReferenceFilter(
+        method="filter_reference",
+        model=Actor,
+        label="Claimant",
+        help_text="Actor id or slug; includes actors below it.",
     )
-    source = ReferenceFilter(model=Source, label="Source", help_text="Source id or slug: claims cited from it.")
-    report = ReferenceFilter(model=Report, by_slug=False, label="Report", help_text="Report id: claims cited from it.")
+    subject = ReferenceFilter(method="filter_reference", model=Actor, label="Subject", help_text="Actor id or slug.")
+    location = ReferenceFilter(
+        method="filter_reference",
+        model=Location,
+        label="Location",
+        help_text="Location id or slug; includes places below it.",
+    )
+    source = ReferenceFilter(
+        method="filter_reference", model=Source, label="Source", help_text="Source id or slug: claims cited from it."
+    )
+    report = ReferenceFilter(
+        method="filter_reference",
+        model=Report,
+        by_slug=False,
+        label="Report",
+        help_text="Report id: claims cited from it.",
+    )
     claimed_after = django_filters.DateFilter(field_name="claimed_on", lookup_expr="gte", label="Claimed on or after")
     claimed_before = django_filters.DateFilter(field_name="claimed_on", lookup_expr="lte", label="Claimed on or before")
     event_after = django_filters.DateFilter(
@@ -313,3 +230,34 @@ def claims_apply_as_of(
         claim._as_of = as_of
         shown.append(claim)
     return shown
+
+
+class RelationFilter(django_filters.FilterSet):
+    """Relations by claim, target, either end, stance and origin."""
+
+    claim = ReferenceFilter(model=Claim, by_slug=False, label="Responding claim", help_text="Claim id.")
+    target = ReferenceFilter(model=Claim, by_slug=False, label="Target claim", help_text="Claim id.")
+    involving = ReferenceFilter(
+        model=Claim,
+        by_slug=False,
+        method="filter_involving",
+        label="Involving",
+        help_text="Claim id at either end.",
+    )
+    stance = MultipleChoiceCSVFilter(
+        field_name="stance",
+        lookup_expr="in",
+        choices=Relation.Stance.choices,
+        label="Stance",
+        help_text="One or more stances, comma-separated.",
+    )
+    origin = django_filters.ChoiceFilter(choices=Relation.Origin.choices, label="Origin")
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    ordering = StableOrderingFilter(fields=(("updated_at", "updated_at"), ("id", "id")), label="Order by")
+
+    class Meta:
+        model = Relation
+        fields: list[str] = []
+
+    def filter_involving(self, qs: QuerySet, name: str, value: list[Any]) -> QuerySet:
+        return qs.filter(Q(claim__in=value) | Q(target__in=value)) if value else qs

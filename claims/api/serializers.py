@@ -1,0 +1,228 @@
+"""Claims, citations and relations as the API reads and writes them.
+
+The derived fields (``status``, ``contested``, ``corroborated``, ``unverified``, ``reasons``)
+are read-only: a client that sends them is ignored, the services compute them.
+"""
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from actors.models import Actor
+from claims import flags as flag_rules
+from claims.models import Citation, Claim, Relation
+from config.api.fields import BriefSerializer, NestedOnReadField
+from locations.models import Location
+from sources.api.serializers import ReportBriefSerializer
+from sources.models import Report
+
+
+class ReasonSerializer(serializers.Serializer):
+    """One cause of a flag or of the status."""
+
+    code = serializers.ChoiceField(choices=flag_rules.REASON_CODES, read_only=True)
+    claim = serializers.IntegerField(allow_null=True, read_only=True, help_text="The responding claim, if any.")
+    actor = serializers.IntegerField(allow_null=True, read_only=True, help_text="The actor behind the cause.")
+    on = serializers.DateField(allow_null=True, read_only=True)
+    text = serializers.CharField(read_only=True, help_text="A sentence an analyst can read.")
+
+
+class ClaimBriefSerializer(serializers.ModelSerializer):
+    """A claim at the other end of a relation."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:claim-detail")
+    claimant = BriefSerializer(read_only=True)
+
+    class Meta:
+        model = Claim
+        fields = ["id", "url", "summary", "claimed_on", "claimant"]
+        read_only_fields = fields
+
+
+class CitationSerializer(serializers.ModelSerializer):
+    report = NestedOnReadField(
+        queryset=Report.objects.all(),
+        read_serializer=ReportBriefSerializer,
+        help_text="Id of the report (read: the report with its source).",
+    )
+    quote = serializers.CharField(required=False, allow_blank=True, default="", help_text="The passage quoted.")
+
+    class Meta:
+        model = Citation
+        fields = ["id", "report", "quote"]
+        read_only_fields = ["id"]
+
+
+class RelationMadeSerializer(serializers.ModelSerializer):
+    """A relation this claim makes: it responds to ``target``."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:relation-detail")
+    target = ClaimBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Relation
+        fields = ["id", "url", "stance", "origin", "note", "target"]
+        read_only_fields = fields
+
+
+class RelationReceivedSerializer(serializers.ModelSerializer):
+    """A relation this claim receives: ``claim`` responds to it."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:relation-detail")
+    claim = ClaimBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Relation
+        fields = ["id", "url", "stance", "origin", "note", "claim"]
+        read_only_fields = fields
+
+
+def _visible(relations: Any, other: str, as_of: Any) -> list[Relation]:
+    rows = list(relations.all())
+    if as_of is None:
+        return rows
+    return [r for r in rows if getattr(r, other).claimed_on <= as_of]
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:claim-detail")
+    claimant = NestedOnReadField(queryset=Actor.objects.all(), help_text="Id of the actor making the claim.")
+    spokesperson = NestedOnReadField(
+        queryset=Actor.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="Id of the actor who spoke for the claimant (in the claimant's bloc).",
+    )
+    subject = NestedOnReadField(
+        queryset=Actor.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="Control: who holds the place. Casualties: who suffered the losses. Attack/advance: who acted.",
+    )
+    location = NestedOnReadField(queryset=Location.objects.all(), allow_null=True, required=False)
+    citations = CitationSerializer(
+        many=True, help_text="Where the claim was reported; at least one. On update, replaces the set."
+    )
+    relations_made = serializers.SerializerMethodField(help_text="Claims this claim responds to.")
+    relations_received = serializers.SerializerMethodField(help_text="Claims that respond to this claim.")
+    reasons = ReasonSerializer(many=True, read_only=True, help_text="Why each flag and the status are as they are.")
+    as_of = serializers.SerializerMethodField(help_text="The date the flags are shown as of (null: now).")
+    external_id = serializers.CharField(max_length=100, allow_null=True, allow_blank=True, required=False)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "url",
+            "claimant",
+            "spokesperson",
+            "claimed_on",
+            "kind",
+            "summary",
+            "quote",
+            "language",
+            "subject",
+            "location",
+            "event_start",
+            "event_end",
+            "date_precision",
+            "count_min",
+            "count_max",
+            "verdict",
+            "verdict_rationale",
+            "verdict_on",
+            "external_id",
+            "location_precision",
+            "citations",
+            "status",
+            "contested",
+            "corroborated",
+            "unverified",
+            "reasons",
+            "as_of",
+            "relations_made",
+            "relations_received",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["status", "contested", "corroborated", "unverified", "created_at", "updated_at"]
+
+    @extend_schema_field(RelationMadeSerializer(many=True))
+    def get_relations_made(self, claim: Claim) -> list[dict[str, Any]]:
+        rows = _visible(claim.relations_made, "target", getattr(claim, "_as_of", None))
+        return RelationMadeSerializer(rows, many=True, context=self.context).data
+
+    @extend_schema_field(RelationReceivedSerializer(many=True))
+    def get_relations_received(self, claim: Claim) -> list[dict[str, Any]]:
+        rows = _visible(claim.relations_received, "claim", getattr(claim, "_as_of", None))
+        return RelationReceivedSerializer(rows, many=True, context=self.context).data
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_as_of(self, claim: Claim) -> str | None:
+        as_of = getattr(claim, "_as_of", None)
+        return as_of.isoformat() if as_of else None
+
+    def validate_external_id(self, value: str | None) -> str | None:
+        return value or None
+
+
+class RelationSerializer(serializers.ModelSerializer):
+    """One claim (``claim``) responding to another (``target``). Automatic relations (``origin:
+    auto``) follow from the claims: they can be read, not changed."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:relation-detail")
+    claim = NestedOnReadField(
+        queryset=Claim.objects.all(), read_serializer=ClaimBriefSerializer, help_text="Id of the responding claim."
+    )
+    target = NestedOnReadField(
+        queryset=Claim.objects.all(), read_serializer=ClaimBriefSerializer, help_text="Id of the claim responded to."
+    )
+
+    class Meta:
+        model = Relation
+        fields = ["id", "url", "claim", "target", "stance", "origin", "note", "created_at", "updated_at"]
+        read_only_fields = ["origin", "created_at", "updated_at"]
+        validators: list = []  # the service checks uniqueness (an editor's relation may replace an automatic one)
+
+
+class HistoryChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(allow_null=True)
+
+
+class HistoryUserSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    """One recorded change of a claim."""
+
+    id = serializers.IntegerField(help_text="Id of the history record.")
+    when = serializers.DateTimeField()
+    type = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    user = HistoryUserSerializer(allow_null=True, help_text="Who made the change (null: a command or import).")
+    reason = serializers.CharField(allow_null=True, help_text="The change reason, when one was given.")
+    changes = HistoryChangeSerializer(many=True, help_text="Each changed field with its old and new value.")
+
+
+class IntervalSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField(help_text="Inclusive.")
+    blocs = BriefSerializer(many=True, help_text="The blocs claimed in control on these days.")
+    contested = serializers.BooleanField(help_text="More than one bloc is claimed in control.")
+    claims = serializers.ListField(child=serializers.IntegerField(), help_text="Ids of the claims counted.")
+
+
+class ControlTimelineSerializer(serializers.Serializer):
+    location = BriefSerializer()
+    as_of = serializers.DateField(allow_null=True)
+    claims = ClaimSerializer(many=True, help_text="The control claims on the place, oldest event first.")
+    intervals = IntervalSerializer(many=True, help_text="Maximal runs of days with the same set of blocs claimed.")
+
+
+class AsOfQuerySerializer(serializers.Serializer):
+    as_of = serializers.DateField(required=False, allow_null=True, help_text="Flags as they stood on this date.")

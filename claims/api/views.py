@@ -1,0 +1,192 @@
+"""Claims API: /api/v1/claims/ (with history), /api/v1/relations/, and the control timeline of a
+place at /api/v1/locations/{id}/control/."""
+
+from typing import Any
+
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from actors.models import Actor
+from claims.api.serializers import (
+    AsOfQuerySerializer,
+    ClaimSerializer,
+    ControlTimelineSerializer,
+    HistoryEntrySerializer,
+    RelationSerializer,
+)
+from claims.filters import ClaimFilter, RelationFilter, claims_apply_as_of
+from claims.models import Claim, Relation
+from claims.selectors import claim_detail
+from claims.services import claim_create, claim_delete, claim_update, relation_create, relation_delete, relation_update
+from claims.timeline import ControlFact, control_intervals
+from config.api.fields import BriefSerializer
+from config.api.views import ServiceViewSet
+from locations.models import Location
+
+INERT_STATUSES = {Claim.Status.RETRACTED, Claim.Status.SUPERSEDED, Claim.Status.REFUTED}
+HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def relation_list():
+    return Relation.objects.select_related("claim__claimant", "target__claimant")
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "as_of",
+                OpenApiTypes.DATE,
+                description="The claim as it stood on this date (404 when it was made later).",
+            )
+        ]
+    ),
+)
+class ClaimViewSet(ServiceViewSet):
+    """What the parties claim. Written with their citations nested; the response carries the flags
+    (status, contested, corroborated, unverified, reasons) as they are once the write is done."""
+
+    serializer_class = ClaimSerializer
+    filterset_class = ClaimFilter
+    selector = claim_detail
+    create_service = claim_create
+    update_service = claim_update
+    delete_service = claim_delete
+    service_object = "claim"
+
+    def as_of_rows(self, claims: list[Claim]) -> list[Claim]:
+        filterset = getattr(self, "filterset", None)
+        if filterset is None or filterset.as_of is None:
+            return claims
+        return claims_apply_as_of(claims, filterset.as_of, filterset.as_of_flags)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = self.as_of_rows(list(queryset if page is None else page))
+        data = self.get_serializer(rows, many=True).data
+        return Response(data) if page is None else self.get_paginated_response(data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        rows = self.as_of_rows([self.get_object()])
+        if not rows:
+            raise Http404
+        return Response(self.get_serializer(rows[0]).data)
+
+    @extend_schema(
+        summary="History of a claim",
+        description="Every recorded change of the claim, newest first: who, when, and each field's old and new value.",
+        responses=HistoryEntrySerializer(many=True),
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def history(self, request: Request, pk: str | None = None) -> Response:
+        claim = get_object_or_404(Claim.objects.all(), pk=pk)
+        records = list(claim.history.select_related("history_user").order_by("history_date", "history_id"))
+        entries = []
+        previous = None
+        for record in records:
+            changes = []
+            if previous is not None:
+                delta = record.diff_against(previous)
+                changes = [{"field": c.field, "old": c.old, "new": c.new} for c in delta.changes]
+            user = record.history_user
+            entries.append(
+                {
+                    "id": record.history_id,
+                    "when": record.history_date,
+                    "type": HISTORY_TYPES.get(record.history_type, record.history_type),
+                    "user": {"id": user.pk, "username": user.get_username()} if user else None,
+                    "reason": record.history_change_reason,
+                    "changes": changes,
+                }
+            )
+            previous = record
+        entries.reverse()
+        return Response(HistoryEntrySerializer(entries, many=True).data)
+
+
+class RelationViewSet(ServiceViewSet):
+    """One claim responding to another. Automatic relations (``origin: auto``) follow from the claims
+    (rule 7): they are listed, but changing or deleting one is refused with a 400."""
+
+    serializer_class = RelationSerializer
+    filterset_class = RelationFilter
+    selector = relation_list
+    create_service = relation_create
+    update_service = relation_update
+    delete_service = relation_delete
+    service_object = "relation"
+
+
+class LocationControlView(generics.GenericAPIView):
+    """Who is claimed to control a place, day by day."""
+
+    queryset = Location.objects.all()
+    serializer_class = ControlTimelineSerializer
+    pagination_class = None
+    filter_backends: list = []
+
+    @extend_schema(
+        summary="Control timeline of a place",
+        description=(
+            "The control claims on the place, oldest event first, and `intervals`: each a maximal run of days "
+            "(end inclusive) with the same set of blocs claimed in control, counting non-inert control claims "
+            "with an event start; `contested` where more than one bloc is claimed."
+        ),
+        parameters=[
+            OpenApiParameter("as_of", OpenApiTypes.DATE, description="The timeline as it stood on this date."),
+        ],
+        responses=ControlTimelineSerializer,
+    )
+    def get(self, request: Request, pk: str) -> Response:
+        query = AsOfQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        as_of = query.validated_data.get("as_of")
+        location = get_object_or_404(Location.objects.all(), pk=pk)
+        claims = claim_detail().filter(location=location, kind=Claim.Kind.CONTROL)
+        if as_of is not None:
+            claims = claims.filter(claimed_on__lte=as_of)
+        claims = claims.order_by(F("event_start").asc(nulls_last=True), "claimed_on", "id")
+        rows = claims_apply_as_of(claims, as_of)
+        subject_blocs = dict(
+            Actor.objects.filter(pk__in={c.subject_id for c in rows if c.subject_id}).values_list("pk", "bloc_id")
+        )
+        facts = [
+            ControlFact(
+                claim_id=c.pk,
+                bloc_id=subject_blocs.get(c.subject_id) or c.subject_id,
+                start=c.event_start,
+                end=c.event_end,
+                inert=c.status in INERT_STATUSES,
+            )
+            for c in rows
+            if c.event_start is not None and c.subject_id is not None
+        ]
+        intervals = control_intervals(facts)
+        blocs = Actor.objects.in_bulk({b for i in intervals for b in i.blocs})
+        context = self.get_serializer_context()
+        return Response(
+            {
+                "location": BriefSerializer(location).data,
+                "as_of": as_of.isoformat() if as_of else None,
+                "claims": ClaimSerializer(rows, many=True, context=context).data,
+                "intervals": [
+                    {
+                        "start": i.start.isoformat(),
+                        "end": i.end.isoformat(),
+                        "blocs": BriefSerializer([blocs[b] for b in i.blocs if b in blocs], many=True).data,
+                        "contested": i.contested,
+                        "claims": list(i.claims),
+                    }
+                    for i in intervals
+                ],
+            }
+        )

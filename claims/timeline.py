@@ -1,0 +1,71 @@
+"""The control timeline of a place, as a pure function (used by the API and the location page).
+
+Each non-inert control claim with an ``event_start`` says its subject's bloc controls the place
+on every day of its window [``event_start``, ``event_end`` or ``event_start``]. The timeline is
+the list of maximal runs of days with the same (non-empty) set of blocs claimed in control;
+a run is contested when more than one bloc is claimed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True, slots=True)
+class ControlFact:
+    """One control claim: ``bloc_id`` is said to control the place from ``start`` to ``end``."""
+
+    claim_id: int
+    bloc_id: int
+    start: date
+    end: date | None = None
+    inert: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    start: date
+    end: date  # inclusive
+    blocs: tuple[int, ...]
+    claims: tuple[int, ...]
+
+    @property
+    def contested(self) -> bool:
+        return len(self.blocs) > 1
+
+
+def control_intervals(facts: Iterable[ControlFact]) -> list[Interval]:
+    """Maximal runs of days with the same set of blocs claimed in control, oldest first."""
+    opening: dict[int, list[ControlFact]] = {}
+    closing: dict[int, list[ControlFact]] = {}
+    for fact in facts:
+        if fact.inert:
+            continue
+        first = fact.start.toordinal()
+        last = max(first, (fact.end or fact.start).toordinal())
+        opening.setdefault(first, []).append(fact)
+        closing.setdefault(last + 1, []).append(fact)  # the day after the window
+    boundaries = sorted(set(opening) | set(closing))
+    active_blocs: Counter[int] = Counter()
+    active_claims: set[int] = set()
+    runs: list[Interval] = []
+    for day, following in zip(boundaries, boundaries[1:], strict=False):
+        for fact in closing.get(day, ()):
+            active_blocs[fact.bloc_id] -= 1
+            active_claims.discard(fact.claim_id)
+        for fact in opening.get(day, ()):
+            active_blocs[fact.bloc_id] += 1
+            active_claims.add(fact.claim_id)
+        blocs = tuple(sorted(b for b, n in active_blocs.items() if n > 0))
+        if not blocs:
+            continue
+        start, end = date.fromordinal(day), date.fromordinal(following - 1)
+        previous = runs[-1] if runs else None
+        if previous and previous.blocs == blocs and previous.end.toordinal() + 1 == day:
+            runs[-1] = Interval(previous.start, end, blocs, tuple(sorted(set(previous.claims) | active_claims)))
+        else:
+            runs.append(Interval(start, end, blocs, tuple(sorted(active_claims))))
+    return runs

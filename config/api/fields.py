@@ -1,0 +1,52 @@
+"""Serializer fields shared by every app's API: related objects written by id, read as small
+nested objects (``{id, slug, name}``), described accurately in the OpenAPI schema."""
+
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_basic_type, force_instance
+from drf_spectacular.types import OpenApiTypes
+from rest_framework import serializers
+
+
+class BriefSerializer(serializers.Serializer):
+    """A related actor, location or source as a reader sees it."""
+
+    id = serializers.IntegerField(read_only=True)
+    slug = serializers.SlugField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class NestedOnReadField(serializers.PrimaryKeyRelatedField):
+    """Written as an id; read as the object rendered by ``read_serializer``."""
+
+    read_serializer: type[serializers.Serializer] = BriefSerializer
+
+    def __init__(self, *args: Any, read_serializer: type[serializers.Serializer] | None = None, **kwargs: Any):
+        if read_serializer is not None:
+            self.read_serializer = read_serializer
+        super().__init__(*args, **kwargs)
+
+    def use_pk_only_optimization(self) -> bool:
+        return False
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool) or not isinstance(data, int | str) or (isinstance(data, str) and not data.isdigit()):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if int(data) > 2**63 - 1:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+    def to_representation(self, value: Any) -> Any:
+        return self.read_serializer(value, context=self.context).data
+
+
+class NestedOnReadFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = NestedOnReadField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "request":
+            return build_basic_type(OpenApiTypes.INT)
+        component = auto_schema.resolve_serializer(force_instance(self.target.read_serializer), direction)
+        return component.ref
