@@ -72,6 +72,7 @@ def claim_validate(claim: Claim, citations: Sequence[CitationInput] | None, chan
     """
     errors: dict[str, str] = {}
     claim.summary = (claim.summary or "").strip()
+    claim.external_id = (claim.external_id or "").strip() or None  # blank keys must not collide
     if not claim.summary:
         errors["summary"] = "A one-sentence summary of the claim is required."
     if claim.claimed_on is not None and claim.claimed_on > timezone.localdate():

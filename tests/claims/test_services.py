@@ -317,6 +317,23 @@ def test_automatic_relation_follows_a_bloc_move_of_the_subject(world, make_claim
     assert state(a) == CONTESTED
 
 
+def test_automatic_relation_disappears_when_a_bloc_move_puts_both_claimants_in_one_bloc(world, make_claim):
+    a = control(make_claim, world.taliban, world.taliban, world.shattal)
+    b = control(make_claim, world.reuters, world.nrf, world.shattal, day=3)
+    assert autos() == {(b.pk, a.pk, "contradicts")}
+    actor_update(actor=world.reuters, parent=world.taliban)
+    assert autos() == set()
+    assert state(a) == UNVERIFIED
+
+
+def test_automatic_contradiction_turns_around_when_the_claim_dates_change(world, make_claim):
+    a = control(make_claim, world.taliban, world.taliban, world.shattal, day=2)
+    b = control(make_claim, world.nrf, world.nrf, world.shattal, day=3)
+    claim_update(claim=a, claimed_on=date(2021, 9, 4))
+    assert autos() == {(a.pk, b.pk, "contradicts")}
+    assert fresh(b).reasons[0]["on"] == "2021-09-04"
+
+
 def test_deleting_a_claim_removes_its_automatic_relations(world, make_claim):
     a = control(make_claim, world.taliban, world.taliban, world.shattal)
     b = control(make_claim, world.nrf, world.nrf, world.shattal, day=3)

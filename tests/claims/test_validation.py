@@ -210,3 +210,14 @@ def test_a_verdict_date_in_the_future_is_refused(world):
     tomorrow = timezone.localdate() + timedelta(days=1)
     refused("verdict_on", claim_set_verdict, claim=claim, verdict="confirmed", verdict_on=tomorrow)
     assert Claim.objects.get(pk=claim.pk).status == "unverified"
+
+
+def test_blank_external_ids_do_not_collide(world):
+    first = claim_create(**valid_fields(world, external_id=""))
+    second = claim_create(**valid_fields(world, external_id="  "))
+    assert (first.external_id, second.external_id) == (None, None)
+
+
+def test_a_taken_external_id_is_refused(world):
+    claim_create(**valid_fields(world, external_id="acled:AFG123"))
+    refused("external_id", claim_create, **valid_fields(world, external_id="acled:AFG123"))
