@@ -12,3 +12,9 @@ class ClaimsConfig(AppConfig):
         from claims.services import actors_changed
 
         on_actors_changed(actors_changed)
+
+        # Webhooks: a change of a claim's status or flags queues an event for subscribers.
+        from claims.services import on_flags_changed
+        from claims.webhooks import flags_changed
+
+        on_flags_changed(flags_changed)

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from actors.selectors import bloc_ids
 from claims import auto_relations, flags
-from claims.models import Citation, Claim, Relation, Tombstone
+from claims.models import Citation, Claim, RecomputeJob, Relation, Tombstone
 from claims.selectors import affected_ids, flag_inputs, proposition_facts
 from config.services import ReferencedError, apply_fields, delete_or_refuse, full_clean
 
@@ -50,6 +50,15 @@ CLAIM_EDITABLE = (
 )
 DERIVED = ("status", "contested", "corroborated", "unverified", "reasons")
 ProgressCallback = Callable[[int, int], None]
+
+
+class FlagChange(NamedTuple):
+    """What a recompute changed on one claim; flags are (contested, corroborated, unverified)."""
+
+    old_status: str
+    new_status: str
+    old_flags: tuple[bool, bool, bool]
+    new_flags: tuple[bool, bool, bool]
 
 
 @dataclass(frozen=True)
@@ -217,6 +226,7 @@ def claims_recompute(
     ids = sorted(set(claim_ids))
     size = batch_size or settings.FOGWATCH_RECOMPUTE_BATCH
     changed_ids: set[int] = set()
+    changes: dict[int, FlagChange] = {}
     now = timezone.now()
     done = 0
     for batch in _batches(ids, size):
@@ -236,6 +246,12 @@ def claims_recompute(
                 or claim.unverified != result.unverified
                 or claim.reasons != reasons
             ):
+                changes[claim.pk] = FlagChange(
+                    claim.status,
+                    result.status,
+                    (claim.contested, claim.corroborated, claim.unverified),
+                    (result.contested, result.corroborated, result.unverified),
+                )
                 claim.status = result.status
                 claim.contested = result.contested
                 claim.corroborated = result.corroborated
@@ -249,8 +265,8 @@ def claims_recompute(
         done += len(batch)
         if progress:
             progress(done, len(ids))
-    if changed_ids:
-        _announce_flag_changes(changed_ids)
+    if changes:
+        _announce_flag_changes(changes)
     return changed_ids
 
 
@@ -272,18 +288,20 @@ def claims_recompute_all(*, progress: ProgressCallback | None = None, refresh_au
     return {"claims": len(all_ids), "changed": len(changed), "auto_relation_claims_touched": added_removed}
 
 
-# Listeners told of claims whose flags changed (webhooks subscribe here); called inside the transaction.
-_flag_listeners: list[Callable[[set[int]], None]] = []
+# Listeners told of claims whose flags, status or reasons changed (webhooks subscribe here), with
+# claim id -> FlagChange; called inside the transaction.
+FlagListener = Callable[[dict[int, FlagChange]], None]
+_flag_listeners: list[FlagListener] = []
 
 
-def on_flags_changed(listener: Callable[[set[int]], None]) -> None:
+def on_flags_changed(listener: FlagListener) -> None:
     if listener not in _flag_listeners:
         _flag_listeners.append(listener)
 
 
-def _announce_flag_changes(ids: set[int]) -> None:
+def _announce_flag_changes(changes: dict[int, FlagChange]) -> None:
     for listener in _flag_listeners:
-        listener(ids)
+        listener(changes)
 
 
 def _settle(claim_ids: Iterable[int], *, extra: Iterable[int] = ()) -> set[int]:
@@ -302,10 +320,107 @@ def actors_changed(actor_ids: set[int]) -> None:
     )
     if not claim_ids:
         return
+    if len(claim_ids) > settings.FOGWATCH_SYNC_RECOMPUTE_LIMIT:
+        # Too many to recompute inside the request: a background job does it in batches, with
+        # progress (run in-process at commit when there is no broker; see docs/background.md).
+        recompute_job_start(reason=f"Bloc move of actors {sorted(actor_ids)}", claim_ids=claim_ids)
+        return
+    _recompute_moved(claim_ids)
+
+
+def _recompute_moved(claim_ids: set[int]) -> set[int]:
     touched: set[int] = set()
     for batch in _batches(sorted(claim_ids), settings.FOGWATCH_RECOMPUTE_BATCH):
         touched |= auto_relations_refresh(batch)
-    claims_recompute(affected_ids(claim_ids | touched))
+    return claims_recompute(affected_ids(claim_ids | touched))
+
+
+# ---------------------------------------------------------------------------------------------
+# Background recompute: large bloc moves and the consistency sweep (run by claims.tasks)
+# ---------------------------------------------------------------------------------------------
+
+
+def recompute_job_start(*, reason: str, claim_ids: Iterable[int]) -> RecomputeJob:
+    """Record a recompute job and queue its task when the transaction commits."""
+    from claims.tasks import recompute_job  # tasks call services; imported here to avoid a cycle
+    from config.tasks import enqueue
+
+    ids = sorted(set(claim_ids))
+    job = RecomputeJob.objects.create(reason=reason[:200], claim_ids=ids, total=len(ids))
+    enqueue(recompute_job, job.pk)
+    return job
+
+
+def _job_progress(job: RecomputeJob, **fields: Any) -> None:
+    for name, value in fields.items():
+        setattr(job, name, value)
+    RecomputeJob.objects.filter(pk=job.pk).update(**fields)
+
+
+def recompute_job_run(*, job_id: int) -> RecomputeJob:
+    """Run a queued recompute job: refresh automatic relations of its claims, then recompute
+    every affected claim, one transaction per batch, recording progress. A finished job is
+    left alone, so running it twice changes nothing more."""
+    job = RecomputeJob.objects.get(pk=job_id)
+    if job.state == RecomputeJob.State.DONE:
+        return job
+    _job_progress(job, state=RecomputeJob.State.RUNNING, started_at=timezone.now(), done=0, changed=0, error="")
+    try:
+        ids = set(job.claim_ids)
+        touched: set[int] = set()
+        for batch in _batches(sorted(ids), settings.FOGWATCH_RECOMPUTE_BATCH):
+            with transaction.atomic():
+                touched |= auto_relations_refresh(batch)
+        targets = sorted(affected_ids(ids | touched))
+        _job_progress(job, total=len(targets))
+        changed = 0
+        for batch in _batches(targets, settings.FOGWATCH_RECOMPUTE_BATCH):
+            with transaction.atomic():
+                changed += len(claims_recompute(batch))
+            _job_progress(job, done=job.done + len(batch), changed=changed)
+    except Exception as exc:
+        _job_progress(job, state=RecomputeJob.State.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
+        raise
+    _job_progress(job, state=RecomputeJob.State.DONE, finished_at=timezone.now())
+    return job
+
+
+def claims_sweep() -> RecomputeJob:
+    """The consistency sweep: refresh every automatic relation, recompute every claim and record
+    (in a RecomputeJob) the claims whose stored flags had drifted. Jobs still queued when it
+    starts (their task was lost, e.g. Redis was down) are covered by it and marked done."""
+    leftover = list(RecomputeJob.objects.filter(state=RecomputeJob.State.QUEUED).values_list("pk", flat=True))
+    job = RecomputeJob.objects.create(reason="Consistency sweep", state=RecomputeJob.State.RUNNING)
+    _job_progress(job, started_at=timezone.now())
+    try:
+        with transaction.atomic():
+            auto_ids = list(
+                Claim.objects.filter(
+                    kind__in=[Claim.Kind.CONTROL, Claim.Kind.CASUALTIES], event_start__isnull=False
+                ).values_list("pk", flat=True)
+            )
+            Relation.objects.filter(origin=Relation.Origin.AUTO).exclude(claim_id__in=auto_ids).delete()
+        for batch in _batches(sorted(auto_ids), settings.FOGWATCH_RECOMPUTE_BATCH):
+            with transaction.atomic():
+                auto_relations_refresh(batch)
+        all_ids = list(Claim.objects.values_list("pk", flat=True).order_by("pk"))
+        _job_progress(job, total=len(all_ids))
+        drifted: set[int] = set()
+        for batch in _batches(all_ids, settings.FOGWATCH_RECOMPUTE_BATCH):
+            with transaction.atomic():
+                drifted |= claims_recompute(batch)
+            _job_progress(job, done=job.done + len(batch), changed=len(drifted))
+    except Exception as exc:
+        _job_progress(job, state=RecomputeJob.State.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
+        raise
+    if drifted:
+        logger.warning("Consistency sweep: %d claims had drifted: %s", len(drifted), sorted(drifted)[:50])
+    _job_progress(job, drifted=sorted(drifted), state=RecomputeJob.State.DONE, finished_at=timezone.now())
+    if leftover:
+        RecomputeJob.objects.filter(pk__in=leftover, state=RecomputeJob.State.QUEUED).update(
+            state=RecomputeJob.State.DONE, finished_at=timezone.now(), error=f"Covered by consistency sweep #{job.pk}."
+        )
+    return job
 
 
 # ---------------------------------------------------------------------------------------------
@@ -469,6 +584,7 @@ def relation_delete(*, relation: Relation) -> None:
 
 __all__ = [
     "CitationInput",
+    "FlagChange",
     "ReferencedError",
     "actors_changed",
     "auto_relations_refresh",
@@ -478,7 +594,10 @@ __all__ = [
     "claim_update",
     "claims_recompute",
     "claims_recompute_all",
+    "claims_sweep",
     "on_flags_changed",
+    "recompute_job_run",
+    "recompute_job_start",
     "relation_create",
     "relation_delete",
     "relation_update",

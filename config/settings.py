@@ -145,6 +145,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing from a request gives up fast when Redis is down (config/tasks.py then falls back):
+# at most FOGWATCH_BROKER_PUBLISH_RETRIES reconnects, a fraction of a second apart.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": env_int("FOGWATCH_BROKER_PUBLISH_RETRIES", 1, minimum=0),
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -156,6 +164,31 @@ FOGWATCH_PAGE_SIZE = env_int("FOGWATCH_PAGE_SIZE", 50, minimum=1)
 FOGWATCH_MAX_PAGE_SIZE = env_int("FOGWATCH_MAX_PAGE_SIZE", 500, minimum=1)
 FOGWATCH_RECOMPUTE_BATCH = env_int("FOGWATCH_RECOMPUTE_BATCH", 2000, minimum=1)
 FOGWATCH_TILE_URL = env_str("FOGWATCH_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+
+# Background work (docs/background.md). A bloc move affecting more claims than the limit is
+# recomputed by a task (a RecomputeJob with progress); up to it, in the writing request.
+FOGWATCH_SYNC_RECOMPUTE_LIMIT = env_int("FOGWATCH_SYNC_RECOMPUTE_LIMIT", 5000, minimum=0)
+# Absolute base of the links sent in webhook events (claim.url).
+FOGWATCH_BASE_URL = env_str("FOGWATCH_BASE_URL", "http://localhost:8000").rstrip("/")
+FOGWATCH_FETCH_TIMEOUT = env_int("FOGWATCH_FETCH_TIMEOUT", 10, minimum=1)  # seconds, feeds and archiving
+FOGWATCH_FEED_MAX_BYTES = env_int("FOGWATCH_FEED_MAX_BYTES", 5_000_000, minimum=1)
+FOGWATCH_ARCHIVE_MAX_BYTES = env_int("FOGWATCH_ARCHIVE_MAX_BYTES", 10_000_000, minimum=1)
+FOGWATCH_ARCHIVE_MAX_REDIRECTS = env_int("FOGWATCH_ARCHIVE_MAX_REDIRECTS", 10, minimum=0)
+FOGWATCH_WEBHOOK_TIMEOUT = env_int("FOGWATCH_WEBHOOK_TIMEOUT", 10, minimum=1)  # seconds
+FOGWATCH_WEBHOOK_MAX_ATTEMPTS = env_int("FOGWATCH_WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+FOGWATCH_WEBHOOK_RETRY_BASE = env_int("FOGWATCH_WEBHOOK_RETRY_BASE", 30, minimum=0)  # seconds; doubles per attempt
+FOGWATCH_WEBHOOK_PAUSE_AFTER = env_int("FOGWATCH_WEBHOOK_PAUSE_AFTER", 5, minimum=1)  # consecutive failures
+# Periodic tasks (celery beat), intervals in seconds.
+FOGWATCH_FEED_INTERVAL = env_int("FOGWATCH_FEED_INTERVAL", 900, minimum=10)
+FOGWATCH_ARCHIVE_SWEEP_INTERVAL = env_int("FOGWATCH_ARCHIVE_SWEEP_INTERVAL", 3600, minimum=10)
+FOGWATCH_WEBHOOK_SWEEP_INTERVAL = env_int("FOGWATCH_WEBHOOK_SWEEP_INTERVAL", 600, minimum=10)
+FOGWATCH_SWEEP_INTERVAL = env_int("FOGWATCH_SWEEP_INTERVAL", 86400, minimum=60)
+CELERY_BEAT_SCHEDULE = {
+    "feeds-pull": {"task": "sources.tasks.feeds_pull_all", "schedule": FOGWATCH_FEED_INTERVAL},
+    "archive-missing": {"task": "sources.tasks.archive_missing", "schedule": FOGWATCH_ARCHIVE_SWEEP_INTERVAL},
+    "webhooks-sweep": {"task": "claims.tasks.webhooks_sweep", "schedule": FOGWATCH_WEBHOOK_SWEEP_INTERVAL},
+    "consistency-sweep": {"task": "claims.tasks.consistency_sweep", "schedule": FOGWATCH_SWEEP_INTERVAL},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

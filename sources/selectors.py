@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from sources.models import Report, Source
+from sources.models import Report, Snapshot, Source
 
 
 def source_list() -> QuerySet[Source]:
@@ -17,3 +17,8 @@ def source_by_id_or_slug(value: str | int) -> Source | None:
 
 def report_list() -> QuerySet[Report]:
     return Report.objects.select_related("source")
+
+
+def report_snapshots(report: Report) -> QuerySet[Snapshot]:
+    """The archiving fetches of a report's URL, newest first."""
+    return Snapshot.objects.filter(report=report).order_by("-fetched_at", "-id")

@@ -54,7 +54,17 @@ def report_create(*, source: Source, title: str, **fields: Any) -> Report:
     apply_fields(report, fields, REPORT_EDITABLE)
     _prepare_report(report)
     report.save()
+    if report.url:
+        _archive_on_commit(report)
     return report
+
+
+def _archive_on_commit(report: Report) -> None:
+    """Preserve the page: a task fetches the report's URL once the report is committed."""
+    from config.tasks import enqueue
+    from sources.tasks import archive_report  # tasks call services; imported here to avoid a cycle
+
+    enqueue(archive_report, report.pk)
 
 
 @transaction.atomic

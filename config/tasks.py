@@ -1,0 +1,95 @@
+"""Queueing tasks from the write path: on commit, never raising to the user.
+
+``enqueue(task, *args)`` sends the task when the surrounding transaction commits (at once
+outside one). What happens then:
+
+- Redis configured and reachable: the task goes to the broker; a worker runs it.
+- Redis configured but unreachable: the failure is logged. A task marked ``fogwatch_inline``
+  (recomputes: flags must be right when the write returns) runs here and now; any other
+  (feeds, archiving, webhooks) is left to its periodic sweep, which catches it up.
+- No Redis (the embedded default, ``CELERY_TASK_ALWAYS_EAGER``): recomputes run here and now;
+  network tasks run in a small thread pool after the write returns, so no request waits on
+  the network. Their failures are recorded and logged, never raised.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from celery import Task
+from django.db import InterfaceError, OperationalError, close_old_connections, connections, transaction
+
+logger = logging.getLogger("fogwatch.tasks")
+
+# Errors worth retrying: the database or the network hiccupped.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+# Options shared by every Fogwatch task: acknowledge after running (a worker lost mid-task
+# leaves it queued), retry transient errors with exponential backoff and jitter.
+TASK_OPTIONS: dict[str, Any] = {
+    "acks_late": True,
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": 2,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+_executor: ThreadPoolExecutor | None = None
+_executor_lock = threading.Lock()
+
+
+def _background() -> ThreadPoolExecutor:
+    global _executor
+    with _executor_lock:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="fogwatch-task")
+        return _executor
+
+
+def enqueue(task: Task, *args: Any) -> None:
+    """Queue ``task(*args)`` once the current transaction commits. Never raises."""
+    transaction.on_commit(lambda: send(task, *args), robust=True)
+
+
+def send(task: Task, *args: Any) -> bool:
+    """Send ``task(*args)`` now (see the module docstring). True when it was queued or run."""
+    inline = getattr(task, "fogwatch_inline", False)
+    if task.app.conf.task_always_eager:
+        if inline:
+            return run_here(task, *args)
+        _background().submit(_run_in_thread, task, args)
+        return True
+    try:
+        task.apply_async(args, retry=False, ignore_result=True)
+        return True
+    except Exception as exc:  # the broker's and the result store's errors vary by transport
+        if inline:
+            logger.error("Broker unreachable, running %s%r in-process instead: %s", task.name, args, exc)
+            return run_here(task, *args)
+        logger.error("Broker unreachable, %s%r not queued (its periodic sweep will catch up): %s", task.name, args, exc)
+        return False
+
+
+def run_here(task: Task, *args: Any) -> bool:
+    """Run a task in this process, logging (not raising) its failure."""
+    try:
+        result = task.apply(args, throw=False)
+    except Exception:  # never raise to the user
+        logger.exception("Task %s%r failed in-process", task.name, args)
+        return False
+    if result.failed():
+        logger.error("Task %s%r failed in-process: %r", task.name, args, result.result)
+        return False
+    return True
+
+
+def _run_in_thread(task: Task, args: tuple[Any, ...]) -> None:
+    close_old_connections()
+    try:
+        run_here(task, *args)
+    finally:
+        connections.close_all()

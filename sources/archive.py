@@ -1,0 +1,171 @@
+"""Archiving: fetch a report's URL and keep proof of what was there (a Snapshot).
+
+``fetch`` is the one HTTP GET of the sources app (feeds use it too): http/https only, a
+total deadline, a size cap, redirects followed by hand so every hop is recorded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import socket
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+from django.conf import settings
+from django.utils import timezone
+
+from sources.models import Report, Snapshot
+
+logger = logging.getLogger(__name__)
+
+USER_AGENT = "Fogwatch/0.1 (+archiving and feeds)"
+REDIRECTS = (301, 302, 303, 307, 308)
+CHUNK = 64 * 1024
+
+
+@dataclass
+class FetchResult:
+    """What one GET (with its redirects) gave: the body is empty when ``error`` is set."""
+
+    url: str
+    status: int | None = None
+    final_url: str = ""
+    hops: list[dict[str, object]] = field(default_factory=list)
+    body: bytes = b""
+    content_type: str = ""
+    error: str = ""
+    transient: bool = False  # a timeout or refused connection: worth trying again later
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and self.status is not None and 200 <= self.status < 300
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None  # redirects are followed (and recorded) by fetch()
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
+def _scheme_ok(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def fetch(url: str, *, max_bytes: int, timeout: float | None = None, max_redirects: int | None = None) -> FetchResult:
+    """GET ``url``; never raises for network trouble (it is in ``result.error``)."""
+    timeout = float(timeout if timeout is not None else settings.FOGWATCH_FETCH_TIMEOUT)
+    max_redirects = settings.FOGWATCH_ARCHIVE_MAX_REDIRECTS if max_redirects is None else max_redirects
+    result = FetchResult(url=url)
+    deadline = time.monotonic() + timeout
+    current = url
+    while True:
+        if not _scheme_ok(current):
+            result.error = f"Only http and https URLs are fetched, not {current!r}."
+            return result
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            result.error, result.transient = f"Timed out after {timeout:g}s.", True
+            return result
+        request = urllib.request.Request(current, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+        try:
+            response = _opener.open(request, timeout=remaining)
+        except urllib.error.HTTPError as exc:
+            response = exc  # 3xx (not followed by urllib), 4xx and 5xx still carry a status and a body
+        except TimeoutError:
+            result.error, result.transient = f"Timed out after {timeout:g}s.", True
+            return result
+        except urllib.error.URLError as exc:
+            reason = exc.reason
+            result.transient = isinstance(reason, (OSError, TimeoutError))
+            if isinstance(reason, (TimeoutError, socket.timeout)):
+                result.error = f"Timed out after {timeout:g}s."
+            else:
+                result.error = f"Could not connect: {reason}."
+            return result
+        except (OSError, ValueError) as exc:
+            result.error, result.transient = f"Could not fetch: {exc}.", isinstance(exc, OSError)
+            return result
+        with response:
+            status = response.status if hasattr(response, "status") else response.code
+            location = response.headers.get("Location")
+            if status in REDIRECTS and location:
+                result.hops.append({"url": current, "status": status})
+                if len(result.hops) > max_redirects:
+                    result.status, result.final_url = status, current
+                    result.error = f"More than {max_redirects} redirects."
+                    return result
+                current = urljoin(current, location)
+                continue
+            result.status, result.final_url = status, current
+            result.content_type = (response.headers.get("Content-Type") or "")[:200]
+            _read_body(response, result, max_bytes=max_bytes, deadline=deadline, timeout=timeout)
+            return result
+
+
+def _read_body(response, result: FetchResult, *, max_bytes: int, deadline: float, timeout: float) -> None:
+    declared = response.headers.get("Content-Length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        result.error = f"Body of {int(declared)} bytes is over the {max_bytes}-byte cap; not stored."
+        return
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while True:
+            if time.monotonic() > deadline:
+                result.error, result.transient = f"Timed out after {timeout:g}s reading the body.", True
+                return
+            chunk = response.read(CHUNK)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > max_bytes:
+                result.error = f"Body is over the {max_bytes}-byte cap; not stored."
+                return
+            chunks.append(chunk)
+    except TimeoutError:
+        result.error, result.transient = f"Timed out after {timeout:g}s reading the body.", True
+        return
+    except OSError as exc:
+        result.error, result.transient = f"Connection lost reading the body: {exc}.", True
+        return
+    result.body = b"".join(chunks)
+
+
+def report_archive(*, report: Report) -> Snapshot:
+    """Fetch the report's URL and store a Snapshot: status, final URL, each redirect hop, the
+    SHA-256 and size of the body, or why it failed (timeout, refused, oversize)."""
+    if not report.url:
+        raise ValueError(f"Report #{report.pk} has no URL to archive.")
+    fetched = fetch(report.url, max_bytes=settings.FOGWATCH_ARCHIVE_MAX_BYTES)
+    snapshot = Snapshot.objects.create(
+        report=report,
+        fetched_at=timezone.now(),
+        http_status=fetched.status,
+        final_url=fetched.final_url[:2000],
+        redirects=fetched.hops,
+        sha256=hashlib.sha256(fetched.body).hexdigest() if not fetched.error else "",
+        size=len(fetched.body) if not fetched.error else None,
+        content_type=fetched.content_type,
+        error=fetched.error,
+    )
+    snapshot.retryable = fetched.transient  # type: ignore[attr-defined]  # read by the task
+    if fetched.error:
+        logger.warning("Archiving report #%s (%s) failed: %s", report.pk, report.url, fetched.error)
+    return snapshot
+
+
+def reports_to_archive(limit: int) -> list[int]:
+    """Reports with a URL and no snapshot yet (their task was never queued, e.g. Redis was down)."""
+    return list(
+        Report.objects.filter(url__isnull=False, snapshots__isnull=True)
+        .exclude(url="")
+        .order_by("id")
+        .values_list("pk", flat=True)[:limit]
+    )
