@@ -78,3 +78,18 @@ def report_update(*, report: Report, **fields: Any) -> Report:
 @transaction.atomic
 def report_delete(*, report: Report) -> None:
     delete_or_refuse(report)
+
+
+@transaction.atomic
+def report_set_triage(*, report: Report, triage: str) -> Report:
+    """An editor accepts or discards a report pulled from a feed (or puts it back to pending)."""
+    from django.core.exceptions import ValidationError
+
+    if triage not in Report.Triage.values:
+        choices = ", ".join(Report.Triage.values)
+        raise ValidationError({"triage": f"“{triage}” is not a triage state; use one of {choices}."})
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.triage != triage:
+        report.triage = triage
+        report.save()
+    return report

@@ -1,0 +1,575 @@
+"""The editors' admin for claims, citations, relations, webhooks and background jobs.
+
+A claim and its citations are one write: the admin validates the claim form and the citation
+formset, then ``save_related`` hands both to ``claim_create`` / ``claim_update``, which
+recompute the flags of every claim affected before the page is answered. Relations are
+written through ``relation_create`` / ``relation_update`` / ``relation_delete``; automatic
+relations (rule 7) are shown, never edited.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max
+from django.forms.models import BaseInlineFormSet, construct_instance
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+from simple_history.admin import SimpleHistoryAdmin
+
+from claims import services, webhooks
+from claims.models import Citation, Claim, RecomputeJob, Relation, Tombstone, WebhookDelivery, WebhookSubscription
+from config.admin import (
+    DeletesWithMixin,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    ServiceAdmin,
+    add_service_errors,
+    admin_link,
+    copy_saved,
+    mark_unsaved,
+    status_badge,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Display helpers
+# ---------------------------------------------------------------------------------------------
+
+FLAG_LABELS = (("contested", "contested", "#b45309"), ("corroborated", "corroborated", "#1d4ed8"))
+
+
+def claim_flags(claim: Claim) -> str:
+    shown = [(label, colour) for attr, label, colour in FLAG_LABELS if getattr(claim, attr)]
+    if claim.unverified:
+        shown.append(("unverified", "#7c3aed"))
+    if not shown:
+        return "—"
+    return format_html_join(
+        " ",
+        '<span style="border:1px solid {};color:{};padding:0 5px;border-radius:8px;font-size:11px">{}</span>',
+        ((colour, colour, label) for label, colour in shown),
+    )
+
+
+def claim_link(claim: Claim | None) -> str:
+    if claim is None:
+        return "—"
+    return format_html("{} {}", admin_link(claim, Truncator(str(claim)).chars(90)), status_badge(claim.status))
+
+
+def reasons_html(reasons: list) -> str:
+    """The reasons as an escaped list of their sentences, each linking to the claim that causes it."""
+    if not reasons:
+        return "—"
+    items = []
+    for reason in reasons:
+        text = reason.get("text") or reason.get("code", "")
+        other = reason.get("claim")
+        if other:
+            url = reverse("admin:claims_claim_change", args=[other])
+            items.append(format_html('{} (<a href="{}">claim #{}</a>)', text, url, other))
+        else:
+            items.append(format_html("{}", text))
+    return format_html(
+        '<ul class="fw-reasons" style="margin:0;padding-left:1.2em">{}</ul>',
+        format_html_join("", "<li>{}</li>", ((item,) for item in items)),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Claims
+# ---------------------------------------------------------------------------------------------
+
+
+class ClaimForm(forms.ModelForm):
+    """The claim's own fields, checked by the service's rules as soon as the form is cleaned."""
+
+    class Meta:
+        model = Claim
+        fields = services.CLAIM_EDITABLE
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        try:
+            services.claim_validate(self.instance, None)  # the citations are the formset's to check
+        except ValidationError as exc:
+            add_service_errors(self, exc)
+
+
+class CitationFormSet(BaseInlineFormSet):
+    def citations(self) -> list[services.CitationInput]:
+        kept = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if data.get("DELETE") or not data.get("report"):
+                continue
+            kept.append(services.CitationInput(report=data["report"], quote=data.get("quote") or ""))
+        return kept
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        # The rule lives in the service: validate the claim with these citations, keep what it
+        # says about the citations (the claim form reports its own fields).
+        try:
+            services.claim_validate(self.instance, self.citations())
+        except ValidationError as exc:
+            if "citations" in exc.message_dict:
+                raise ValidationError(exc.message_dict["citations"]) from exc
+
+    def record_changes(self, claim: Claim) -> None:
+        """What ``construct_change_message`` reads, since the service (not the formset) saved the rows."""
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            form.instance.claim_id = claim.pk
+            if data.get("DELETE"):
+                if form.instance.pk:
+                    self.deleted_objects.append(form.instance)
+            elif form.has_changed() and data.get("report"):
+                if form.instance.pk:
+                    self.changed_objects.append((form.instance, form.changed_data))
+                else:
+                    self.new_objects.append(form.instance)
+
+
+class CitationInline(admin.TabularInline):
+    model = Citation
+    formset = CitationFormSet
+    fields = ("report", "quote", "reliability")
+    readonly_fields = ("reliability",)
+    autocomplete_fields = ("report",)
+    extra = 1
+    verbose_name_plural = "citations (at least one: where the claim was reported)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("report__source")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.base_fields["quote"].widget = forms.Textarea(attrs={"rows": 2, "cols": 60})
+        return formset
+
+    @admin.display(description="source (reliability)")
+    def reliability(self, obj):
+        if obj is None or not obj.report_id:
+            return "—"
+        return f"{obj.report.source} ({obj.report.source.reliability})"
+
+
+class RelationMadeInline(ReadOnlyInline):
+    model = Relation
+    fk_name = "claim"
+    fields = ("stance", "other", "origin", "note", "edit")
+    readonly_fields = fields
+    verbose_name = "relation this claim makes"
+    verbose_name_plural = "responds to (relations this claim makes)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("target")
+
+    @admin.display(description="target claim")
+    def other(self, obj):
+        return claim_link(obj.target)
+
+    @admin.display(description="")
+    def edit(self, obj):
+        return admin_link(obj, "edit" if obj.origin == Relation.Origin.EDITOR else "view")
+
+
+class RelationReceivedInline(RelationMadeInline):
+    fk_name = "target"
+    verbose_name = "relation to this claim"
+    verbose_name_plural = "responses (relations other claims make to this one)"
+
+    def get_queryset(self, request):
+        return admin.TabularInline.get_queryset(self, request).select_related("claim")
+
+    @admin.display(description="responding claim")
+    def other(self, obj):
+        return claim_link(obj.claim)
+
+
+@admin.register(Claim)
+class ClaimAdmin(ServiceAdmin):
+    form = ClaimForm
+    service_delete = services.claim_delete
+    service_object_kwarg = "claim"
+
+    list_display = ("id", "summary_short", "status_badge", "flags", "claimant", "claimed_on", "kind", "verdict")
+    list_display_links = ("id", "summary_short")
+    list_filter = ("status", "kind", "verdict", "contested", "corroborated", "unverified", "claimed_on")
+    search_fields = ("summary", "quote", "claimant__name")
+    autocomplete_fields = ("claimant", "spokesperson", "subject", "location")
+    list_select_related = ("claimant",)
+    date_hierarchy = "claimed_on"
+    readonly_fields = (
+        "status_badge",
+        "flags",
+        "contested",
+        "corroborated",
+        "unverified",
+        "reasons_list",
+        "relation_links",
+        "created_at",
+        "updated_at",
+    )
+    inlines = (CitationInline, RelationMadeInline, RelationReceivedInline)
+    fieldsets = (
+        (
+            "Flags (computed from the relations and the verdict; read-only)",
+            {"fields": ("status_badge", "flags", "reasons_list", "relation_links")},
+        ),
+        ("Who and when", {"fields": ("claimant", "spokesperson", "claimed_on")}),
+        ("What", {"fields": ("kind", "summary", "quote", "language")}),
+        (
+            "The proposition",
+            {
+                "fields": (
+                    "subject",
+                    "location",
+                    "location_precision",
+                    ("event_start", "event_end", "date_precision"),
+                    ("count_min", "count_max"),
+                ),
+                "description": "Control claims need a subject (who holds the place) and a location; casualties "
+                "claims a subject (who suffered the losses). An empty event end is the start day; an empty "
+                "maximum count is open ended.",
+            },
+        ),
+        ("Editorial verdict", {"fields": ("verdict", "verdict_rationale", "verdict_on")}),
+        (
+            "Record",
+            {
+                "fields": ("external_id", "contested", "corroborated", "unverified", "created_at", "updated_at"),
+                "classes": ("collapse",),
+            },
+        ),
+    )
+
+    # -- display ----------------------------------------------------------------------------
+
+    @admin.display(description="summary", ordering="summary")
+    def summary_short(self, obj):
+        return Truncator(obj.summary).chars(100)
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, obj):
+        if obj is None or obj.pk is None:
+            return "computed on save"
+        return status_badge(obj.status, obj.get_status_display())
+
+    @admin.display(description="flags")
+    def flags(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return claim_flags(obj)
+
+    @admin.display(description="reasons")
+    def reasons_list(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return reasons_html(obj.reasons)
+
+    @admin.display(description="relations")
+    def relation_links(self, obj):
+        if obj is None or obj.pk is None:
+            return "Save the claim first; then relate it to other claims."
+        add = reverse("admin:claims_relation_add")
+        return format_html(
+            '<a href="{}?claim={}">Add a response by this claim</a> · '
+            '<a href="{}?target={}">Add a response to this claim</a>',
+            add,
+            obj.pk,
+            add,
+            obj.pk,
+        )
+
+    # -- writes: the claim and its citations in one service call -----------------------------
+
+    deletes_with = (Citation, Relation)
+
+    def get_deleted_objects(self, objs, request):
+        """As ``claim_delete`` decides: its citations, its own relations and the automatic relations
+        to it go with it; an editor's relation answering it keeps it (delete that relation first)."""
+        deleted, counts, perms_needed, _ = super().get_deleted_objects(objs, request)
+        answering = Relation.objects.filter(target__in=objs, origin=Relation.Origin.EDITOR).select_related("claim")
+        protected = [
+            format_html("Relation {}: {}", admin_link(relation, f"#{relation.pk}"), str(relation.claim))
+            for relation in answering
+        ]
+        return deleted, counts, perms_needed, protected
+
+    def save_model(self, request, obj, form, change):
+        """Nothing yet: the citations are not validated. ``save_related`` writes claim and citations."""
+
+    def save_related(self, request, form, formsets, change):
+        citation_formsets = [fs for fs in formsets if fs.model is Citation]
+        citations = None
+        if citation_formsets and (not change or citation_formsets[0].has_changed()):
+            citations = citation_formsets[0].citations()
+        fields = {name: form.cleaned_data[name] for name in services.CLAIM_EDITABLE if name in form.cleaned_data}
+        if change:
+            saved = services.claim_update(claim=form.instance, citations=citations, **fields)
+        else:
+            saved = services.claim_create(citations=citations or [], **fields)
+        copy_saved(form.instance, saved)
+        for formset in formsets:
+            if formset.model is Citation:
+                formset.record_changes(saved)
+            mark_unsaved(formset)
+
+    # -- history: a claim is its citations too; reverting one row alone is not offered ---------
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("Claims are not reverted from their history; edit the claim instead.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+@admin.register(Citation)
+class CitationAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Citations are edited inline on their claim; here they can be searched and their history read."""
+
+    list_display = ("id", "claim_link", "report", "quote_short")
+    search_fields = ("quote", "report__title", "claim__summary")
+    list_select_related = ("claim", "report")
+
+    @admin.display(description="claim", ordering="claim")
+    def claim_link(self, obj):
+        return claim_link(obj.claim)
+
+    @admin.display(description="quote")
+    def quote_short(self, obj):
+        return Truncator(obj.quote).chars(80) or "—"
+
+
+# ---------------------------------------------------------------------------------------------
+# Relations
+# ---------------------------------------------------------------------------------------------
+
+
+class RelationForm(forms.ModelForm):
+    class Meta:
+        model = Relation
+        fields = ("claim", "target", "stance", "note")
+
+    def _post_clean(self) -> None:
+        # The service owns the rules: an editor's relation may take the key of an automatic one
+        # (replacing it), which the model's unique constraint alone would refuse.
+        try:
+            self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
+        except ValidationError as exc:
+            self._update_errors(exc)
+            return
+        if self.errors:
+            return
+        try:
+            services.relation_validate(self.instance)
+        except ValidationError as exc:
+            add_service_errors(self, exc)
+
+
+class AutoRelationReadOnly:
+    """Automatic relations follow from the claims: they can be read, not changed or deleted."""
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.origin == Relation.Origin.AUTO:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.origin == Relation.Origin.AUTO:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(Relation)
+class RelationAdmin(AutoRelationReadOnly, ServiceAdmin):
+    form = RelationForm
+    service_create = services.relation_create
+    service_update = services.relation_update
+    service_delete = services.relation_delete
+    service_object_kwarg = "relation"
+
+    list_display = ("id", "claim_link", "stance", "target_link", "origin", "note_short", "created_at")
+    list_filter = ("stance", "origin")
+    search_fields = ("claim__summary", "target__summary", "note")
+    autocomplete_fields = ("claim", "target")
+    list_select_related = ("claim", "target")
+    readonly_fields = ("origin", "created_at", "updated_at")
+    fields = ("claim", "target", "stance", "note", "origin", "created_at", "updated_at")
+
+    @admin.display(description="responding claim", ordering="claim")
+    def claim_link(self, obj):
+        return claim_link(obj.claim)
+
+    @admin.display(description="target claim", ordering="target")
+    def target_link(self, obj):
+        return claim_link(obj.target)
+
+    @admin.display(description="note")
+    def note_short(self, obj):
+        if obj.origin == Relation.Origin.AUTO:
+            return "Automatic: follows from the two claims (rule 7)."
+        return Truncator(obj.note).chars(80) or "—"
+
+    def delete_queryset(self, request, queryset):
+        automatic = queryset.filter(origin=Relation.Origin.AUTO).count()
+        if automatic:
+            raise ValidationError(
+                f"{automatic} of the selected relations are automatic: they follow from the claims and change "
+                "only when the claims change."
+            )
+        super().delete_queryset(request, queryset)
+
+
+# ---------------------------------------------------------------------------------------------
+# Webhooks
+# ---------------------------------------------------------------------------------------------
+
+
+class WebhookSubscriptionForm(forms.ModelForm):
+    statuses = forms.MultipleChoiceField(
+        choices=Claim.Status.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only claims whose new status is one of these; none ticked: every status.",
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ("name", "url", "secret", "is_active", "statuses", "claimant_bloc", "location")
+
+
+class PausedFilter(admin.SimpleListFilter):
+    title = "delivery state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return (("paused", "Paused (kept failing)"), ("live", "Delivering"), ("off", "Switched off"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "paused":
+            return queryset.filter(paused_at__isnull=False)
+        if self.value() == "live":
+            return queryset.filter(is_active=True, paused_at__isnull=True)
+        if self.value() == "off":
+            return queryset.filter(is_active=False)
+        return queryset
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(DeletesWithMixin, SimpleHistoryAdmin):
+    form = WebhookSubscriptionForm
+    deletes_with = (WebhookDelivery,)
+    list_display = ("name", "url", "state", "paused_since", "consecutive_failures", "last_delivery", "deliveries_link")
+    list_filter = (PausedFilter, "is_active")
+    search_fields = ("name", "url")
+    autocomplete_fields = ("claimant_bloc", "location")
+    readonly_fields = ("state", "paused_since", "consecutive_failures", "created_at", "deliveries_link")
+    actions = ("resume",)
+    fieldsets = (
+        (None, {"fields": ("name", "url", "secret", "is_active")}),
+        ("Filters", {"fields": ("statuses", "claimant_bloc", "location")}),
+        ("Delivery", {"fields": ("state", "paused_since", "consecutive_failures", "deliveries_link", "created_at")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_last_delivery=Max("deliveries__created_at"))
+
+    @admin.display(description="state")
+    def state(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        if obj.paused_at:
+            return format_html(
+                '<strong style="color:#991b1b">PAUSED</strong> after {} failures', obj.consecutive_failures
+            )
+        if not obj.is_active:
+            return "switched off"
+        return "delivering"
+
+    @admin.display(description="paused since", ordering="paused_at")
+    def paused_since(self, obj):
+        if obj is None or not obj.paused_at:
+            return "—"
+        return obj.paused_at
+
+    @admin.display(description="last delivery", ordering="_last_delivery")
+    def last_delivery(self, obj):
+        return getattr(obj, "_last_delivery", None) or "—"
+
+    @admin.display(description="deliveries")
+    def deliveries_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        url = reverse("admin:claims_webhookdelivery_changelist")
+        return format_html('<a href="{}?subscription__id__exact={}">deliveries</a>', url, obj.pk)
+
+    @admin.action(description="Resume selected subscriptions (deliver again)", permissions=["change"])
+    def resume(self, request, queryset):
+        resumed = 0
+        for subscription in queryset.filter(paused_at__isnull=False):
+            webhooks.subscription_resume(subscription=subscription)
+            resumed += 1
+        self.message_user(request, f"{resumed} subscription(s) resumed.", messages.SUCCESS)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = (
+        "created_at",
+        "subscription",
+        "claim",
+        "event_id",
+        "attempt",
+        "response_code",
+        "delivered",
+        "error_short",
+    )
+    list_filter = ("delivered", "subscription", "response_code")
+    search_fields = ("event_id", "=claim_id", "error")
+    list_select_related = ("subscription",)
+    date_hierarchy = "created_at"
+
+    @admin.display(description="claim", ordering="claim_id")
+    def claim(self, obj):
+        url = reverse("admin:claims_claim_change", args=[obj.claim_id])
+        return format_html('<a href="{}">#{}</a>', url, obj.claim_id)
+
+    @admin.display(description="error")
+    def error_short(self, obj):
+        return Truncator(obj.error).chars(80) or "—"
+
+
+# ---------------------------------------------------------------------------------------------
+# Background work
+# ---------------------------------------------------------------------------------------------
+
+
+@admin.register(RecomputeJob)
+class RecomputeJobAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "reason", "state", "progress", "changed", "drifted_count", "finished_at", "error")
+    list_filter = ("state",)
+    search_fields = ("reason",)
+    date_hierarchy = "created_at"
+
+    @admin.display(description="progress")
+    def progress(self, obj):
+        return f"{obj.done}/{obj.total}"
+
+    @admin.display(description="drifted")
+    def drifted_count(self, obj):
+        return len(obj.drifted or [])
+
+
+@admin.register(Tombstone)
+class TombstoneAdmin(ReadOnlyAdmin):
+    list_display = ("claim_id", "external_id", "deleted_at")
+    search_fields = ("=claim_id", "external_id")
+    date_hierarchy = "deleted_at"
