@@ -6,8 +6,8 @@ subtree is one indexed prefix match and a root (an actor's bloc) is the path's f
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Value
-from django.db.models.functions import Concat, Length, Substr
+from django.db.models import Max, Value
+from django.db.models.functions import Concat, Length, Replace, Substr
 
 MAX_DEPTH = 20
 
@@ -54,8 +54,22 @@ def check_parent(node: TreeNode, parent: TreeNode | None) -> None:
         return
     if node.pk is not None and (parent.pk == node.pk or f"/{node.pk}/" in parent.path):
         raise ValidationError({"parent": f"{parent} is {node} itself or below it; a parent chain may not loop."})
-    if len(parent.path_ids) >= MAX_DEPTH:
+    if len(parent.path_ids) + _subtree_height(node) > MAX_DEPTH:
         raise ValidationError({"parent": f"The parent chain may be at most {MAX_DEPTH} levels deep."})
+
+
+def _subtree_height(node: TreeNode) -> int:
+    """Levels from ``node`` down to its deepest descendant, ``node`` included (1 for a leaf or a new node)."""
+    if node.pk is None or not node.path:
+        return 1
+    slashes = Length("path") - Length(Replace("path", Value("/"), Value("")))
+    deepest = (
+        type(node)
+        ._default_manager.filter(path__startswith=node.path)
+        .annotate(depth=slashes - 1)
+        .aggregate(deepest=Max("depth"))["deepest"]
+    )
+    return (deepest or len(node.path_ids)) - len(node.path_ids) + 1
 
 
 def node_path(node: TreeNode, parent: TreeNode | None) -> str:

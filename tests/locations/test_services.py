@@ -121,3 +121,17 @@ def test_deleting_a_place_with_places_below_it_is_refused(tree):
 def test_an_unreferenced_place_is_deleted(tree):
     location_delete(location=tree[2])
     assert not Location.objects.filter(pk=tree[2].pk).exists()
+
+
+def test_a_move_that_would_make_a_chain_deeper_than_twenty_levels_is_refused():
+    chain = [LocationFactory(name="Level 1")]
+    for level in range(2, 20):
+        chain.append(LocationFactory(name=f"Level {level}", parent=chain[-1]))
+    district = LocationFactory(name="District")
+    LocationFactory(name="Village", parent=district)
+    before = stored()
+    with pytest.raises(ValidationError) as error:
+        location_update(location=district, parent=chain[-1])  # the village would be level 21
+    assert "20 levels" in " ".join(error.value.message_dict["parent"])
+    assert stored() == before
+    assert location_update(location=district, parent=chain[-2]).path.count("/") == 20
