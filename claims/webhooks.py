@@ -59,7 +59,7 @@ def encode(payload: Mapping[str, Any]) -> bytes:
 
 def claim_url(claim_id: int) -> str:
     try:
-        path = reverse("claim-detail", kwargs={"pk": claim_id})
+        path = reverse("api:claim-detail", kwargs={"pk": claim_id})
     except (NoReverseMatch, ImportError):  # the API's routes not (yet) installed
         path = f"/api/v1/claims/{claim_id}/"
     return f"{settings.FOGWATCH_BASE_URL}{path}"

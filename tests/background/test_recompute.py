@@ -10,7 +10,7 @@ from claims.models import Claim, RecomputeJob
 from claims.services import recompute_job_run
 from claims.tasks import consistency_sweep
 from tests.background.conftest import wait_for
-from tests.factories import ActorFactory, ClaimFactory, ReportFactory, RelationFactory
+from tests.factories import ActorFactory, ClaimFactory, RelationFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
