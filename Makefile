@@ -6,13 +6,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 N ?= 2000
 
-.PHONY: help install run migrate example test test-fast lint format typecheck check-migrations browser-deps clean bench
+.PHONY: help install run migrate example test test-fast lint format typecheck check-migrations check-compose browser-deps clean bench
 
 help:
 	@echo "make run        set up a venv, migrate SQLite, load the Panjshir example, serve on $(HOST):$(PORT)"
 	@echo "make test       the whole test suite (PostgreSQL when reachable, Redis, Chromium)"
 	@echo "make lint       ruff lint and format check; make format to fix"
 	@echo "make typecheck  mypy on flags, services and selectors"
+	@echo "make check-compose  validate docker-compose.yml against the compose specification"
 	@echo "make bench      benchmarks (N claims; see docs/benchmarks.md)"
 
 $(VENV)/.installed: pyproject.toml
@@ -57,6 +58,9 @@ typecheck: install
 
 check-migrations: install
 	$(PY) manage.py makemigrations --check --dry-run
+
+check-compose: install
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
 clean:
 	rm -rf $(VENV) fogwatch.sqlite3 staticfiles test-artifacts
