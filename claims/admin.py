@@ -296,7 +296,9 @@ class ClaimAdmin(ServiceAdmin):
         deleted, counts, perms_needed, _ = super().get_deleted_objects(objs, request)
         answering = Relation.objects.filter(target__in=objs, origin=Relation.Origin.EDITOR).select_related("claim")
         protected = [
-            format_html("Relation {}: {}", admin_link(relation, f"#{relation.pk}"), str(relation.claim))
+            format_html(
+                "{} by {}", admin_link(relation, f"Relation #{relation.pk} ({relation.stance})"), relation.claim
+            )
             for relation in answering
         ]
         return deleted, counts, perms_needed, protected

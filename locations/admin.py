@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from config.admin import AliasesField, ServiceAdmin, admin_link
 from locations import services
@@ -19,6 +20,10 @@ class LocationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
         self.fields["slug"].help_text = "Letters, digits, - and _. Made from the name when left empty."
+        # The ranges are database constraints; checked here too so the error sits on its field.
+        for name, bound in (("latitude", 90), ("longitude", 180)):
+            self.fields[name].min_value, self.fields[name].max_value = -bound, bound
+            self.fields[name].validators += [MinValueValidator(-bound), MaxValueValidator(bound)]
 
 
 @admin.register(Location)

@@ -127,7 +127,7 @@ class ReportAdmin(ServiceAdmin):
             with transaction.atomic():
                 changed = sum(
                     1
-                    for report in queryset.only("pk", "triage")
+                    for report in queryset.select_related(None).only("pk", "triage")
                     if report.triage != triage and services.report_set_triage(report=report, triage=triage)
                 )
         except ValidationError as exc:
