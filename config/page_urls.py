@@ -1,3 +1,10 @@
-"""URL patterns (filled in by its own part)."""
+"""The analysts' pages: each app's ``urls.py`` holds its own HTML routes."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("claims.urls")),
+    path("", include("actors.urls")),
+    path("", include("locations.urls")),
+    path("", include("sources.urls")),
+]

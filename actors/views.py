@@ -1,0 +1,50 @@
+"""HTML pages of actors: the list of blocs and their members, and one actor."""
+
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from actors import selectors
+from claims import selectors as claim_selectors
+
+CLAIM_ROWS = 25
+
+
+def actor_list(request: HttpRequest) -> HttpResponse:
+    actors = selectors.actor_list().annotate(claim_count=Count("claims_made")).order_by("path")
+    rows = [{"actor": actor, "depth": len(actor.path_ids) - 1} for actor in actors]
+    return render(request, "actors/actor_list.html", {"rows": rows})
+
+
+def _share(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 0
+
+
+def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    actor = get_object_or_404(selectors.actor_list(), slug=slug)
+    subtree = selectors.actor_list().filter(selectors.actor_subtree_q([actor]))
+    members = [member for member in subtree.order_by("path") if member.pk != actor.pk]
+    made = claim_selectors.claim_list().filter(claimant__in=subtree.values("pk"))
+    about = claim_selectors.claim_list().filter(subject=actor)
+    stats = made.order_by().aggregate(
+        total=Count("id"),
+        contested=Count("id", filter=Q(contested=True)),
+        unverified=Count("id", filter=Q(unverified=True)),
+    )
+    context = {
+        "actor": actor,
+        "ancestors": list(selectors.actor_list().filter(pk__in=actor.path_ids[:-1]).order_by("path")),
+        "members": [{"actor": m, "depth": len(m.path_ids) - len(actor.path_ids) - 1} for m in members],
+        "made": list(made[:CLAIM_ROWS]),
+        "about": list(about[:CLAIM_ROWS]),
+        "about_count": about.count(),
+        "stats": stats,
+        "contested_share": _share(stats["contested"], stats["total"]),
+        "unverified_share": _share(stats["unverified"], stats["total"]),
+        "made_url": reverse("claims:list") + f"?claimant={actor.slug}",
+        "about_url": reverse("claims:list") + f"?subject={actor.slug}",
+        "contested_url": reverse("claims:list") + f"?claimant={actor.slug}&contested=true",
+        "unverified_url": reverse("claims:list") + f"?claimant={actor.slug}&unverified=true",
+    }
+    return render(request, "actors/actor_detail.html", context)

@@ -1,0 +1,163 @@
+"""HTML pages of places: the list, and one place with its map, control timeline and claims."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from claims import selectors as claim_selectors
+from claims.models import Claim
+from locations import selectors
+
+CLAIM_ROWS = 50
+INERT = (Claim.Status.RETRACTED, Claim.Status.SUPERSEDED, Claim.Status.REFUTED)
+
+
+def location_list(request: HttpRequest) -> HttpResponse:
+    places = selectors.location_list().annotate(claim_count=Count("claims")).order_by("path")
+    rows = [{"place": place, "depth": len(place.path_ids) - 1} for place in places]
+    return render(request, "locations/location_list.html", {"rows": rows})
+
+
+def _intervals(windows: list[tuple[date, date, int]]) -> list[dict]:
+    """Maximal runs of days with the same set of blocs claimed in control (pure).
+
+    ``windows`` are ``(start, end inclusive, bloc id)``; days nobody is claimed in control are gaps.
+    """
+    if not windows:
+        return []
+    edges = sorted({start for start, _end, _bloc in windows} | {end + timedelta(days=1) for _s, end, _b in windows})
+    runs: list[dict] = []
+    for start, after in zip(edges, edges[1:], strict=False):
+        blocs = frozenset(bloc for s, e, bloc in windows if s <= start and e >= start)
+        if not blocs:
+            continue
+        end = after - timedelta(days=1)
+        if runs and runs[-1]["blocs"] == blocs and runs[-1]["end"] + timedelta(days=1) == start:
+            runs[-1]["end"] = end
+        else:
+            runs.append({"start": start, "end": end, "blocs": blocs})
+    for run in runs:
+        run["contested"] = len(run["blocs"]) > 1
+    return runs
+
+
+def control_intervals(claims: list[Claim]) -> list[dict]:
+    """The control timeline of a place from its control claims (non-inert, with an event start)."""
+    windows = [
+        (c.event_start, c.event_end or c.event_start, c.subject.bloc_id or c.subject_id)
+        for c in claims
+        if c.event_start and c.subject_id and c.status not in INERT
+    ]
+    return _intervals(windows)
+
+
+def control_chart(intervals: list[dict], bloc_names: dict[int, str], width: int = 720) -> dict | None:
+    """SVG geometry of the control timeline: one band per bloc, contested intervals marked (pure)."""
+    if not intervals:
+        return None
+    first = min(run["start"] for run in intervals)
+    last = max(run["end"] for run in intervals)
+    days = (last - first).days + 1
+    left, row_height, top = 170, 26, 8
+    blocs = sorted({bloc for run in intervals for bloc in run["blocs"]}, key=lambda b: bloc_names.get(b, ""))
+    scale = (width - left - 10) / days
+    rows = []
+    for index, bloc in enumerate(blocs):
+        y = top + index * row_height
+        rects = [
+            {
+                "x": round(left + (run["start"] - first).days * scale, 1),
+                "w": round(max(((run["end"] - run["start"]).days + 1) * scale, 2), 1),
+                "start": run["start"],
+                "end": run["end"],
+                "contested": run["contested"],
+            }
+            for run in intervals
+            if bloc in run["blocs"]
+        ]
+        rows.append({"bloc": bloc, "name": bloc_names.get(bloc, f"#{bloc}"), "y": y, "rects": rects})
+    bottom = top + len(blocs) * row_height
+    contested = [
+        {
+            "x": round(left + (run["start"] - first).days * scale, 1),
+            "w": round(max(((run["end"] - run["start"]).days + 1) * scale, 2), 1),
+            "start": run["start"],
+            "end": run["end"],
+        }
+        for run in intervals
+        if run["contested"]
+    ]
+    return {
+        "width": width,
+        "height": bottom + 24,
+        "left": left,
+        "top": top,
+        "bottom": bottom,
+        "band_height": row_height - 8,
+        "rows": rows,
+        "contested": contested,
+        "first": first,
+        "last": last,
+        "axis_y": bottom + 16,
+        "right": width - 10,
+        "plot_width": width - 10 - left,
+        "span_height": bottom - top - 8,
+    }
+
+
+def location_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    location = get_object_or_404(selectors.location_list(), slug=slug)
+    subtree = selectors.location_list().filter(selectors.location_subtree_q([location]))
+    places = list(subtree.order_by("path"))
+    children = [place for place in places if place.parent_id == location.pk]
+    markers = [
+        {
+            "name": place.name,
+            "kind": place.get_kind_display(),
+            "lat": place.latitude,
+            "lon": place.longitude,
+            "url": reverse("locations:detail", args=[place.slug]),
+            "current": place.pk == location.pk,
+        }
+        for place in places
+        if place.latitude is not None and place.longitude is not None
+    ]
+    about = claim_selectors.claim_list().filter(location__in=subtree.values("pk"))
+    control = list(
+        claim_selectors.claim_list()
+        .select_related("subject__bloc")
+        .filter(location=location, kind=Claim.Kind.CONTROL)
+        .order_by("event_start", "id")
+    )
+    intervals = control_intervals(control)
+    bloc_names = {}
+    for claim in control:
+        if claim.subject_id:
+            bloc = claim.subject.bloc or claim.subject
+            bloc_names[bloc.pk] = bloc.name
+    claims = list(about[:CLAIM_ROWS])
+    context = {
+        "location": location,
+        "ancestors": selectors.location_ancestors(location),
+        "children": children,
+        "descendant_count": len(places) - 1,
+        "map_data": {
+            "tiles": settings.FOGWATCH_TILE_URL,
+            "attribution": "&copy; OpenStreetMap contributors",
+            "markers": markers,
+        },
+        "markers": markers,
+        "control": control,
+        "intervals": [{**run, "names": sorted(bloc_names.get(b, "") for b in run["blocs"])} for run in intervals],
+        "chart": control_chart(intervals, bloc_names),
+        "claims": claims,
+        "claim_count": about.count() if len(claims) >= CLAIM_ROWS else len(claims),
+        "list_url": reverse("claims:list") + f"?location={location.slug}",
+    }
+    return render(request, "locations/location_detail.html", context)

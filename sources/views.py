@@ -1,0 +1,49 @@
+"""HTML pages of sources and reports."""
+
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from claims import selectors as claim_selectors
+from sources import selectors
+
+CLAIM_ROWS = 50
+
+
+def source_list(request: HttpRequest) -> HttpResponse:
+    sources = selectors.source_list().order_by("name", "id")
+    return render(request, "sources/source_list.html", {"sources": sources})
+
+
+def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    source = get_object_or_404(selectors.source_list(), slug=slug)
+    reports = (
+        selectors.report_list().filter(source=source).annotate(claim_count=Count("citations__claim", distinct=True))
+    )
+    carried = claim_selectors.claim_list().filter(citations__report__source=source).distinct()
+    claims = list(carried[:CLAIM_ROWS])
+    context = {
+        "source": source,
+        "reports": reports,
+        "claims": claims,
+        "claim_count": carried.count() if len(claims) >= CLAIM_ROWS else len(claims),
+        "list_url": reverse("claims:list") + f"?source={source.slug}",
+    }
+    return render(request, "sources/source_detail.html", context)
+
+
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(selectors.report_list(), pk=pk)
+    claims = list(claim_selectors.claim_list().filter(citations__report=report).distinct())
+    cited = [
+        {"claim": claim, "quotes": [c.quote for c in claim.citations.all() if c.report_id == report.pk and c.quote]}
+        for claim in claims
+    ]
+    context = {
+        "report": report,
+        "snapshots": list(report.snapshots.all()),
+        "cited": cited,
+        "list_url": reverse("claims:list") + f"?report={report.pk}",
+    }
+    return render(request, "sources/report_detail.html", context)

@@ -1,0 +1,203 @@
+"""Places, actors, sources and reports: their pages, 404s and query-count guards."""
+
+import json
+import re
+from datetime import UTC, date, datetime
+
+import pytest
+from django.utils.html import escape
+
+from locations.views import _intervals, control_chart
+from sources.models import Snapshot
+from tests.factories import ActorFactory, ClaimFactory, LocationFactory, ReportFactory, SourceFactory
+from tests.pages.helpers import queries_for
+
+pytestmark = pytest.mark.django_db
+
+
+def map_data(html: str) -> dict:
+    return json.loads(re.search(r'<script id="map-data" type="application/json">(.*?)</script>', html, re.S).group(1))
+
+
+# -- places --------------------------------------------------------------------------------------
+
+
+def test_location_page_has_map_markers_places_aliases_and_claims(client, panjshir, settings):
+    settings.FOGWATCH_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    response = client.get("/locations/parwan/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    data = map_data(html)
+    assert data["tiles"] == "https://tiles.example.org/{z}/{x}/{y}.png"
+    assert [(m["name"], m["current"]) for m in data["markers"]] == [("Parwan", True), ("Shattal", False)]
+    assert '<a href="/locations/afghanistan/">Afghanistan</a>' in html  # the parent
+    assert '<a href="/locations/shattal/">Shattal</a>' in html  # a child
+    assert "Parvan" in html  # an alias
+    assert escape(panjshir["taliban-shattal"].summary) in html  # a claim about a place below
+    assert "/static/vendor/leaflet/leaflet.js" in html
+    assert "/static/js/map.js" in html
+
+
+def test_location_control_timeline_draws_a_band_per_bloc(client, panjshir):
+    html = client.get("/locations/panjshir/").content.decode()
+    assert '<g class="band" data-bloc="Afghan resistance">' in html
+    assert "Afghan resistance claimed in control 3 Sep 2021" in html
+
+
+def test_location_control_timeline_marks_contested_intervals(client, db):
+    town = LocationFactory(name="Crossroads", slug="crossroads", latitude=1.0, longitude=2.0)
+    red, blue = ActorFactory(name="Red"), ActorFactory(name="Blue")
+    ClaimFactory(
+        claimant=red,
+        kind="control",
+        subject=red,
+        location=town,
+        event_start=date(2021, 9, 1),
+        event_end=date(2021, 9, 5),
+    )
+    ClaimFactory(
+        claimant=blue,
+        kind="control",
+        subject=blue,
+        location=town,
+        event_start=date(2021, 9, 4),
+        event_end=date(2021, 9, 8),
+    )
+    html = client.get("/locations/crossroads/").content.decode()
+    assert html.count('<g class="band"') == 2
+    assert 'class="contested-mark"' in html
+    assert "Contested 4 Sep 2021 – 5 Sep 2021" in html
+    assert 'class="row-contested"' in html
+
+
+def test_control_intervals_are_maximal_runs_with_the_same_blocs():
+    runs = _intervals(
+        [
+            (date(2021, 9, 1), date(2021, 9, 5), 1),
+            (date(2021, 9, 4), date(2021, 9, 8), 2),
+            (date(2021, 9, 9), date(2021, 9, 9), 2),
+            (date(2021, 9, 12), date(2021, 9, 12), 1),
+        ]
+    )
+    assert [(r["start"].day, r["end"].day, sorted(r["blocs"]), r["contested"]) for r in runs] == [
+        (1, 3, [1], False),
+        (4, 5, [1, 2], True),
+        (6, 9, [2], False),
+        (12, 12, [1], False),
+    ]
+    chart = control_chart(runs, {1: "Red", 2: "Blue"})
+    assert [row["name"] for row in chart["rows"]] == ["Blue", "Red"]
+    assert len(chart["contested"]) == 1
+    assert control_chart([], {}) is None
+
+
+def test_location_without_coordinates_has_no_map(client, db):
+    LocationFactory(name="Nowhere", slug="nowhere")
+    html = client.get("/locations/nowhere/").content.decode()
+    assert "No coordinates recorded" in html
+    assert "leaflet.js" not in html
+
+
+def test_unknown_location_is_404(client, db):
+    assert client.get("/locations/atlantis/").status_code == 404
+
+
+def test_location_pages_run_constant_queries(client, place, django_assert_max_num_queries):
+    ClaimFactory(location=place, kind="control", subject=ActorFactory(), event_start=date(2021, 9, 1))
+    one = queries_for(client, "/locations/testville/")
+    for i in range(10):
+        child = LocationFactory(parent=place, latitude=35.0 + i / 10, longitude=69.0)
+        ClaimFactory(location=child)
+        ClaimFactory(location=place, kind="control", subject=ActorFactory(), event_start=date(2021, 9, 2 + i))
+    assert queries_for(client, "/locations/testville/") == one
+    with django_assert_max_num_queries(10):
+        client.get("/locations/testville/")
+    assert queries_for(client, "/locations/") <= 3
+
+
+# -- actors --------------------------------------------------------------------------------------
+
+
+def test_actor_page_shows_bloc_members_claims_and_shares(client, panjshir):
+    response = client.get("/actors/nrf/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<a href="/actors/afghan-resistance/">Afghan resistance</a>' in html  # its bloc
+    assert '<a href="/actors/fahim-dashti/">Fahim Dashti</a>' in html  # a member
+    made = html.split('id="made-h"')[1].split("</section>")[0]
+    assert escape(panjshir["nrf-denial"].summary) in made
+    about = html.split('id="about-h"')[1].split("</section>")[0]
+    assert escape(panjshir["taliban-losses-claim"].summary) in about  # the NRF is its subject
+    # 3 claims made by the NRF, 1 contested (the passes); all unverified (Saleh's support is an echo).
+    assert '<a href="/claims/?claimant=nrf">3</a>' in html
+    assert '<a href="/claims/?claimant=nrf&amp;contested=true">33%</a>' in html
+    assert '<a href="/claims/?claimant=nrf&amp;unverified=true">100%</a>' in html
+
+
+def test_actor_list_groups_actors_by_bloc(client, panjshir):
+    html = client.get("/actors/").content.decode()
+    assert html.index(">Afghan resistance<") < html.index(">National Resistance Front<") < html.index(">Fahim Dashti<")
+
+
+def test_unknown_actor_is_404(client, db):
+    assert client.get("/actors/nobody/").status_code == 404
+
+
+def test_actor_page_runs_constant_queries(client, db, django_assert_max_num_queries):
+    actor = ActorFactory(slug="busy")
+    ClaimFactory(claimant=actor, subject=actor, kind="casualties")
+    one = queries_for(client, "/actors/busy/")
+    for _ in range(10):
+        ClaimFactory(claimant=ActorFactory(parent=actor))
+        ClaimFactory(claimant=actor, subject=actor, kind="casualties")
+    assert queries_for(client, "/actors/busy/") == one
+    with django_assert_max_num_queries(10):
+        client.get("/actors/busy/")
+
+
+# -- sources and reports -------------------------------------------------------------------------
+
+
+def test_source_page_shows_grade_reports_and_claims(client, panjshir):
+    response = client.get("/sources/reuters/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<span class="grade grade-B"' in html
+    assert "At least eight Taliban fighters killed in Panjshir clash" in html
+    assert escape(panjshir["reuters-eight-killed"].summary) in html
+    assert escape(panjshir["nrf-denial"].summary) not in html
+
+
+def test_report_page_shows_the_article_snapshots_and_cited_claims(client, db):
+    report = ReportFactory(title="Clash at the pass", url="https://news.example.org/clash", author="A. Writer")
+    Snapshot.objects.create(
+        report=report, fetched_at=datetime(2021, 9, 4, 10, 0, tzinfo=UTC), http_status=200, sha256="ab" * 32, size=2048
+    )
+    claim = ClaimFactory(citations=[{"report": report, "quote": "We hold the pass."}])
+    other = ClaimFactory()
+    html = client.get(f"/reports/{report.pk}/").content.decode()
+    assert "Clash at the pass" in html and "A. Writer" in html
+    assert 'href="https://news.example.org/clash"' in html
+    assert "4 Sep 2021 10:00" in html and "2.0\xa0KB" in html
+    assert claim.summary in html and other.summary not in html
+    assert '<blockquote class="quote" dir="auto">We hold the pass.</blockquote>' in html
+
+
+def test_unknown_source_and_report_are_404(client, db):
+    assert client.get("/sources/nobody/").status_code == 404
+    assert client.get("/reports/424242/").status_code == 404
+
+
+def test_source_and_report_pages_run_constant_queries(client, db, django_assert_max_num_queries):
+    source = SourceFactory(slug="busy-source")
+    report = ReportFactory(source=source)
+    ClaimFactory(citations=[{"report": report}])
+    source_one = queries_for(client, "/sources/busy-source/")
+    report_one = queries_for(client, f"/reports/{report.pk}/")
+    for _ in range(10):
+        ClaimFactory(citations=[{"report": report}, {"report": ReportFactory(source=source)}])
+    assert queries_for(client, "/sources/busy-source/") == source_one
+    assert queries_for(client, f"/reports/{report.pk}/") == report_one
+    assert queries_for(client, "/sources/") <= 2
+    with django_assert_max_num_queries(8):
+        client.get(f"/reports/{report.pk}/")
