@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from django.conf import settings
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -11,7 +9,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from claims import selectors as claim_selectors
+from claims import timeline
 from claims.models import Claim
+from claims.timeline import ControlFact
 from locations import selectors
 
 CLAIM_ROWS = 50
@@ -24,37 +24,23 @@ def location_list(request: HttpRequest) -> HttpResponse:
     return render(request, "locations/location_list.html", {"rows": rows})
 
 
-def _intervals(windows: list[tuple[date, date, int]]) -> list[dict]:
-    """Maximal runs of days with the same set of blocs claimed in control (pure).
-
-    ``windows`` are ``(start, end inclusive, bloc id)``; days nobody is claimed in control are gaps.
-    """
-    if not windows:
-        return []
-    edges = sorted({start for start, _end, _bloc in windows} | {end + timedelta(days=1) for _s, end, _b in windows})
-    runs: list[dict] = []
-    for start, after in zip(edges, edges[1:], strict=False):
-        blocs = frozenset(bloc for s, e, bloc in windows if s <= start and e >= start)
-        if not blocs:
-            continue
-        end = after - timedelta(days=1)
-        if runs and runs[-1]["blocs"] == blocs and runs[-1]["end"] + timedelta(days=1) == start:
-            runs[-1]["end"] = end
-        else:
-            runs.append({"start": start, "end": end, "blocs": blocs})
-    for run in runs:
-        run["contested"] = len(run["blocs"]) > 1
-    return runs
-
-
 def control_intervals(claims: list[Claim]) -> list[dict]:
-    """The control timeline of a place from its control claims (non-inert, with an event start)."""
-    windows = [
-        (c.event_start, c.event_end or c.event_start, c.subject.bloc_id or c.subject_id)
+    """The control timeline of a place from its control claims (the same pure function as the API)."""
+    facts = [
+        ControlFact(
+            claim_id=c.pk,
+            bloc_id=c.subject.bloc_id or c.subject_id,
+            start=c.event_start,
+            end=c.event_end,
+            inert=c.status in INERT,
+        )
         for c in claims
-        if c.event_start and c.subject_id and c.status not in INERT
+        if c.event_start and c.subject_id
     ]
-    return _intervals(windows)
+    return [
+        {"start": run.start, "end": run.end, "blocs": run.blocs, "contested": run.contested, "claims": run.claims}
+        for run in timeline.control_intervals(facts)
+    ]
 
 
 def control_chart(intervals: list[dict], bloc_names: dict[int, str], width: int = 720) -> dict | None:

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime
 import pytest
 from django.utils.html import escape
 
-from locations.views import _intervals, control_chart
+from claims.services import claim_set_verdict
+from locations.views import control_chart
 from sources.models import Snapshot
 from tests.factories import ActorFactory, ClaimFactory, LocationFactory, ReportFactory, SourceFactory
 from tests.pages.helpers import queries_for
@@ -70,25 +71,34 @@ def test_location_control_timeline_marks_contested_intervals(client, db):
     assert 'class="row-contested"' in html
 
 
-def test_control_intervals_are_maximal_runs_with_the_same_blocs():
-    runs = _intervals(
-        [
-            (date(2021, 9, 1), date(2021, 9, 5), 1),
-            (date(2021, 9, 4), date(2021, 9, 8), 2),
-            (date(2021, 9, 9), date(2021, 9, 9), 2),
-            (date(2021, 9, 12), date(2021, 9, 12), 1),
-        ]
-    )
-    assert [(r["start"].day, r["end"].day, sorted(r["blocs"]), r["contested"]) for r in runs] == [
-        (1, 3, [1], False),
-        (4, 5, [1, 2], True),
-        (6, 9, [2], False),
-        (12, 12, [1], False),
+def test_control_chart_has_a_band_per_bloc_and_marks_contested_runs():
+    runs = [
+        {"start": date(2021, 9, 1), "end": date(2021, 9, 3), "blocs": (1,), "contested": False},
+        {"start": date(2021, 9, 4), "end": date(2021, 9, 5), "blocs": (1, 2), "contested": True},
+        {"start": date(2021, 9, 6), "end": date(2021, 9, 9), "blocs": (2,), "contested": False},
     ]
     chart = control_chart(runs, {1: "Red", 2: "Blue"})
     assert [row["name"] for row in chart["rows"]] == ["Blue", "Red"]
-    assert len(chart["contested"]) == 1
+    blue, red = chart["rows"]
+    assert [r["start"].day for r in blue["rects"]] == [4, 6]
+    assert [r["contested"] for r in red["rects"]] == [False, True]
+    assert [(c["start"].day, c["end"].day) for c in chart["contested"]] == [(4, 5)]
+    # Days map to x linearly: 9 days over the plot width.
+    assert red["rects"][0]["x"] == chart["left"]
+    assert blue["rects"][-1]["x"] + blue["rects"][-1]["w"] == pytest.approx(chart["right"], abs=0.2)
     assert control_chart([], {}) is None
+
+
+def test_inert_control_claims_leave_the_timeline(client, db):
+    town = LocationFactory(name="Bridge", slug="bridge")
+    red, blue = ActorFactory(name="Red"), ActorFactory(name="Blue")
+    ClaimFactory(claimant=red, kind="control", subject=red, location=town, event_start=date(2021, 9, 1))
+    refuted = ClaimFactory(claimant=blue, kind="control", subject=blue, location=town, event_start=date(2021, 9, 1))
+    claim_set_verdict(claim=refuted, verdict="false")
+    html = client.get("/locations/bridge/").content.decode()
+    assert html.count('<g class="band"') == 1
+    assert 'data-bloc="Red"' in html
+    assert 'class="contested-mark"' not in html
 
 
 def test_location_without_coordinates_has_no_map(client, db):
