@@ -87,6 +87,11 @@ class ClaimForm(forms.ModelForm):
     class Meta:
         model = Claim
         fields = services.CLAIM_EDITABLE
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 2, "cols": 100}),
+            "quote": forms.Textarea(attrs={"rows": 3, "cols": 100}),
+            "verdict_rationale": forms.Textarea(attrs={"rows": 3, "cols": 100}),
+        }
 
     def _post_clean(self) -> None:
         super()._post_clean()
@@ -248,6 +253,14 @@ class ClaimAdmin(ServiceAdmin):
         ),
     )
 
+    def get_search_results(self, request, queryset, search_term):
+        """Text search of summary, quote and claimant; ``12`` or ``#12`` also finds claim 12."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip().lstrip("#")
+        if term.isdigit():
+            results |= queryset.filter(pk=int(term))
+        return results, may_have_duplicates
+
     # -- display ----------------------------------------------------------------------------
 
     @admin.display(description="summary", ordering="summary")
@@ -359,6 +372,7 @@ class RelationForm(forms.ModelForm):
     class Meta:
         model = Relation
         fields = ("claim", "target", "stance", "note")
+        widgets = {"note": forms.Textarea(attrs={"rows": 3, "cols": 100})}
 
     def _post_clean(self) -> None:
         # The service owns the rules: an editor's relation may take the key of an automatic one
@@ -404,7 +418,11 @@ class RelationAdmin(AutoRelationReadOnly, ServiceAdmin):
     autocomplete_fields = ("claim", "target")
     list_select_related = ("claim", "target")
     readonly_fields = ("origin", "created_at", "updated_at")
-    fields = ("claim", "target", "stance", "note", "origin", "created_at", "updated_at")
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("claim", "target", "stance", "note")
+        return ("claim", "target", "stance", "note", "origin", "created_at", "updated_at")
 
     @admin.display(description="responding claim", ordering="claim")
     def claim_link(self, obj):

@@ -160,3 +160,30 @@ def test_a_location_parent_change_and_bad_coordinates(editor_client, world):
     assert response.status_code == 200
     assert "parent" in form_errors(response)
     assert Location.objects.get(pk=parwan.pk).parent_id is None
+
+
+def test_reverting_an_actor_from_its_history_goes_through_the_service(editor_client, world):
+    from actors.services import actor_update
+
+    actor_update(actor=world.mujahid, name="Z. Mujahid")
+    first = world.mujahid.history.earliest()
+    url = reverse("admin:actors_actor_simple_history", args=[world.mujahid.pk, first.history_id])
+
+    assert editor_client.get(url).status_code == 200
+    response = editor_client.post(url, actor_data(world.mujahid, name="Zabihullah Mujahid"))
+
+    assert response.status_code == 302, form_errors(response)
+    world.mujahid.refresh_from_db()
+    assert world.mujahid.name == "Zabihullah Mujahid"
+    assert world.mujahid.bloc_id == world.taliban.pk
+    assert world.mujahid.history.count() == 3
+
+    # A revert the service refuses (a loop) is a form error, not a 500.
+    response = editor_client.post(
+        reverse(
+            "admin:actors_actor_simple_history", args=[world.taliban.pk, world.taliban.history.earliest().history_id]
+        ),
+        actor_data(world.taliban, parent=world.mujahid),
+    )
+    assert response.status_code == 200
+    assert "parent" in form_errors(response)

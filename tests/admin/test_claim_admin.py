@@ -350,3 +350,16 @@ def test_editing_and_deleting_an_editor_relation_recomputes_the_target(editor_cl
     assert response.status_code == 302
     target.refresh_from_db()
     assert target.status == "unverified"
+
+
+def test_claims_are_found_by_number_in_the_autocomplete(editor_client, world):
+    claim = ClaimFactory(claimant=world.taliban, summary="Shattal taken.", citations=[{"report": world.report}])
+    ClaimFactory(claimant=world.nrf, summary="Nothing taken.", citations=[{"report": world.report}])
+
+    response = editor_client.get(
+        reverse("admin:autocomplete"),
+        {"term": f"#{claim.pk}", "app_label": "claims", "model_name": "relation", "field_name": "target"},
+    )
+
+    assert response.status_code == 200
+    assert [r["id"] for r in response.json()["results"]] == [str(claim.pk)]
