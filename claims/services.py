@@ -361,7 +361,7 @@ def recompute_job_run(*, job_id: int) -> RecomputeJob:
     """Run a queued recompute job: refresh automatic relations of its claims, then recompute
     every affected claim, one transaction per batch, recording progress. A finished job is
     left alone, so running it twice changes nothing more."""
-    job = RecomputeJob.objects.get(pk=job_id)
+    job = RecomputeJob.objects.using("default").get(pk=job_id)  # the primary: a replica may lag the commit
     if job.state == RecomputeJob.State.DONE:
         return job
     _job_progress(job, state=RecomputeJob.State.RUNNING, started_at=timezone.now(), done=0, changed=0, error="")
@@ -371,7 +371,8 @@ def recompute_job_run(*, job_id: int) -> RecomputeJob:
         for batch in _batches(sorted(ids), settings.FOGWATCH_RECOMPUTE_BATCH):
             with transaction.atomic():
                 touched |= auto_relations_refresh(batch)
-        targets = sorted(affected_ids(ids | touched))
+        with transaction.atomic():  # read on the primary
+            targets = sorted(affected_ids(ids | touched))
         _job_progress(job, total=len(targets))
         changed = 0
         for batch in _batches(targets, settings.FOGWATCH_RECOMPUTE_BATCH):

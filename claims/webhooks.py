@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from claims.models import Claim, WebhookDelivery, WebhookSubscription
 from claims.services import FlagChange
+from config.tasks import PRIMARY
 
 logger = logging.getLogger(__name__)
 
@@ -196,16 +197,18 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, s
 
 
 def _already_delivered(delivery: WebhookDelivery) -> bool:
-    return WebhookDelivery.objects.filter(
-        subscription_id=delivery.subscription_id, event_id=delivery.event_id, delivered=True
-    ).exists()
+    return (
+        WebhookDelivery.objects.using(PRIMARY)
+        .filter(subscription_id=delivery.subscription_id, event_id=delivery.event_id, delivered=True)
+        .exists()
+    )
 
 
 def webhook_attempt(*, delivery_id: int) -> WebhookDelivery | None:
     """One attempt to deliver the event of ``delivery_id``, logged as a WebhookDelivery (the
     pending row itself for the first attempt, a new row for each later one). Returns the attempt,
     or None when nothing was sent (already delivered, subscription paused or inactive)."""
-    delivery = WebhookDelivery.objects.select_related("subscription").filter(pk=delivery_id).first()
+    delivery = WebhookDelivery.objects.using(PRIMARY).select_related("subscription").filter(pk=delivery_id).first()
     if delivery is None:
         return None
     subscription = delivery.subscription
@@ -213,9 +216,8 @@ def webhook_attempt(*, delivery_id: int) -> WebhookDelivery | None:
         return None
     attempted = delivery.response_code is not None or bool(delivery.error)
     if attempted:
-        last = WebhookDelivery.objects.filter(subscription=subscription, event_id=delivery.event_id).aggregate(
-            n=Max("attempt")
-        )["n"]
+        attempts = WebhookDelivery.objects.using(PRIMARY).filter(subscription=subscription, event_id=delivery.event_id)
+        last = attempts.aggregate(n=Max("attempt"))["n"]
         delivery = WebhookDelivery.objects.create(
             subscription=subscription,
             claim_id=delivery.claim_id,
@@ -242,7 +244,7 @@ def webhook_attempt(*, delivery_id: int) -> WebhookDelivery | None:
 
 
 def _count(subscription: WebhookSubscription, delivery: WebhookDelivery) -> None:
-    subs = WebhookSubscription.objects.filter(pk=subscription.pk)
+    subs = WebhookSubscription.objects.using(PRIMARY).filter(pk=subscription.pk)
     if delivery.delivered:
         subs.update(consecutive_failures=0)
         return

@@ -38,6 +38,10 @@ TASK_OPTIONS: dict[str, Any] = {
     "max_retries": 5,
 }
 
+# Tasks read what they act on from the primary: a read replica (DATABASE_REPLICA_URL) may not yet
+# have the commit that queued them.
+PRIMARY = "default"
+
 _executor: ThreadPoolExecutor | None = None
 _executor_lock = threading.Lock()
 

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from config.tasks import PRIMARY
 from sources.archive import fetch
 from sources.models import Feed, Report
 from sources.services import report_create
@@ -91,7 +92,8 @@ def feed_pull(*, feed: Feed) -> PullResult:
             result.skipped += 1
             continue
         items.append((link, title, entry))
-    known = set(Report.objects.filter(url__in=[link for link, _, _ in items]).values_list("url", flat=True))
+    links = [link for link, _, _ in items]
+    known = set(Report.objects.using(PRIMARY).filter(url__in=links).values_list("url", flat=True))
     for link, title, entry in items:
         if link in known:
             result.duplicates += 1
@@ -107,7 +109,7 @@ def feed_pull(*, feed: Feed) -> PullResult:
                 )
                 Report.objects.filter(pk=report.pk).update(triage=Report.Triage.PENDING, feed=feed)
         except ValidationError as exc:
-            if "url" in getattr(exc, "message_dict", {}) and Report.objects.filter(url=link).exists():
+            if "url" in getattr(exc, "message_dict", {}) and Report.objects.using(PRIMARY).filter(url=link).exists():
                 result.duplicates += 1  # added meanwhile by another pull
             else:
                 result.skipped += 1

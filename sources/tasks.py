@@ -6,9 +6,9 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from config.tasks import TASK_OPTIONS, send
+from config.tasks import PRIMARY, TASK_OPTIONS, send
 from sources import archive, feeds
-from sources.models import Feed, Report
+from sources.models import Feed, Report, Snapshot
 
 ARCHIVE_SWEEP_BATCH = 500
 
@@ -16,7 +16,7 @@ ARCHIVE_SWEEP_BATCH = 500
 @shared_task(**TASK_OPTIONS)
 def feed_pull(feed_id: int) -> dict:
     """Pull one feed into pending reports (URLs already known are skipped)."""
-    feed = Feed.objects.select_related("source").filter(pk=feed_id, is_active=True).first()
+    feed = Feed.objects.using(PRIMARY).select_related("source").filter(pk=feed_id, is_active=True).first()
     if feed is None:
         return {"feed": feed_id, "skipped": "inactive or deleted"}
     return {"feed": feed_id, **feeds.feed_pull(feed=feed).as_dict()}
@@ -34,10 +34,10 @@ def feeds_pull_all() -> dict:
 def archive_report(self, report_id: int, force: bool = False) -> dict:
     """Archive a report's URL once (again with ``force``); timeouts and refused connections are
     recorded and retried with backoff."""
-    report = Report.objects.filter(pk=report_id).first()
+    report = Report.objects.using(PRIMARY).filter(pk=report_id).first()
     if report is None or not report.url:
         return {"report": report_id, "skipped": "deleted or no URL"}
-    if not force and report.snapshots.filter(error="").exists():
+    if not force and Snapshot.objects.using(PRIMARY).filter(report=report, error="").exists():
         return {"report": report_id, "skipped": "already archived"}
     snapshot = archive.report_archive(report=report)
     retryable = snapshot.error and getattr(snapshot, "retryable", False) and not self.request.is_eager
