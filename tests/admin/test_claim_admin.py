@@ -363,3 +363,16 @@ def test_claims_are_found_by_number_in_the_autocomplete(editor_client, world):
 
     assert response.status_code == 200
     assert [r["id"] for r in response.json()["results"]] == [str(claim.pk)]
+
+
+def test_an_error_only_the_service_finds_is_shown_on_the_form_not_a_500(editor_client, world, monkeypatch):
+    """Whatever the forms miss, the service still refuses; the admin shows its message and keeps nothing."""
+    from claims.admin import CitationFormSet
+
+    monkeypatch.setattr(CitationFormSet, "clean", lambda self: None)  # the formset no longer checks
+
+    response = post_taliban_claim(editor_client, world, citations=[])
+
+    assert response.status_code == 200
+    assert "at least one citation" in " ".join(form_errors(response)["__all__"])
+    assert not Claim.objects.exists()
