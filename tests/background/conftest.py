@@ -209,6 +209,16 @@ def http_server() -> Iterator[LocalServer]:
 
 
 @pytest.fixture
+def no_redis() -> Iterator[None]:
+    """The embedded default: no REDIS_URL, tasks in-process (``CELERY_TASK_ALWAYS_EAGER``)."""
+    saved = {k: app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager")}
+    app.conf.update(broker_url="memory://", result_backend=None, task_always_eager=True)
+    _reset_connections()
+    yield
+    restore_celery(saved)
+
+
+@pytest.fixture
 def broker_down() -> Iterator[str]:
     """Celery pointed at a port where no Redis listens (the shared Redis is left running)."""
     saved = configure_celery(CLOSED_PORT_URL)
