@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
 from actors.models import Actor
@@ -569,6 +569,88 @@ def run_in_transaction(work: Callable[[], ImportSummary], *, dry_run: bool) -> I
     except _DryRun:
         pass
     return result[0]
+
+
+class RowImporter:
+    """The run of a CSV importer: rows read in chunks, each chunk's existing claims fetched in one query,
+    each row written in its own savepoint (a failing row is rolled back, reported and skipped).
+
+    Subclasses give ``parse(row)`` (raises RowError; the result has ``line``, ``label``, ``key``,
+    ``candidates`` — every external id the row could produce — and ``faults``) and ``specs(event)``.
+    A row with faults is kept (its values made consistent by ``specs``), or skipped when strict.
+    """
+
+    chunk_size = 200
+
+    def __init__(self, directory: Directory, summary: ImportSummary) -> None:
+        self.dir = directory
+        self.summary = summary
+
+    def parse(self, row: CsvRow) -> Any:
+        raise NotImplementedError
+
+    def specs(self, event: Any) -> list[ClaimSpec]:
+        raise NotImplementedError
+
+    def run(self, rows: Iterable[CsvRow], total: int, *, strict: bool, progress: Progress | None) -> ImportSummary:
+        done = 0
+        seen: set[str] = set()
+        chunk: list[CsvRow] = []
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) >= self.chunk_size:
+                done = self._chunk(chunk, seen, strict=strict, done=done, total=total, progress=progress)
+                chunk = []
+        if chunk:
+            self._chunk(chunk, seen, strict=strict, done=done, total=total, progress=progress)
+        return self.summary
+
+    def _chunk(
+        self, rows: list[CsvRow], seen: set[str], *, strict: bool, done: int, total: int, progress: Progress | None
+    ) -> int:
+        events = []
+        for row in rows:
+            self.summary.rows += 1
+            try:
+                events.append(self.parse(row))
+            except RowError as exc:
+                label = next(iter(row.values.values()), "?")
+                self.summary.problem(row.line, f"id {label}", str(exc), skipped=True)
+        existing = existing_claims(key for event in events for key in event.candidates)
+        for event in events:
+            self._event(event, existing, seen, strict=strict)
+        done += len(rows)
+        if progress:
+            progress(done, total)
+        return done
+
+    def _event(self, event: Any, existing: dict[str, Claim], seen: set[str], *, strict: bool) -> None:
+        if event.key in seen:
+            self.summary.problem(event.line, event.label, "the same id appears earlier in the file", skipped=True)
+            return
+        seen.add(event.key)
+        fault = "; ".join(event.faults)
+        if fault and strict:
+            self.summary.problem(event.line, event.label, fault, skipped=True)
+            return
+        mark = self.dir.mark()
+        counts = (self.summary.created, self.summary.updated, self.summary.unchanged, self.summary.removed)
+        try:
+            with transaction.atomic():
+                specs = self.specs(event)
+                for spec in specs:
+                    upsert_claim(spec, existing.get(spec.external_id), self.summary)
+                wanted = {spec.external_id for spec in specs}
+                stale = [existing[k] for k in event.candidates if k in existing and k not in wanted]
+                remove_claims(stale, self.summary, event.line, event.label)
+        except (ValidationError, DatabaseError) as exc:
+            self.dir.forget_since(mark)
+            self.summary.created, self.summary.updated, self.summary.unchanged, self.summary.removed = counts
+            reason = validation_text(exc) if isinstance(exc, ValidationError) else str(exc).splitlines()[0]
+            self.summary.problem(event.line, event.label, "; ".join(filter(None, [fault, reason])), skipped=True)
+            return
+        if fault:
+            self.summary.problem(event.line, event.label, fault, skipped=False)
 
 
 def console_progress(write: Callable[[str, str], None], *, tty: bool, label: str = "rows") -> Progress:

@@ -18,9 +18,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
 
-from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
-
 from actors.models import Actor
 from claims.importers.base import (
     ADMIN_SUFFIXES,
@@ -31,8 +28,8 @@ from claims.importers.base import (
     ImportSummary,
     Progress,
     RowError,
+    RowImporter,
     clip,
-    existing_claims,
     not_future,
     open_text,
     parse_coordinates,
@@ -40,12 +37,9 @@ from claims.importers.base import (
     parse_int,
     place_kind,
     read_csv,
-    remove_claims,
     run_in_transaction,
     split_list,
     strip_suffix,
-    upsert_claim,
-    validation_text,
 )
 from claims.models import Claim
 from locations.models import Location
@@ -319,6 +313,18 @@ class UcdpEvent:
     high: int
     faults: list[str]
 
+    @property
+    def label(self) -> str:
+        return f"UCDP id {self.id}"
+
+    @property
+    def key(self) -> str:
+        return str(self.id)
+
+    @property
+    def candidates(self) -> list[str]:
+        return [f"ucdp:{self.id}:{part}" for part in PARTS]
+
 
 def _parse_reports(values: dict[str, str]) -> list[tuple[str, date | None, str]]:
     offices = split_list(values["source_office"])
@@ -408,10 +414,8 @@ def parse_row(row: CsvRow) -> UcdpEvent:
     )
 
 
-class UcdpImporter:
-    def __init__(self, directory: Directory, summary: ImportSummary) -> None:
-        self.dir = directory
-        self.summary = summary
+class UcdpImporter(RowImporter):
+    parse = staticmethod(parse_row)
 
     # -- actors
     def side(self, name: str) -> Actor:
@@ -488,7 +492,7 @@ class UcdpImporter:
         return cited
 
     # -- claims
-    def specs(self, event: UcdpEvent, *, fix: bool) -> list[ClaimSpec]:
+    def specs(self, event: UcdpEvent) -> list[ClaimSpec]:
         side_a, side_b = self.side(event.side_a), self.side(event.side_b)
         claimant = self.claimant(event, side_a)
         location = self.location(event)
@@ -513,7 +517,7 @@ class UcdpImporter:
             "location_precision": f"ucdp_where_prec:{event.where_prec}",
         }
         low, high = event.low, event.high
-        if fix:
+        if event.faults:  # kept (not --strict): the range made consistent
             low, high = min(event.low, event.best, event.high), max(event.low, event.best, event.high)
         toll = f"{event.best} people (UCDP best estimate; low {event.low}, high {event.high})"
         if event.violence == 3:
@@ -572,69 +576,6 @@ class UcdpImporter:
                 )
             )
         return specs
-
-    def run(self, rows, total: int, *, strict: bool, progress: Progress | None) -> ImportSummary:
-        done = 0
-        chunk: list[CsvRow] = []
-        for row in rows:
-            chunk.append(row)
-            if len(chunk) >= CHUNK:
-                done = self._chunk(chunk, strict=strict, done=done, total=total, progress=progress)
-                chunk = []
-        if chunk:
-            done = self._chunk(chunk, strict=strict, done=done, total=total, progress=progress)
-        return self.summary
-
-    def _chunk(self, rows: list[CsvRow], *, strict: bool, done: int, total: int, progress: Progress | None) -> int:
-        events: list[UcdpEvent] = []
-        for row in rows:
-            self.summary.rows += 1
-            try:
-                events.append(parse_row(row))
-            except RowError as exc:
-                self.summary.problem(row.line, f"id {row.values.get('id', '?')}", str(exc), skipped=True)
-        keys = [f"ucdp:{event.id}:{part}" for event in events for part in PARTS]
-        existing = existing_claims(keys)
-        seen_ids: set[int] = set()
-        for event in events:
-            self._event(event, existing, seen_ids, strict=strict)
-        done += len(rows)
-        if progress:
-            progress(done, total)
-        return done
-
-    def _event(self, event: UcdpEvent, existing: dict[str, Claim], seen: set[int], *, strict: bool) -> None:
-        key = f"UCDP id {event.id}"
-        if event.id in seen:
-            self.summary.problem(event.line, key, "the same UCDP id appears earlier in the file", skipped=True)
-            return
-        seen.add(event.id)
-        fault = "; ".join(event.faults)
-        if fault and strict:
-            self.summary.problem(event.line, key, fault, skipped=True)
-            return
-        mark = self.dir.mark()
-        counts = (self.summary.created, self.summary.updated, self.summary.unchanged, self.summary.removed)
-        try:
-            with transaction.atomic():
-                specs = self.specs(event, fix=True)
-                for spec in specs:
-                    upsert_claim(spec, existing.get(spec.external_id), self.summary)
-                wanted = {spec.external_id for spec in specs}
-                stale = [
-                    claim
-                    for external_id, claim in existing.items()
-                    if external_id.startswith(f"ucdp:{event.id}:") and external_id not in wanted
-                ]
-                remove_claims(stale, self.summary, event.line, key)
-        except (ValidationError, DatabaseError) as exc:
-            self.dir.forget_since(mark)
-            self.summary.created, self.summary.updated, self.summary.unchanged, self.summary.removed = counts
-            reason = validation_text(exc) if isinstance(exc, ValidationError) else str(exc).splitlines()[0]
-            self.summary.problem(event.line, key, "; ".join(filter(None, [fault, reason])), skipped=True)
-            return
-        if fault:
-            self.summary.problem(event.line, key, fault, skipped=False)
 
 
 def _where(event: UcdpEvent, location: Location) -> str:
