@@ -157,3 +157,20 @@ def test_a_feed_shows_its_last_pull(editor_client, feed_items):
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == [feed]
     assert "HTTP 500 from the feed." in response.content.decode()
+
+
+def test_pull_now_queues_the_active_feeds_after_the_commit(
+    editor_client, feed_items, django_capture_on_commit_callbacks
+):
+    feed = Feed.objects.get()
+    Feed.objects.create(source=feed.source, url="https://ariana.example/off", is_active=False)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = editor_client.post(
+            reverse("admin:sources_feed_changelist"),
+            {"action": "pull_now", "_selected_action": list(Feed.objects.values_list("pk", flat=True))},
+            follow=True,
+        )
+
+    assert "1 feed(s) queued" in response.content.decode()
+    assert len(callbacks) == 1  # queued on commit, not run in the request
