@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -129,6 +129,8 @@ def claim_validate(claim: Claim, citations: Sequence[CitationInput] | None, chan
         full_clean(claim, exclude=DERIVED)
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
+            if name == NON_FIELD_ERRORS and errors:
+                continue  # the row constraints repeat rules already reported on their fields above
             errors.setdefault(name, " ".join(messages))
     if errors:
         raise ValidationError(errors)

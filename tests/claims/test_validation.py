@@ -70,6 +70,19 @@ def test_claim_create_refuses_bad_input(world, field, overrides):
     refused(field, claim_create, **valid_fields(world, **overrides))
 
 
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        pytest.param(dict(count_min=5, count_max=2), id="counts"),
+        pytest.param(dict(event_start=date(2021, 9, 3), event_end=date(2021, 9, 1)), id="window"),
+    ],
+)
+def test_a_broken_row_rule_is_reported_once_on_its_field(world, overrides):
+    with pytest.raises(ValidationError) as error:
+        claim_create(**valid_fields(world, **overrides))
+    assert len(error.value.message_dict) == 1
+
+
 def test_claimed_on_in_the_future_is_refused(world):
     tomorrow = timezone.localdate() + timedelta(days=1)
     message = refused("claimed_on", claim_create, **valid_fields(world, claimed_on=tomorrow))
