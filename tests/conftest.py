@@ -9,7 +9,8 @@ from claims.examples import load_panjshir_2021
 
 @pytest.fixture
 def editor(django_user_model):
-    user = django_user_model.objects.create_user(username="editor", password="editor-pass-123")
+    """In the editors group, and staff: editors work in the admin."""
+    user = django_user_model.objects.create_user(username="editor", password="editor-pass-123", is_staff=True)
     user.groups.add(Group.objects.get(name="editors"))
     return user
 
