@@ -120,13 +120,11 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "config.storage.StaticFilesStorage"
         )
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
-# Without collectstatic (tests, a bare checkout) fall back to the unhashed file names rather than failing.
-WHITENOISE_MANIFEST_STRICT = False
 
 LOGIN_URL = "admin:login"
 
