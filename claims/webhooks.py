@@ -137,7 +137,7 @@ def flags_changed(changes: Mapping[int, FlagChange]) -> None:
     for claim in claims.only(*_CLAIM_FIELDS):
         change = relevant[claim.pk]
         bloc_id = claim.claimant.bloc_id or claim.claimant_id
-        path = claim.location.path if claim.location_id else ""
+        path = claim.location.path if claim.location is not None else ""
         matching = [
             s for s in subscriptions if subscription_matches(s, status=claim.status, bloc_id=bloc_id, path=path)
         ]
