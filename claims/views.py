@@ -17,7 +17,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import TruncWeek
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from actors.selectors import actor_list
@@ -158,6 +158,9 @@ def _prepare_form(form) -> None:
             form.fields[name].widget.attrs.update({"list": f"suggest-{kind}", "autocomplete": "off"})
     if "q" in form.fields:
         form.fields["q"].widget.input_type = "search"
+    for name in ("contested", "corroborated", "unverified"):
+        if name in form.fields:  # the flags, told apart from the statuses of the same name
+            form.fields[name].label = f"Flag: {name}"
     for name, empty in (("kind", "Any kind"), ("ordering", "Newest claims first")):
         if name in form.fields and hasattr(form.fields[name], "choices"):
             field = form.fields[name]
@@ -165,6 +168,11 @@ def _prepare_form(form) -> None:
 
 
 def claim_list(request: HttpRequest) -> HttpResponse:
+    pairs = [(name, value) for name, values in request.GET.lists() for value in values]
+    if any(value == "" for _name, value in pairs):
+        # The form sends every field; keep the address short and shareable: only what was set.
+        params = [(name, value) for name, value in pairs if value != ""]
+        return redirect(reverse("claims:list") + (f"?{urlencode(params)}" if params else ""))
     filterset = ClaimFilter(request.GET, queryset=selectors.claim_list())
     form = filterset.form
     _prepare_form(form)

@@ -92,6 +92,14 @@ def test_as_of_shows_statuses_as_they_stood(client, panjshir):
     assert rows(response) == 3
 
 
+def test_empty_fields_from_the_form_are_dropped_from_the_address(client, db):
+    response = client.get("/claims/?q=&kind=&location=panjshir&status=contested&status=unverified&as_of=")
+    assert response.status_code == 302
+    assert response["Location"] == "/claims/?location=panjshir&status=contested&status=unverified"
+    response = client.get("/claims/?q=&kind=")
+    assert response["Location"] == "/claims/"
+
+
 def test_ordering_is_offered_and_applied(client, panjshir):
     html = client.get("/claims/?ordering=claimed_on").content.decode()
     first_row = html.split('<td class="claim-cell">')[1]
