@@ -141,17 +141,17 @@ class ClaimFilter(django_filters.FilterSet):
             return qs.filter(pk__in=_claim_ids_citing(report__in=value))
         raise ValueError(name)
 
-    def filter_event_after(self, qs: QuerySet, name: str, value: date | None) -> QuerySet:
+    def filter_event_after(self, qs: QuerySet, name: str, value: date) -> QuerySet:
         if value is None:
             return qs
         return qs.alias(event_last=Coalesce("event_end", "event_start")).filter(event_last__gte=value)
 
-    def filter_event_before(self, qs: QuerySet, name: str, value: date | None) -> QuerySet:
+    def filter_event_before(self, qs: QuerySet, name: str, value: date) -> QuerySet:
         if value is None:
             return qs
         return qs.filter(event_start__lte=value)
 
-    def filter_as_of(self, qs: QuerySet, name: str, value: date | None) -> QuerySet:
+    def filter_as_of(self, qs: QuerySet, name: str, value: date) -> QuerySet:
         if value is None:
             return qs
         return qs.filter(claimed_on__lte=value)

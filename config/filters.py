@@ -11,6 +11,8 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 MAX_ID = 2**63 - 1
 TRUE_VALUES = {"true", "1", "yes", "on"}
@@ -99,6 +101,7 @@ class ReferenceFilter(django_filters.Filter):
         return qs.filter(**{f"{self.field_name}__in": value})
 
 
+@extend_schema_field(OpenApiTypes.BOOL)
 class StrictBooleanFilter(django_filters.Filter):
     field_class = StrictBooleanField
 

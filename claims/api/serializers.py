@@ -6,7 +6,6 @@ are read-only: a client that sends them is ignored, the services compute them.
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -108,7 +107,9 @@ class ClaimSerializer(serializers.ModelSerializer):
     relations_made = serializers.SerializerMethodField(help_text="Claims this claim responds to.")
     relations_received = serializers.SerializerMethodField(help_text="Claims that respond to this claim.")
     reasons = ReasonSerializer(many=True, read_only=True, help_text="Why each flag and the status are as they are.")
-    as_of = serializers.SerializerMethodField(help_text="The date the flags are shown as of (null: now).")
+    as_of = serializers.DateField(
+        source="_as_of", read_only=True, allow_null=True, help_text="The date the flags are shown as of (null: now)."
+    )
     external_id = serializers.CharField(max_length=100, allow_null=True, allow_blank=True, required=False)
 
     class Meta:
@@ -158,11 +159,6 @@ class ClaimSerializer(serializers.ModelSerializer):
     def get_relations_received(self, claim: Claim) -> list[dict[str, Any]]:
         rows = _visible(claim.relations_received, "claim", getattr(claim, "_as_of", None))
         return RelationReceivedSerializer(rows, many=True, context=self.context).data
-
-    @extend_schema_field(OpenApiTypes.DATE)
-    def get_as_of(self, claim: Claim) -> str | None:
-        as_of = getattr(claim, "_as_of", None)
-        return as_of.isoformat() if as_of else None
 
     def validate_external_id(self, value: str | None) -> str | None:
         return value or None

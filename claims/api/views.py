@@ -27,6 +27,7 @@ from claims.selectors import claim_detail
 from claims.services import claim_create, claim_delete, claim_update, relation_create, relation_delete, relation_update
 from claims.timeline import ControlFact, control_intervals
 from config.api.fields import BriefSerializer
+from config.api.schema import AutoSchema
 from config.api.views import ServiceViewSet
 from locations.models import Location
 
@@ -130,6 +131,7 @@ class LocationControlView(generics.GenericAPIView):
     """Who is claimed to control a place, day by day."""
 
     queryset = Location.objects.all()
+    schema = AutoSchema()
     serializer_class = ControlTimelineSerializer
     pagination_class = None
     filter_backends: list = []

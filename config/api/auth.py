@@ -5,6 +5,8 @@ from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 
+from config.api.schema import AutoSchema
+
 
 class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
@@ -12,6 +14,8 @@ class TokenResponseSerializer(serializers.Serializer):
 
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for an API token (the same token on every call)."""
+
+    schema = AutoSchema()
 
     @extend_schema(request=AuthTokenSerializer, responses={200: TokenResponseSerializer}, auth=[])
     def post(self, request, *args, **kwargs):

@@ -40,6 +40,15 @@ class NestedOnReadField(serializers.PrimaryKeyRelatedField):
     def to_representation(self, value: Any) -> Any:
         return self.read_serializer(value, context=self.context).data
 
+    def get_choices(self, cutoff: int | None = None) -> dict[Any, str]:
+        """Choices for the browsable API's form: keyed by id (what a write sends)."""
+        queryset = self.get_queryset()
+        if queryset is None:
+            return {}
+        if cutoff is not None:
+            queryset = queryset[:cutoff]
+        return {item.pk: self.display_value(item) for item in queryset}
+
 
 class NestedOnReadFieldExtension(OpenApiSerializerFieldExtension):
     target_class = NestedOnReadField

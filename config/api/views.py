@@ -8,6 +8,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.serializers import BaseSerializer
 
+from config.api.schema import AutoSchema
+
 
 class FilterBackend(DjangoFilterBackend):
     """django-filter's backend, keeping the bound FilterSet on the view (``view.filterset``) so a
@@ -28,6 +30,7 @@ class ServiceViewSet(viewsets.ModelViewSet):
     """
 
     lookup_value_regex = r"[0-9]+"
+    schema = AutoSchema()
     filter_backends = [FilterBackend]
     selector: Callable[[], QuerySet]
     create_service: Callable[..., Model]

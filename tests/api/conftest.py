@@ -51,3 +51,12 @@ def token_api(editor):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=editor).key}")
     return client
+
+
+@pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    """The docs and the browsable API link static files; tests run without collectstatic's manifest."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -1,0 +1,54 @@
+"""The OpenAPI schema: drf-spectacular's, with the error answers every operation can give."""
+
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What went wrong.")
+
+
+FIELD_ERRORS = {
+    "type": "object",
+    "description": "Each field (or query parameter) that was wrong, with its messages; ``non_field_errors`` for "
+    "what belongs to no one field.",
+    "additionalProperties": {},
+}
+
+
+class DependentSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="The model of the referencing record.")
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="Names what still references the record.")
+    referenced_by = DependentSerializer(many=True)
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """Adds 400, 401, 403, 404 (and 409 on deletes) to every operation of the API."""
+
+    def _error_responses(self) -> dict[str, OpenApiResponse]:
+        errors = {
+            "400": OpenApiResponse(
+                FIELD_ERRORS, "Bad input or query parameter: a message per field; nothing was written."
+            ),
+            "401": OpenApiResponse(ErrorSerializer, "No (valid) credentials."),
+            "403": OpenApiResponse(ErrorSerializer, "No permission for this action."),
+        }
+        errors["404"] = OpenApiResponse(ErrorSerializer, "No such object (or page).")
+        if self.method == "DELETE":
+            errors["409"] = OpenApiResponse(ConflictSerializer, "Refused: the record is still referenced.")
+        return errors
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        for code, response in self._error_responses().items():
+            if code not in responses:
+                responses[code] = self._get_response_for_code(response, code, direction=direction)
+        return responses
