@@ -167,7 +167,7 @@ def read_csv(stream: IO[str], *, required: Iterable[str], dataset: str) -> tuple
     missing = [name for name in required if name not in header]
     if missing:
         raise ImportFileError(
-            f"This is not a {dataset} CSV: the header lacks {', '.join(missing)} "
+            f"Wrong header for a {dataset} file: it lacks {', '.join(missing)} "
             f"(found: {', '.join(header[:8])}{', …' if len(header) > 8 else ''})."
         )
     count = 0

@@ -95,7 +95,7 @@ def test_a_file_cut_inside_a_quoted_field_is_refused():
 def test_a_wrong_header_gives_a_clear_error_from_the_command(tmp_path):
     path = tmp_path / "wrong.csv"
     path.write_text(sample_text().replace("side_a,", "actor_a,", 1), encoding="utf-8")
-    with pytest.raises(CommandError, match="not a UCDP GED CSV: the header lacks side_a"):
+    with pytest.raises(CommandError, match="Wrong header for a UCDP GED file: it lacks side_a"):
         call_command("import_ucdp", str(path), stdout=io.StringIO())
     assert Claim.objects.count() == Actor.objects.count() == 0
 
