@@ -427,6 +427,18 @@ def test_updated_at_moves_when_flags_change_and_not_otherwise(world, make_claim)
     assert updated(capture) > contested_at
 
 
+def test_editing_a_responder_moves_the_targets_updated_at_only_when_its_reasons_change(world, make_claim):
+    capture = make_claim(world.taliban)
+    denial = make_claim(world.nrf, day=3)
+    relation_create(claim=denial, target=capture, stance="denies")
+    before = updated(capture)
+    claim_update(claim=denial, summary="The NRF denies any advance, in other words.")
+    assert updated(capture) == before
+    claim_update(claim=denial, claimed_on=date(2021, 9, 4))
+    assert updated(capture) > before
+    assert fresh(capture).reasons[0]["text"].endswith("on 2021-09-04")
+
+
 def test_updated_at_moves_on_a_bloc_move_that_changes_flags(world, make_claim):
     passes = make_claim(world.nrf)
     relation_create(claim=make_claim(world.reuters, day=3), target=passes, stance="supports")
