@@ -1,3 +1,11 @@
-"""URL patterns (filled in by its own part)."""
+"""The editors' dataset upload, at /admin/import/ (staff with the permission to add and change claims)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from claims.import_views import import_upload
+
+app_name = "import"
+
+urlpatterns = [
+    path("", import_upload, name="upload"),
+]
