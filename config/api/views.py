@@ -37,6 +37,13 @@ class ServiceViewSet(viewsets.ModelViewSet):
     update_service: Callable[..., Model]
     delete_service: Callable[..., None]
     service_object: str
+    self_link = "url"  # the field holding the link to the object itself (reports: ``api_url``)
+
+    def get_success_headers(self, data: Any) -> dict[str, str]:
+        try:
+            return {"Location": str(data[self.self_link])}
+        except (TypeError, KeyError):
+            return {}
 
     def get_queryset(self) -> QuerySet:
         queryset = type(self).selector()

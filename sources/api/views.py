@@ -36,3 +36,4 @@ class ReportViewSet(ServiceViewSet):
     update_service = report_update
     delete_service = report_delete
     service_object = "report"
+    self_link = "api_url"  # ``url`` is the article's address

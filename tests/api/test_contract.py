@@ -187,6 +187,7 @@ def test_create(resource, world, make_claim, editor_api):
     obj = resource.model.objects.get(pk=response.json()["id"])
     assert_has(obj, resource.created)
     assert response.json()[resource.self_link].endswith(url(resource, obj.pk))
+    assert response.headers["Location"] == response.json()[resource.self_link]
 
 
 def test_update(resource, world, make_claim, editor_api):

@@ -155,3 +155,31 @@ def test_a_parent_loop_is_refused_naming_parent(world, editor_api):
     response = editor_api.patch(f"/api/v1/actors/{world.resistance.pk}/", {"parent": world.dashti.pk}, format="json")
     assert response.status_code == 400
     assert "parent" in response.json()
+
+
+def test_a_new_tool_reads_the_docs_gets_a_token_and_sees_its_claim_contested(world, editor):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    assert client.get("/api/v1/docs/").status_code == 200
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    assert "/api/v1/claims/" in schema["paths"]
+    token = client.post("/api/v1/auth/token/", {"username": "editor", "password": "editor-pass-123"}).json()["token"]
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+
+    report = client.post("/api/v1/reports/", {"source": world.source.pk, "title": "Clash in Panjshir"}, format="json")
+    claim = client.post(
+        "/api/v1/claims/",
+        {
+            "claimant": world.taliban.pk,
+            "claimed_on": "2021-09-02",
+            "kind": "statement",
+            "summary": "The Taliban entered the valley.",
+            "citations": [{"report": report.json()["id"]}],
+        },
+        format="json",
+    ).json()
+    denial, _ = deny(client, world, report.json(), claim["id"], world.dashti)
+    body = client.get(f"/api/v1/claims/{claim['id']}/").json()
+    assert body["status"] == "contested"
+    assert {"code": "denied_by", "claim": denial["id"]}.items() <= body["reasons"][0].items()
