@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from datetime import date
 from io import StringIO
 from pathlib import Path
 
@@ -46,8 +47,6 @@ def test_recompute_flags_changes_nothing_when_nothing_drifted(panjshir):
 
 
 def test_recompute_flags_restores_a_deleted_automatic_relation(world, make_claim):
-    from datetime import date
-
     common = dict(kind="control", location=world.shattal, event_start=date(2021, 9, 2))
     a = make_claim(world.taliban, subject=world.taliban, **common)
     b = make_claim(world.nrf, day=3, subject=world.nrf, **common)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from actors.services import actor_update
 from claims.models import Claim, Relation, Tombstone
+from claims.selectors import flags_as_of
 from claims.services import (
     claim_create,
     claim_delete,
@@ -16,6 +17,7 @@ from claims.services import (
     relation_delete,
     relation_update,
 )
+from config.services import ReferencedError
 
 pytestmark = pytest.mark.django_db
 
@@ -198,8 +200,6 @@ def test_deleting_a_denying_claim_uncontests_and_leaves_a_tombstone(world, make_
 
 
 def test_deleting_a_claim_targeted_by_an_editor_relation_is_refused_and_changes_nothing(world, make_claim):
-    from config.services import ReferencedError
-
     capture = make_claim(world.taliban)
     denial = make_claim(world.nrf, day=3)
     relation_create(claim=denial, target=capture, stance="denies")
@@ -253,8 +253,6 @@ def test_renaming_a_claimant_rewrites_its_own_no_support_reason(world, make_clai
 
 
 def test_flags_as_of_accepts_any_iterable_of_ids(world, make_claim):
-    from claims.selectors import flags_as_of
-
     capture = make_claim(world.taliban)
     relation_create(claim=make_claim(world.nrf, day=3), target=capture, stance="denies")
     as_of = flags_as_of(iter([capture.pk]), date(2021, 9, 3))
