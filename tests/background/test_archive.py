@@ -7,6 +7,7 @@ import pytest
 from sources.archive import report_archive
 from sources.models import Snapshot
 from sources.selectors import report_snapshots
+from sources.tasks import archive_report
 from tests.background.conftest import Reply, wait_for
 from tests.factories import ReportFactory
 
@@ -36,6 +37,18 @@ def test_a_new_report_is_archived_by_the_worker(celery_worker, http_server):
     assert snapshot.redirects == [] and snapshot.error == ""
     assert list(report_snapshots(report)) == [snapshot]
     assert "sources.tasks.archive_report" in celery_worker.names()
+
+
+def test_archiving_twice_keeps_one_snapshot(http_server):
+    http_server.routes["/article"] = Reply(200, PAGE)
+    report = report_at(http_server.url("/article"))
+
+    first = archive_report.apply(args=(report.pk,)).get()
+    second = archive_report.apply(args=(report.pk,)).get()
+
+    assert first["status"] == 200 and second == {"report": report.pk, "skipped": "already archived"}
+    assert Snapshot.objects.filter(report=report).count() == 1
+    assert len(http_server.requests_to("/article")) == 1
 
 
 def test_redirects_are_followed_and_every_hop_recorded(http_server):

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from claims.models import Claim, WebhookDelivery, WebhookSubscription
+from claims.webhooks import webhook_attempt
 from tests.background.conftest import Reply, wait_for
 from tests.factories import ActorFactory, ClaimFactory, LocationFactory, RelationFactory, ReportFactory
 
@@ -89,6 +90,9 @@ def test_a_status_change_is_delivered_signed(celery_worker, http_server, fast_re
     [delivery] = WebhookDelivery.objects.all()
     assert (delivery.subscription_id, delivery.claim_id, delivery.attempt) == (subscription.pk, claim.pk, 1)
     assert delivery.response_code == 200 and delivery.event_id == event["event_id"]
+
+    assert webhook_attempt(delivery_id=delivery.pk) is None  # delivered: running it again sends nothing
+    assert len(receiver.events()) == 1
 
 
 def test_a_failed_delivery_is_retried_then_delivered_once(celery_worker, http_server, fast_retries, scene):
