@@ -5,6 +5,7 @@ import io
 import json
 import tracemalloc
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -209,3 +210,9 @@ def test_the_openapi_schema_documents_the_exports(api):
     assert "text/csv" in paths["/api/v1/claims/export.csv"]["get"]["responses"]["200"]["content"]
     names = {p["name"] for p in paths["/api/v1/claims/export.csv"]["get"]["parameters"]}
     assert {"status", "as_of", "updated_since", "location"} <= names
+
+
+def test_every_csv_column_is_documented():
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "import-export.md").read_text(encoding="utf-8")
+    missing = [name for name in CSV_HEADER if f"| `{name}` |" not in doc]
+    assert missing == []
