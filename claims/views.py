@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from actors.selectors import actor_list
 from claims import selectors
+from claims.claimreview import claim_review
 from claims.filters import ClaimFilter, claims_apply_as_of
 from claims.models import Claim, Relation
 from locations.selectors import location_list
@@ -34,6 +35,14 @@ MAIN_FILTERS = ("q", "kind", "location", "claimant", "claimed_after", "claimed_b
 DATE_FILTERS = ("claimed_after", "claimed_before", "event_after", "event_before", "as_of")
 # Each reference filter offers its objects as suggestions (a datalist of slugs and names).
 SUGGESTIONS = {"claimant": "actors", "subject": "actors", "location": "locations", "source": "sources"}
+ORDER_LABELS = {
+    "claimed_on": "Oldest claimed first",
+    "-claimed_on": "Newest claimed first",
+    "updated_at": "Least recently updated",
+    "-updated_at": "Most recently updated",
+    "id": "Oldest entered first",
+    "-id": "Newest entered first",
+}
 STATUS_ORDER = [value for value, _label in Claim.Status.choices]
 
 
@@ -161,10 +170,12 @@ def _prepare_form(form) -> None:
     for name in ("contested", "corroborated", "unverified"):
         if name in form.fields:  # the flags, told apart from the statuses of the same name
             form.fields[name].label = f"Flag: {name}"
-    for name, empty in (("kind", "Any kind"), ("ordering", "Newest claims first")):
-        if name in form.fields and hasattr(form.fields[name], "choices"):
-            field = form.fields[name]
-            field.choices = [("", empty)] + [choice for choice in field.choices if choice[0] != ""]
+    if "kind" in form.fields:
+        form.fields["kind"].empty_label = "Any kind"
+    if "ordering" in form.fields:
+        field = form.fields["ordering"]
+        field.empty_label = "Newest claimed first"
+        field.choices = [(value, ORDER_LABELS.get(value, label)) for value, label in field.choices if value != ""]
 
 
 def claim_list(request: HttpRequest) -> HttpResponse:
@@ -327,11 +338,8 @@ def claim_history(claim: Claim) -> list[dict]:
     return list(reversed(entries))
 
 
-VERDICT_RATING = {"false": 1, "unlikely": 2, "unproven": 3, "likely": 4, "confirmed": 5}
-
-
-def claim_json_ld(claim: Claim, url: str) -> list[dict]:
-    """schema.org ``Claim`` (and ``ClaimReview`` when an editor gave a verdict)."""
+def claim_json_ld(claim: Claim, url: str, site_url: str) -> list[dict]:
+    """schema.org ``Claim``, and the ``ClaimReview`` of the exports (``claims.claimreview``) when it has a verdict."""
     author_type = "Person" if claim.claimant.kind == "person" else "Organization"
     appearances = [
         {
@@ -344,40 +352,22 @@ def claim_json_ld(claim: Claim, url: str) -> list[dict]:
         for citation in claim.citations.all()
     ]
     claim_ld = {
+        "@context": "https://schema.org",
         "@type": "Claim",
         "@id": url,
         "url": url,
         "text": claim.summary,
-        "dateCreated": claim.claimed_on,
+        "datePublished": claim.claimed_on,
         "author": {"@type": author_type, "name": claim.claimant.name},
         "appearance": appearances,
     }
     if appearances:
         claim_ld["firstAppearance"] = appearances[0]
     if claim.location_id:
-        claim_ld["spatialCoverage"] = {"@type": "Place", "name": claim.location.name}
-    data = [{"@context": "https://schema.org", **claim_ld}]
+        claim_ld["contentLocation"] = {"@type": "Place", "name": claim.location.name}
+    data = [claim_ld]
     if claim.verdict:
-        review = {
-            "@context": "https://schema.org",
-            "@type": "ClaimReview",
-            "url": url,
-            "claimReviewed": claim.summary,
-            "itemReviewed": claim_ld,
-            "author": {"@type": "Organization", "name": "Fogwatch"},
-            "reviewRating": {
-                "@type": "Rating",
-                "ratingValue": VERDICT_RATING.get(claim.verdict, 3),
-                "bestRating": 5,
-                "worstRating": 1,
-                "alternateName": claim.get_verdict_display(),
-            },
-        }
-        if claim.verdict_on:
-            review["datePublished"] = claim.verdict_on
-        if claim.verdict_rationale:
-            review["reviewBody"] = claim.verdict_rationale
-        data.append(review)
+        data.append(claim_review(claim, site_url=site_url))
     return data
 
 
@@ -401,7 +391,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reasons": reasons,
         "timeline": relation_timeline(claim, as_of),
         "history": claim_history(claim),
-        "json_ld": claim_json_ld(claim, url),
+        "json_ld": claim_json_ld(claim, url, request.build_absolute_uri("/")),
         "citations": list(claim.citations.all()),
         "api_url": f"/api/v1/claims/{claim.pk}/" + (f"?as_of={as_of.isoformat()}" if as_of else ""),
         "today": date.today(),

@@ -56,7 +56,8 @@
     marker.bindPopup(popup);
     var tip = document.createElement("span");
     tip.textContent = m.name;
-    marker.bindTooltip(tip, { direction: "top" });
+    // Few places: names stay visible, so the map reads even without tiles.
+    marker.bindTooltip(tip, { direction: "right", permanent: data.markers.length <= 12, className: "fw-label" });
     marker.addTo(map);
     bounds.push([m.lat, m.lon]);
   });

@@ -91,6 +91,7 @@ def test_as_of_shows_the_status_on_that_date(client, panjshir):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'Status as of 2 Sep 2021: <span class="badge badge-unverified"' in html
+    assert 'today: <span class="badge badge-contested"' in html
     assert "Denied by" not in html
     assert escape(panjshir["nrf-denial"].summary) not in html  # not made yet
 
