@@ -6,7 +6,9 @@ outside one). What happens then:
 - Redis configured and reachable: the task goes to the broker; a worker runs it.
 - Redis configured but unreachable: the failure is logged. A task marked ``fogwatch_inline``
   (recomputes: flags must be right when the write returns) runs here and now; any other
-  (feeds, archiving, webhooks) is left to its periodic sweep, which catches it up.
+  (feeds, archiving, webhooks) is left to its periodic sweep, which catches it up. For
+  ``BROKER_RETRY_AFTER`` seconds after a failure the broker is not tried again, so a write
+  queueing many tasks pays for one failed attempt, not one per task.
 - No Redis (the embedded default, ``CELERY_TASK_ALWAYS_EAGER``): recomputes run here and now;
   network tasks run in a small thread pool after the write returns, so no request waits on
   the network. Their failures are recorded and logged, never raised.
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -42,6 +45,11 @@ TASK_OPTIONS: dict[str, Any] = {
 # have the commit that queued them.
 PRIMARY = "default"
 
+# After a failed publish, stop trying the broker for this long: a write that queues many tasks
+# (an import, a bloc move's webhook events) then costs one failed attempt, not one per task.
+BROKER_RETRY_AFTER = 30.0
+_broker_down_until = 0.0
+
 _executor: ThreadPoolExecutor | None = None
 _executor_lock = threading.Lock()
 
@@ -67,15 +75,28 @@ def send(task: Task, *args: Any) -> bool:
             return run_here(task, *args)
         _background().submit(_run_in_thread, task, args)
         return True
-    try:
-        task.apply_async(args, retry=False, ignore_result=True)
-        return True
-    except Exception as exc:  # the broker's and the result store's errors vary by transport
-        if inline:
-            logger.error("Broker unreachable, running %s%r in-process instead: %s", task.name, args, exc)
-            return run_here(task, *args)
-        logger.error("Broker unreachable, %s%r not queued (its periodic sweep will catch up): %s", task.name, args, exc)
-        return False
+    global _broker_down_until
+    level = logging.WARNING
+    if time.monotonic() < _broker_down_until:
+        problem = "it failed moments ago"
+    else:
+        try:
+            task.apply_async(args, retry=False, ignore_result=True)
+            return True
+        except Exception as exc:  # the broker's and the result store's errors vary by transport
+            _broker_down_until = time.monotonic() + BROKER_RETRY_AFTER
+            problem, level = str(exc), logging.ERROR
+    if inline:
+        logger.log(level, "Broker unreachable, running %s%r in-process instead: %s", task.name, args, problem)
+        return run_here(task, *args)
+    logger.log(level, "Broker unreachable, %s%r not queued (a sweep will catch up): %s", task.name, args, problem)
+    return False
+
+
+def broker_reset() -> None:
+    """Forget a recent broker failure (the next send tries the broker again)."""
+    global _broker_down_until
+    _broker_down_until = 0.0
 
 
 def run_here(task: Task, *args: Any) -> bool:

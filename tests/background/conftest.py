@@ -25,6 +25,7 @@ from django.db import connection, connections
 from django.db.migrations.loader import MigrationLoader
 
 from config.celery import app
+from config.tasks import broker_reset
 
 REDIS_URL = os.environ.get("TEST_BACKGROUND_REDIS_URL", "redis://127.0.0.1:6379/14")
 CLOSED_PORT_URL = "redis://127.0.0.1:6399/0"  # nothing listens there: "Redis is down"
@@ -44,6 +45,7 @@ def restore_celery(saved: dict[str, Any]) -> None:
 
 
 def _reset_connections() -> None:
+    broker_reset()
     app._pool = None  # the publishers' connection pool, built from broker_url on first use
     if "amqp" in app.__dict__:
         app.amqp._producer_pool = None
