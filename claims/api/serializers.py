@@ -198,6 +198,7 @@ class HistoryEntrySerializer(serializers.Serializer):
     """One recorded change of a claim."""
 
     id = serializers.IntegerField(help_text="Id of the history record.")
+    object = serializers.ChoiceField(choices=["claim", "citation"], help_text="What changed: the claim or a citation.")
     when = serializers.DateTimeField()
     type = serializers.ChoiceField(choices=["created", "changed", "deleted"])
     user = HistoryUserSerializer(allow_null=True, help_text="Who made the change (null: a command or import).")

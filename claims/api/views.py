@@ -22,7 +22,7 @@ from claims.api.serializers import (
     RelationSerializer,
 )
 from claims.filters import ClaimFilter, RelationFilter, claims_apply_as_of
-from claims.models import Claim, Relation
+from claims.models import Citation, Claim, Relation
 from claims.selectors import claim_detail
 from claims.services import claim_create, claim_delete, claim_update, relation_create, relation_delete, relation_update
 from claims.timeline import ControlFact, control_intervals
@@ -83,35 +83,64 @@ class ClaimViewSet(ServiceViewSet):
 
     @extend_schema(
         summary="History of a claim",
-        description="Every recorded change of the claim, newest first: who, when, and each field's old and new value.",
+        description=(
+            "Every recorded change of the claim and of its citations, newest first: who, when, and each "
+            "field's old and new value. Derived flags are recomputed in bulk and are not part of the history."
+        ),
         responses=HistoryEntrySerializer(many=True),
         filters=False,
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def history(self, request: Request, pk: str | None = None) -> Response:
         claim = get_object_or_404(Claim.objects.all(), pk=pk)
-        records = list(claim.history.select_related("history_user").order_by("history_date", "history_id"))
-        entries = []
-        previous = None
-        for record in records:
-            changes = []
-            if previous is not None:
-                delta = record.diff_against(previous)
-                changes = [{"field": c.field, "old": c.old, "new": c.new} for c in delta.changes]
-            user = record.history_user
-            entries.append(
-                {
-                    "id": record.history_id,
-                    "when": record.history_date,
-                    "type": HISTORY_TYPES.get(record.history_type, record.history_type),
-                    "user": {"id": user.pk, "username": user.get_username()} if user else None,
-                    "reason": record.history_change_reason,
-                    "changes": changes,
-                }
-            )
-            previous = record
-        entries.reverse()
-        return Response(HistoryEntrySerializer(entries, many=True).data)
+        return Response(HistoryEntrySerializer(claim_history(claim), many=True).data)
+
+
+def _user(record: Any) -> dict[str, Any] | None:
+    user = record.history_user
+    return {"id": user.pk, "username": user.get_username()} if user else None
+
+
+def claim_history(claim: Claim) -> list[dict[str, Any]]:
+    """The claim's history records and its citations', newest first, each with the fields it changed."""
+    entries = []
+    previous = None
+    for record in claim.history.select_related("history_user").order_by("history_date", "history_id"):
+        changes = []
+        if previous is not None:
+            changes = [{"field": c.field, "old": c.old, "new": c.new} for c in record.diff_against(previous).changes]
+        entries.append(
+            {
+                "id": record.history_id,
+                "object": "claim",
+                "when": record.history_date,
+                "type": HISTORY_TYPES.get(record.history_type, record.history_type),
+                "user": _user(record),
+                "reason": record.history_change_reason,
+                "changes": changes,
+            }
+        )
+        previous = record
+    citations = Citation.history.filter(claim_id=claim.pk).select_related("history_user")
+    for record in citations.order_by("history_date", "history_id"):
+        removed = record.history_type == "-"
+        changes = [
+            {"field": name, "old": value if removed else None, "new": None if removed else value}
+            for name, value in (("report", record.report_id), ("quote", record.quote))
+        ]
+        entries.append(
+            {
+                "id": record.history_id,
+                "object": "citation",
+                "when": record.history_date,
+                "type": HISTORY_TYPES.get(record.history_type, record.history_type),
+                "user": _user(record),
+                "reason": record.history_change_reason,
+                "changes": changes,
+            }
+        )
+    entries.sort(key=lambda e: (e["when"], e["object"] == "citation", e["id"]), reverse=True)
+    return entries
 
 
 class RelationViewSet(ServiceViewSet):

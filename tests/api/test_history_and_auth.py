@@ -21,7 +21,7 @@ def test_history_lists_every_change_newest_first(world, claim_payload, editor, t
     token_api.patch(f"/api/v1/claims/{claim_id}/", {"summary": "The valley is surrounded."}, format="json")
     response = token_api.get(f"/api/v1/claims/{claim_id}/history/")
     assert response.status_code == 200
-    entries = response.json()
+    entries = [e for e in response.json() if e["object"] == "claim"]
     assert [e["type"] for e in entries] == ["changed", "created"]
     assert entries[0]["user"] == {"id": editor.pk, "username": "editor"}
     assert {"field": "summary", "old": claim_payload["summary"], "new": "The valley is surrounded."} in entries[0][
@@ -74,3 +74,16 @@ def test_analyst_with_a_token_is_403(analyst, world, claim_payload):
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=analyst).key}")
     assert client.get("/api/v1/claims/").status_code == 200
     assert client.post("/api/v1/claims/", claim_payload, format="json").status_code == 403
+
+
+def test_history_shows_citations_replaced(world, claim_payload, token_api):
+    from tests.factories import ReportFactory
+
+    claim_id = token_api.post("/api/v1/claims/", claim_payload, format="json").json()["id"]
+    other = ReportFactory(source=world.source, title="Second report")
+    token_api.patch(f"/api/v1/claims/{claim_id}/", {"citations": [{"report": other.pk, "quote": "q"}]}, format="json")
+    entries = [e for e in token_api.get(f"/api/v1/claims/{claim_id}/history/").json() if e["object"] == "citation"]
+    assert sorted(e["type"] for e in entries) == ["created", "created", "deleted"]
+    removed = next(e for e in entries if e["type"] == "deleted")
+    assert {"field": "report", "old": world.report.pk, "new": None} in removed["changes"]
+    assert all(e["user"]["username"] == "editor" for e in entries)
