@@ -171,10 +171,12 @@ def _prepare_form(form) -> None:
         if name in form.fields:  # the flags, told apart from the statuses of the same name
             form.fields[name].label = f"Flag: {name}"
     if "kind" in form.fields:
-        form.fields["kind"].empty_label = "Any kind"
+        field = form.fields["kind"]
+        field.empty_label = "Any kind"
+        field.choices = [choice for choice in field.choices if choice[0] != ""]
     if "ordering" in form.fields:
         field = form.fields["ordering"]
-        field.empty_label = "Newest claimed first"
+        field.empty_label = "Default (newest claimed first)"
         field.choices = [(value, ORDER_LABELS.get(value, label)) for value, label in field.choices if value != ""]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -79,7 +81,14 @@ def control_chart(intervals: list[dict], bloc_names: dict[int, str], width: int 
         for run in intervals
         if run["contested"]
     ]
+    step = max(1, -(-days // 6))  # about six date ticks, whole days apart
+    ticks = [
+        {"x": round(left + offset * scale, 1), "day": first + timedelta(days=offset)}
+        for offset in range(0, days, step)
+        if offset == 0 or (days - offset) * scale > 115  # keep clear of the end label
+    ]
     return {
+        "ticks": ticks,
         "width": width,
         "height": bottom + 24,
         "left": left,

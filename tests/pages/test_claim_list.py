@@ -32,6 +32,9 @@ def test_list_renders_the_filterset_as_a_labelled_form(client, db):
     assert "<legend>Status</legend>" in html
     assert 'name="status" value="contested"' in html
     assert 'type="date" name="as_of"' in html
+    assert '<option value="" selected>Any kind</option>' in html
+    assert '<option value="-claimed_on">Newest claimed first</option>' in html
+    assert "---------" not in html
 
 
 def test_filter_by_status_and_location(client, panjshir):

@@ -86,6 +86,8 @@ def test_control_chart_has_a_band_per_bloc_and_marks_contested_runs():
     # Days map to x linearly: 9 days over the plot width.
     assert red["rects"][0]["x"] == chart["left"]
     assert blue["rects"][-1]["x"] + blue["rects"][-1]["w"] == pytest.approx(chart["right"], abs=0.2)
+    assert chart["ticks"][0] == {"x": chart["left"], "day": date(2021, 9, 1)}
+    assert all(chart["right"] - tick["x"] > 115 for tick in chart["ticks"][1:])
     assert control_chart([], {}) is None
 
 
