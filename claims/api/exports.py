@@ -6,9 +6,10 @@ Reads follow FOGWATCH_PUBLIC_READ through the project's permission class.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from typing import Any
 
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -19,13 +20,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from claims import claimreview, exports
 from claims.filters import ClaimFilter
 from claims.models import Claim, Tombstone
-from config.api.views import FilterBackend
 
 FILTER_PARAMETERS = [
     OpenApiParameter(
@@ -38,22 +40,40 @@ FILTER_PARAMETERS = [
 ]
 
 
+class AnyAccept(BaseContentNegotiation):
+    """The exports answer in their own format whatever ``Accept`` says (errors in JSON)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+FILTER_ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="A filter value is wrong: a message per parameter.")
+
+
 class ClaimExportView(generics.GenericAPIView):
     """Base of the claim exports: the claims that pass every filter of the claim list."""
 
+    content_negotiation_class = AnyAccept
+    renderer_classes = [JSONRenderer]
+
     queryset = Claim.objects.none()  # for the permission class; rows come from exports.export_queryset()
-    filter_backends = [FilterBackend]
-    filterset_class = ClaimFilter
+    filter_backends: list = []
     pagination_class = None
     serializer_class = None
 
     def get_queryset(self):
         return exports.export_queryset()
 
-    def claims(self) -> tuple[Any, Any]:
-        queryset = self.filter_queryset(self.get_queryset())
-        filterset = getattr(self, "filterset", None)
-        return queryset, filterset
+    def claims(self) -> tuple[Any, ClaimFilter]:
+        """The filtered claims and the bound filterset (its ``as_of`` and as-of flags). A wrong
+        parameter is a 400 naming it."""
+        filterset = ClaimFilter(self.request.query_params, queryset=self.get_queryset(), request=self.request)
+        if not filterset.is_valid():
+            raise ValidationError({name: [str(m) for m in messages] for name, messages in filterset.errors.items()})
+        return filterset.qs, filterset
 
     def url_for(self, request: Request):
         base = request.build_absolute_uri(reverse("api:claim-list"))
@@ -64,18 +84,22 @@ class ClaimExportView(generics.GenericAPIView):
         return url_for
 
     def stream(self, queryset, filterset) -> Iterator[Claim]:
+        """The claims, the first chunk already fetched: a query that fails does so before the 200 is sent."""
         as_of = filterset.as_of if filterset is not None else None
         known = filterset.as_of_flags if filterset is not None else None
-        return exports.iterate_claims(queryset, as_of=as_of, known=known)
+        claims = exports.iterate_claims(queryset, as_of=as_of, known=known)
+        first = next(claims, None)
+        return claims if first is None else itertools.chain([first], claims)
 
 
 class ClaimCsvExportView(ClaimExportView):
     @extend_schema(
+        operation_id="claims_export_csv",
         summary="Claims as CSV",
         description="One row per claim, flat; the columns are documented in docs/import-export.md. Streamed. "
         "Takes every filter of the claim list (as_of included).",
         parameters=FILTER_PARAMETERS,
-        responses={(200, "text/csv"): OpenApiTypes.STR},
+        responses={(200, "text/csv"): OpenApiTypes.STR, 400: FILTER_ERROR},
     )
     def get(self, request: Request) -> StreamingHttpResponse:
         queryset, filterset = self.claims()
@@ -89,12 +113,13 @@ class ClaimCsvExportView(ClaimExportView):
 
 class ClaimGeoJsonExportView(ClaimExportView):
     @extend_schema(
+        operation_id="claims_export_geojson",
         summary="Claims as GeoJSON",
         description="A FeatureCollection of the claims whose location has coordinates: Point geometry "
         "([longitude, latitude]), properties with status, flags, reasons and location_precision. Streamed. "
         "Takes every filter of the claim list.",
         parameters=FILTER_PARAMETERS,
-        responses={(200, "application/geo+json"): OpenApiTypes.OBJECT},
+        responses={(200, "application/geo+json"): OpenApiTypes.OBJECT, 400: FILTER_ERROR},
     )
     def get(self, request: Request) -> StreamingHttpResponse:
         queryset, filterset = self.claims()
@@ -109,11 +134,12 @@ class ClaimGeoJsonExportView(ClaimExportView):
 
 class ClaimJsonLinesExportView(ClaimExportView):
     @extend_schema(
+        operation_id="claims_export_jsonl",
         summary="Full dump of claims as JSON Lines",
         description="One JSON object per line per claim (with citations, reports and sources), streamed in "
         "constant memory. Takes every filter of the claim list.",
         parameters=FILTER_PARAMETERS,
-        responses={(200, "application/x-ndjson"): OpenApiTypes.STR},
+        responses={(200, "application/x-ndjson"): OpenApiTypes.STR, 400: FILTER_ERROR},
     )
     def get(self, request: Request) -> StreamingHttpResponse:
         queryset, filterset = self.claims()
@@ -133,11 +159,12 @@ def _jsonld(data: dict[str, Any]) -> HttpResponse:
 
 class ClaimReviewFeedView(ClaimExportView):
     @extend_schema(
+        operation_id="claims_claimreview_feed",
         summary="ClaimReview feed",
         description="Every claim with a verdict as a schema.org ClaimReview, in a schema.org DataFeed "
         "(JSON-LD). Takes every filter of the claim list.",
         parameters=FILTER_PARAMETERS,
-        responses={(200, "application/ld+json"): OpenApiTypes.OBJECT},
+        responses={(200, "application/ld+json"): OpenApiTypes.OBJECT, 400: FILTER_ERROR},
     )
     def get(self, request: Request) -> HttpResponse:
         queryset, filterset = self.claims()
@@ -147,9 +174,8 @@ class ClaimReviewFeedView(ClaimExportView):
 
 
 class ClaimReviewView(ClaimExportView):
-    filter_backends: list = []
-
     @extend_schema(
+        operation_id="claims_claimreview_retrieve",
         summary="One claim's ClaimReview",
         description="The claim's editorial verdict as schema.org ClaimReview JSON-LD; 404 when it has no verdict.",
         responses={(200, "application/ld+json"): OpenApiTypes.OBJECT, 404: OpenApiResponse(description="No verdict")},
@@ -187,9 +213,12 @@ def parse_since(value: str | None) -> datetime | None:
         raise ValidationError(
             {"since": [f"“{value}” is not an ISO 8601 date and time (e.g. 2024-05-01T12:00:00Z)."]}
         ) from None
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        return moment.astimezone(UTC)  # the database gets UTC whatever offset was given
+    except (OverflowError, ValueError):
+        raise ValidationError({"since": [f"“{value}” is out of range."]}) from None
 
 
 class TombstoneListView(generics.ListAPIView):
@@ -205,6 +234,7 @@ class TombstoneListView(generics.ListAPIView):
         return queryset.filter(deleted_at__gte=since) if since else queryset
 
     @extend_schema(
+        operation_id="claims_deleted_list",
         summary="Deleted claims (tombstones)",
         description="Ids and deletion times of claims deleted at or after `since`, oldest first. With "
         "`GET /api/v1/claims/?updated_since=` a client can mirror the claims exactly.",
@@ -218,6 +248,7 @@ class TombstoneListView(generics.ListAPIView):
         responses={
             200: TombstoneSerializer(many=True),
             400: inline_serializer("SinceError", {"since": serializers.ListField(child=serializers.CharField())}),
+            404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such page."),
         },
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
