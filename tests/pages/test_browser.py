@@ -171,6 +171,26 @@ def test_editor_adds_report_claim_and_denial_in_the_admin(page, panjshir, editor
     expect(page.locator(".chain")).to_contain_text("Taliban say fighters reached Rukha")
 
 
+def test_keyboard_reaches_the_content_and_the_filters(page, panjshir):
+    page.goto("/claims/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.locator("#id_q")).to_be_focused()  # the first filter follows the heading
+    page.keyboard.type("kilometer")
+    page.keyboard.press("Enter")  # submits the filter form
+    expect(page).to_have_url(re.compile(r"/claims/\?q=kilometer$"))
+    expect(page.locator("td.claim-cell")).to_have_count(1)
+    # A visible focus ring on links.
+    page.locator("td.claim-cell a").first.focus()
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+
+
 PAYLOAD = '<script>window.__pwned = 1; alert("script")</script><img src=x onerror="window.__pwned = 2; alert(\'img\')">'
 
 
