@@ -190,6 +190,9 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     form = filterset.form
     _prepare_form(form)
     valid = filterset.is_valid()
+    for name in form.errors:
+        if name in form.fields:  # screen readers announce the field as invalid and read its error
+            form.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}_errors"})
     queryset = filterset.qs if valid else Claim.objects.none()
     paginator = Paginator(queryset, settings.FOGWATCH_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))

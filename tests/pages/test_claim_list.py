@@ -78,6 +78,9 @@ def test_invalid_filters_are_form_errors_not_an_empty_list(client, panjshir, que
     assert message in html.replace("&quot;", '"').replace("&#x27;", "'")
     assert rows(response) == 0
     assert "No results: the filters above have errors." in html
+    name = query.split("=")[0]
+    assert re.search(rf'<(input|select)[^>]*aria-invalid="true"[^>]*aria-describedby="id_{name}_errors"', html)
+    assert f'id="id_{name}_errors"' in html
 
 
 def test_as_of_shows_statuses_as_they_stood(client, panjshir):

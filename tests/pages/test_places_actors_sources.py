@@ -165,6 +165,7 @@ def test_actor_page_runs_constant_queries(client, db, django_assert_max_num_quer
     assert queries_for(client, "/actors/busy/") == one
     with django_assert_max_num_queries(10):
         client.get("/actors/busy/")
+    assert queries_for(client, "/actors/") <= 2
 
 
 # -- sources and reports -------------------------------------------------------------------------
