@@ -174,6 +174,9 @@ FOGWATCH_FETCH_TIMEOUT = env_int("FOGWATCH_FETCH_TIMEOUT", 10, minimum=1)  # sec
 FOGWATCH_FEED_MAX_BYTES = env_int("FOGWATCH_FEED_MAX_BYTES", 5_000_000, minimum=1)
 FOGWATCH_ARCHIVE_MAX_BYTES = env_int("FOGWATCH_ARCHIVE_MAX_BYTES", 10_000_000, minimum=1)
 FOGWATCH_ARCHIVE_MAX_REDIRECTS = env_int("FOGWATCH_ARCHIVE_MAX_REDIRECTS", 10, minimum=0)
+# Feeds and archiving refuse loopback, private and link-local addresses unless this is on
+# (report URLs come from outside: they must not reach the database, Redis or a metadata service).
+FOGWATCH_FETCH_ALLOW_PRIVATE = env_bool("FOGWATCH_FETCH_ALLOW_PRIVATE", False)
 FOGWATCH_WEBHOOK_TIMEOUT = env_int("FOGWATCH_WEBHOOK_TIMEOUT", 10, minimum=1)  # seconds
 FOGWATCH_WEBHOOK_MAX_ATTEMPTS = env_int("FOGWATCH_WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
 FOGWATCH_WEBHOOK_RETRY_BASE = env_int("FOGWATCH_WEBHOOK_RETRY_BASE", 30, minimum=0)  # seconds; doubles per attempt

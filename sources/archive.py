@@ -7,6 +7,7 @@ total deadline, a size cap, redirects followed by hand so every hop is recorded.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import socket
 import time
@@ -58,6 +59,20 @@ def _scheme_ok(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
+def _private_address(url: str) -> str:
+    """The loopback, private, link-local or reserved address ``url``'s host resolves to, if any."""
+    host = urlsplit(url).hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return ""  # unresolvable: the fetch itself reports it
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if not address.is_global:
+            return str(address)
+    return ""
+
+
 def fetch(url: str, *, max_bytes: int, timeout: float | None = None, max_redirects: int | None = None) -> FetchResult:
     """GET ``url``; never raises for network trouble (it is in ``result.error``)."""
     timeout = float(timeout if timeout is not None else settings.FOGWATCH_FETCH_TIMEOUT)
@@ -68,6 +83,9 @@ def fetch(url: str, *, max_bytes: int, timeout: float | None = None, max_redirec
     while True:
         if not _scheme_ok(current):
             result.error = f"Only http and https URLs are fetched, not {current!r}."
+            return result
+        if not settings.FOGWATCH_FETCH_ALLOW_PRIVATE and (address := _private_address(current)):
+            result.error = f"Refused: {current} is on a private or local address ({address})."
             return result
         remaining = deadline - time.monotonic()
         if remaining <= 0:

@@ -201,6 +201,12 @@ class LocalServer:
             return [r for r in self.received if r.path.split("?")[0] == path]
 
 
+@pytest.fixture(autouse=True)
+def fetch_loopback(settings) -> None:
+    """The test servers listen on 127.0.0.1, which production refuses to fetch."""
+    settings.FOGWATCH_FETCH_ALLOW_PRIVATE = True
+
+
 @pytest.fixture
 def http_server() -> Iterator[LocalServer]:
     server = LocalServer()

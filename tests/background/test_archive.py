@@ -116,6 +116,18 @@ def test_a_refused_connection_is_recorded(http_server):
     assert "Could not connect" in snapshot.error
 
 
+@pytest.mark.parametrize("host", ["127.0.0.1", "10.1.2.3", "169.254.169.254", "[::1]", "localhost"])
+def test_local_and_private_addresses_are_refused(http_server, settings, host):
+    settings.FOGWATCH_FETCH_ALLOW_PRIVATE = False
+    http_server.routes["/secret"] = Reply(200, b"internal")
+    report = report_at(f"http://{host}:{http_server.httpd.server_address[1]}/secret")
+
+    snapshot = report_archive(report=report)
+
+    assert "private or local address" in snapshot.error and snapshot.http_status is None
+    assert not http_server.requests_to("/secret")
+
+
 def test_only_http_and_https_are_fetched():
     report = report_at("ftp://files.example.org/statement.txt")
 
