@@ -85,16 +85,44 @@ def _batched(items: Iterable[Claim], size: int) -> Iterator[list[Claim]]:
 
 
 def iterate_claims(
-    queryset: QuerySet[Claim], *, as_of: date | None = None, known: dict | None = None, chunk_size: int | None = None
+    queryset: QuerySet[Claim],
+    *,
+    as_of: date | None = None,
+    known: dict | None = None,
+    chunk_size: int | None = None,
+    keyset: bool = True,
 ) -> Iterator[Claim]:
-    """Walk the queryset in chunks (server-side cursor on PostgreSQL); with ``as_of`` each chunk gets
-    the flags as they stood on that date."""
+    """Walk the queryset a chunk at a time; with ``as_of`` each chunk gets the flags as they stood on
+    that date.
+
+    ``keyset`` (the default): in id order, each chunk one query ``… AND id > <last id> ORDER BY id
+    LIMIT n`` — no cursor is held open between chunks, so it works behind a transaction pooler and
+    on a replica. Otherwise the queryset's own order through ``.iterator(chunk_size=n)`` (a
+    server-side cursor on PostgreSQL).
+    """
     size = chunk_size or CHUNK_SIZE
-    rows = queryset.iterator(chunk_size=size)
-    for batch in _batched(rows, size):
+    if keyset:
+        batches: Iterable[list[Claim]] = _keyset_batches(queryset, size)
+    else:
+        batches = _batched(queryset.iterator(chunk_size=size), size)
+    for batch in batches:
         yield from claims_apply_as_of(batch, as_of, known)
         for claim in batch:
             _release(claim)
+
+
+def _keyset_batches(queryset: QuerySet[Claim], size: int) -> Iterator[list[Claim]]:
+    ordered = queryset.order_by("pk")
+    last = None
+    while True:
+        page = ordered if last is None else ordered.filter(pk__gt=last)
+        batch = list(page[:size])
+        if not batch:
+            return
+        last = batch[-1].pk
+        yield batch
+        if len(batch) < size:
+            return
 
 
 def _release(claim: Claim) -> None:

@@ -87,7 +87,9 @@ class ClaimExportView(generics.GenericAPIView):
         """The claims, the first chunk already fetched: a query that fails does so before the 200 is sent."""
         as_of = filterset.as_of if filterset is not None else None
         known = filterset.as_of_flags if filterset is not None else None
-        claims = exports.iterate_claims(queryset, as_of=as_of, known=known)
+        # In id order by keyset unless the client asked for an order.
+        keyset = not self.request.query_params.get("ordering")
+        claims = exports.iterate_claims(queryset, as_of=as_of, known=known, keyset=keyset)
         first = next(claims, None)
         return claims if first is None else itertools.chain([first], claims)
 

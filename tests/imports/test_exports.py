@@ -90,6 +90,13 @@ def test_csv_honours_the_claim_filters(api, world, query, expected):
     assert {by_id[r["id"]] for r in rows} == expected
 
 
+def test_csv_rows_come_in_id_order_or_the_order_asked_for(api, world):
+    ids = [r["id"] for r in read_csv(api.get("/api/v1/claims/export.csv"))]
+    assert ids == sorted(ids, key=int)
+    rows = read_csv(api.get("/api/v1/claims/export.csv?ordering=-claimed_on"))
+    assert [r["claimed_on"] for r in rows] == ["2021-09-04", "2021-09-02", "2021-08-31"]
+
+
 def test_csv_honours_reference_filters(api, world):
     taliban = world["control"].claimant
     rows = read_csv(api.get(f"/api/v1/claims/export.csv?claimant={taliban.slug}"))
@@ -170,8 +177,8 @@ def test_jsonl_dump_has_a_full_record_per_line_and_honours_filters(api, world):
     assert [(r["id"], r["count_min"], r["count_max"]) for r in records] == [(world["casualties"].pk, 8, None)]
 
 
-def peak_memory_of_dump(api) -> tuple[int, int]:
-    response = api.get("/api/v1/claims/export.jsonl")
+def peak_memory_of_dump(api, query: str = "") -> tuple[int, int]:
+    response = api.get(f"/api/v1/claims/export.jsonl{query}")
     assert isinstance(response, StreamingHttpResponse)
     lines = 0
     tracemalloc.start()
@@ -184,12 +191,13 @@ def peak_memory_of_dump(api) -> tuple[int, int]:
     return lines, peak
 
 
-def test_the_dump_streams_in_memory_that_does_not_grow_with_the_rows(api, monkeypatch):
+@pytest.mark.parametrize("query", ["", "?ordering=-claimed_on"], ids=["keyset", "server-side cursor"])
+def test_the_dump_streams_in_memory_that_does_not_grow_with_the_rows(api, monkeypatch, query):
     monkeypatch.setattr(exports, "CHUNK_SIZE", 100)
     call_command("generate_data", claims=200, seed=5, stdout=io.StringIO())
-    small_lines, small_peak = peak_memory_of_dump(api)
+    small_lines, small_peak = peak_memory_of_dump(api, query)
     call_command("generate_data", claims=1800, seed=6, stdout=io.StringIO())
-    large_lines, large_peak = peak_memory_of_dump(api)
+    large_lines, large_peak = peak_memory_of_dump(api, query)
     assert (small_lines, large_lines) == (200, 2000)
     # Ten times the rows, about the same peak: the rows are never held all at once.
     assert large_peak < small_peak * 1.5, (small_peak, large_peak)
