@@ -55,6 +55,7 @@ class WeekBar:
     x: float
     total: int = 0
     label: str = ""
+    top: float = 0.0
     segments: list[dict] = field(default_factory=list)
 
 
@@ -75,7 +76,7 @@ def week_chart(
     last, first = max(counts), min(counts)
     first = max(first, last - timedelta(weeks=weeks - 1))
     span = (last - first).days // 7 + 1
-    plot_top, plot_bottom, left = 10, height - 30, 36
+    plot_top, plot_bottom, left = 20, height - 30, 36
     slot = (width - left - 6) / span
     bar_width = max(min(slot * 0.7, 48), 2)
     peak = max((sum(counts.get(first + timedelta(weeks=i), {}).values()) for i in range(span)), default=0) or 1
@@ -94,6 +95,7 @@ def week_chart(
             y -= h
             bar.segments.append({"status": status, "n": n, "y": round(y, 1), "h": round(h, 1)})
             bar.total += n
+        bar.top = round(y, 1)
         bar.label = f"{week.day} {week:%b}" if i % label_every == 0 else ""
         bars.append(bar)
     used = [s for s in STATUS_ORDER if any(seg["status"] == s for bar in bars for seg in bar.segments)]
