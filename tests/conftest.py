@@ -1,10 +1,29 @@
 """Shared fixtures: personas (editor, analyst, anonymous) and the Panjshir example."""
 
+import importlib
+
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from rest_framework.test import APIClient
 
 from claims.examples import load_panjshir_2021
+
+
+def _create_editors_group() -> None:
+    editors = importlib.import_module("claims.migrations.0002_editors_group")
+    editors.create_editors(MigrationLoader(connection).project_state().apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _restore_migration_data(request):
+    """A transactional test ends by emptying every table, the editors group that a data migration
+    made included: put it back so the tests after it see the database as migrations left it."""
+    yield
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        with request.getfixturevalue("django_db_blocker").unblock():
+            _create_editors_group()
 
 
 @pytest.fixture
