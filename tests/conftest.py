@@ -17,12 +17,12 @@ def _create_editors_group() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _restore_migration_data(request):
+def _restore_migration_data(request, django_db_blocker):
     """A transactional test ends by emptying every table, the editors group that a data migration
     made included: put it back so the tests after it see the database as migrations left it."""
     yield
     if {"transactional_db", "live_server"} & set(request.fixturenames):
-        with request.getfixturevalue("django_db_blocker").unblock():
+        with django_db_blocker.unblock():
             _create_editors_group()
 
 
