@@ -348,16 +348,19 @@ def claim_history(claim: Claim) -> list[dict]:
 def claim_json_ld(claim: Claim, url: str, site_url: str) -> list[dict]:
     """schema.org ``Claim``, and the ``ClaimReview`` of the exports (``claims.claimreview``) when it has a verdict."""
     author_type = "Person" if claim.claimant.kind == "person" else "Organization"
-    appearances = [
-        {
+    appearances = []
+    for citation in claim.citations.all():
+        report = citation.report
+        work = {
             "@type": "CreativeWork",
-            "headline": citation.report.title,
-            "url": citation.report.url or None,
-            "datePublished": citation.report.published_at,
-            "publisher": {"@type": "Organization", "name": citation.report.source.name},
+            "headline": report.title,
+            "publisher": {"@type": "Organization", "name": report.source.name},
         }
-        for citation in claim.citations.all()
-    ]
+        if report.url:
+            work["url"] = report.url
+        if report.published_at:
+            work["datePublished"] = report.published_at
+        appearances.append(work)
     claim_ld = {
         "@context": "https://schema.org",
         "@type": "Claim",
