@@ -353,6 +353,6 @@ def import_claim_reviews(data: Any, *, dry_run: bool = False) -> ImportSummary:
         raise ImportFileError('No ClaimReview found (expected objects with "@type": "ClaimReview").')
 
     def work() -> ImportSummary:
-        return ClaimReviewImporter(Directory(), ImportSummary(dataset="ClaimReview")).run(reviews)
+        return ClaimReviewImporter(Directory(), ImportSummary(dataset="ClaimReview", unit="review")).run(reviews)
 
     return run_in_transaction(work, dry_run=dry_run)

@@ -68,14 +68,15 @@ class _DryRun(Exception):
 
 @dataclass
 class RowProblem:
-    line: int
+    line: int  # the line a CSV row starts on, or the position of a review in a JSON-LD file
     key: str
     reason: str
     action: str  # "skipped" or "kept"
+    unit: str = "line"
 
     def __str__(self) -> str:
         key = f" ({self.key})" if self.key else ""
-        return f"line {self.line}{key}: {self.reason} — {self.action}"
+        return f"{self.unit} {self.line}{key}: {self.reason} — {self.action}"
 
 
 @dataclass
@@ -92,19 +93,21 @@ class ImportSummary:
     kept_with_fixes: int = 0
     problems: list[RowProblem] = field(default_factory=list)
     dry_run: bool = False
+    unit: str = "line"
 
     def problem(self, line: int, key: str, reason: str, *, skipped: bool) -> None:
         action = "skipped" if skipped else "kept, with count_min/count_max made consistent (the lowest and highest)"
-        self.problems.append(RowProblem(line, key, reason, action))
+        self.problems.append(RowProblem(line, key, reason, action, self.unit))
         if skipped:
             self.skipped += 1
         else:
             self.kept_with_fixes += 1
 
     def lines(self) -> list[str]:
+        things = "reviews" if self.unit == "review" else "rows"
         head = (
-            f"{self.dataset}: {self.rows} rows read; claims {self.created} created, {self.updated} updated, "
-            f"{self.unchanged} unchanged, {self.removed} removed; {self.skipped} rows skipped, "
+            f"{self.dataset}: {self.rows} {things} read; claims {self.created} created, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {self.removed} removed; {self.skipped} skipped, "
             f"{self.kept_with_fixes} kept with fixes"
         )
         if self.dry_run:
@@ -617,10 +620,13 @@ class RowImporter:
                 label = next(iter(row.values.values()), "?")
                 self.summary.problem(row.line, f"id {label}", str(exc), skipped=True)
         existing = existing_claims(key for event in events for key in event.candidates)
-        for event in events:
+        unreadable = len(rows) - len(events)
+        for index, event in enumerate(events, start=1):
             self._event(event, existing, seen, strict=strict)
+            if progress and (index % 10 == 0 or index == len(events)):
+                progress(done + unreadable + index, total)
         done += len(rows)
-        if progress:
+        if progress and not events:
             progress(done, total)
         return done
 
