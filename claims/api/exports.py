@@ -183,7 +183,7 @@ class ClaimReviewView(ClaimExportView):
         responses={(200, "application/ld+json"): OpenApiTypes.OBJECT, 404: OpenApiResponse(description="No verdict")},
     )
     def get(self, request: Request, pk: int) -> HttpResponse:
-        claim = self.get_queryset().filter(pk=pk).first()
+        claim = self.get_queryset().filter(pk=pk).first() if 0 < pk < 2**63 else None
         if claim is None:
             raise Http404("No such claim.")
         if not claim.verdict:

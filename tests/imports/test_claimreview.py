@@ -127,6 +127,7 @@ def test_a_claim_without_a_verdict_has_no_claim_review(api):
     claim = ClaimFactory()
     assert api.get(f"/api/v1/claims/{claim.pk}/claimreview/").status_code == 404
     assert api.get("/api/v1/claims/999999/claimreview/").status_code == 404
+    assert api.get(f"/api/v1/claims/{2**64}/claimreview/").status_code == 404
 
 
 def test_the_feed_lists_every_claim_with_a_verdict_and_honours_filters(api, reviewed):
