@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 
 from actors.models import Actor
 from actors.selectors import actor_subtree_q
-from config.filters import ReferenceFilter, StableOrderingFilter, StrictBooleanFilter
+from config.filters import ReferenceFilter, StableOrderingFilter, StrictBooleanFilter, UtcDateTimeFilter
 
 
 class ActorFilter(django_filters.FilterSet):
@@ -23,7 +23,7 @@ class ActorFilter(django_filters.FilterSet):
     bloc = ReferenceFilter(model=Actor, label="Bloc", help_text="Actor id or slug of a bloc (a root actor).")
     is_party = StrictBooleanFilter(field_name="is_party", label="Party to the conflict")
     root = StrictBooleanFilter(method="filter_root", label="Root", help_text="true: only actors without a parent.")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     ordering = StableOrderingFilter(
         fields=(("name", "name"), ("updated_at", "updated_at"), ("id", "id")), label="Order by"
     )

@@ -28,6 +28,7 @@ from config.filters import (
     ReferenceFilter,
     StableOrderingFilter,
     StrictBooleanFilter,
+    UtcDateTimeFilter,
 )
 from locations.models import Location
 from locations.selectors import location_subtree_q
@@ -48,7 +49,7 @@ class ClaimFilter(django_filters.FilterSet):
         method="filter_status",
         label="Status",
         choices=Claim.Status.choices,
-        help_text="One or more statuses, comma-separated.",
+        help_text="One or more statuses, comma-separated (or the parameter repeated).",
     )
     contested = StrictBooleanFilter(method="filter_flag", label="Contested")
     corroborated = StrictBooleanFilter(method="filter_flag", label="Corroborated")
@@ -85,7 +86,7 @@ class ClaimFilter(django_filters.FilterSet):
     event_before = django_filters.DateFilter(
         method="filter_event_before", label="Event on or before", help_text="The event window starts on or before it."
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UtcDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label="Updated since", help_text="ISO 8601 date and time."
     )
     as_of = django_filters.DateFilter(
@@ -249,10 +250,10 @@ class RelationFilter(django_filters.FilterSet):
         lookup_expr="in",
         choices=Relation.Stance.choices,
         label="Stance",
-        help_text="One or more stances, comma-separated.",
+        help_text="One or more stances, comma-separated (or the parameter repeated).",
     )
     origin = django_filters.ChoiceFilter(choices=Relation.Origin.choices, label="Origin")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     ordering = StableOrderingFilter(fields=(("updated_at", "updated_at"), ("id", "id")), label="Order by")
 
     class Meta:

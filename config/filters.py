@@ -6,11 +6,14 @@ error naming the parameter (the API answers 400), never a silently empty or unfi
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -57,6 +60,31 @@ class StrictBooleanField(forms.Field):
         raise forms.ValidationError(self.error_messages["invalid"], code="invalid", params={"value": value})
 
 
+def is_number(text: str) -> bool:
+    """ASCII digits only (``"²".isdigit()`` is true, but ``int("²")`` fails)."""
+    return text.isascii() and text.isdigit()
+
+
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date and time, turned into UTC (the database refuses offsets beyond ±15:59)."""
+
+    def clean(self, value: Any) -> datetime | None:
+        result = super().clean(value)
+        if result is None:
+            return None
+        try:
+            if timezone.is_naive(result):
+                result = timezone.make_aware(result)
+            return result.astimezone(UTC)
+        except (OverflowError, ValueError) as exc:
+            raise forms.ValidationError("The date and time is out of range.", code="invalid") from exc
+
+
+@extend_schema_field(OpenApiTypes.DATETIME)
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 class ReferenceField(forms.CharField):
     """One or more objects by id or slug, comma-separated; an unknown one is an error naming it."""
 
@@ -70,14 +98,16 @@ class ReferenceField(forms.CharField):
         parts = split_values(value)
         if not parts:
             return []
-        ids = {int(p) for p in parts if p.isdigit() and int(p) <= MAX_ID}
-        slugs = {p for p in parts if not p.isdigit()} if self.by_slug else set()
+        numeric = {p: int(p) for p in parts if is_number(p)}
+        ids = {n for n in numeric.values() if n <= MAX_ID}
+        slugs = {p for p in parts if p not in numeric} if self.by_slug else set()
         lookup = Q(pk__in=ids)
         if slugs:
             lookup |= Q(slug__in=slugs)
         found = list(self.model._default_manager.filter(lookup))
-        known = {str(o.pk) for o in found} | ({o.slug for o in found} if self.by_slug else set())
-        missing = [p for p in parts if p not in known]
+        known_ids = {o.pk for o in found}
+        known_slugs = {o.slug for o in found} if self.by_slug else set()
+        missing = [p for p in parts if numeric.get(p) not in known_ids and p not in known_slugs]
         if missing:
             what = "id or slug" if self.by_slug else "id"
             name = self.model._meta.verbose_name
@@ -106,10 +136,20 @@ class StrictBooleanFilter(django_filters.Filter):
     field_class = StrictBooleanField
 
 
-class MultipleChoiceCSVFilter(django_filters.Filter):
-    """Comma-separated (or repeated) choices; an unknown one is an error naming it."""
+class MultipleChoiceCSVFilter(django_filters.MultipleChoiceFilter):
+    """Comma-separated (``status=a,b``) or repeated (``status=a&status=b``) choices; an unknown one is
+    an error naming it. Matches any of them."""
 
     field_class = CommaMultipleChoiceField
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__in": list(value)})
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):

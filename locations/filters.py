@@ -5,7 +5,7 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 
-from config.filters import ReferenceFilter, StableOrderingFilter, StrictBooleanFilter
+from config.filters import ReferenceFilter, StableOrderingFilter, StrictBooleanFilter, UtcDateTimeFilter
 from locations.models import Location
 from locations.selectors import location_subtree_q
 
@@ -23,7 +23,7 @@ class LocationFilter(django_filters.FilterSet):
         help_text="Location id or slug: it and every place below it.",
     )
     root = StrictBooleanFilter(method="filter_root", label="Root", help_text="true: only places without a parent.")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     ordering = StableOrderingFilter(
         fields=(("name", "name"), ("updated_at", "updated_at"), ("id", "id")), label="Order by"
     )

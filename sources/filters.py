@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from actors.models import Actor
-from config.filters import MultipleChoiceCSVFilter, ReferenceFilter, StableOrderingFilter
+from config.filters import MultipleChoiceCSVFilter, ReferenceFilter, StableOrderingFilter, UtcDateTimeFilter
 from sources.models import Report, Source
 
 
@@ -16,11 +16,11 @@ class SourceFilter(django_filters.FilterSet):
         lookup_expr="in",
         choices=Source.Reliability.choices,
         label="Reliability",
-        help_text="One or more grades A–F, comma-separated.",
+        help_text="One or more grades A–F, comma-separated (or the parameter repeated).",
     )
     actor = ReferenceFilter(model=Actor, label="Actor", help_text="Actor id or slug that owns the source.")
     country = django_filters.CharFilter(field_name="country", lookup_expr="iexact", label="Country")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     ordering = StableOrderingFilter(
         fields=(("name", "name"), ("updated_at", "updated_at"), ("id", "id")), label="Order by"
     )
@@ -41,13 +41,9 @@ class ReportFilter(django_filters.FilterSet):
     source = ReferenceFilter(model=Source, label="Source", help_text="Source id or slug.")
     triage = django_filters.ChoiceFilter(choices=Report.Triage.choices, label="Triage")
     language = django_filters.CharFilter(field_name="language", lookup_expr="iexact", label="Language")
-    published_after = django_filters.IsoDateTimeFilter(
-        field_name="published_at", lookup_expr="gte", label="Published at or after"
-    )
-    published_before = django_filters.IsoDateTimeFilter(
-        field_name="published_at", lookup_expr="lte", label="Published at or before"
-    )
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    published_after = UtcDateTimeFilter(field_name="published_at", lookup_expr="gte", label="Published at or after")
+    published_before = UtcDateTimeFilter(field_name="published_at", lookup_expr="lte", label="Published at or before")
+    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     ordering = StableOrderingFilter(
         fields=(("published_at", "published_at"), ("updated_at", "updated_at"), ("id", "id")), label="Order by"
     )

@@ -31,9 +31,13 @@ class NestedOnReadField(serializers.PrimaryKeyRelatedField):
         return False
 
     def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, bool) or not isinstance(data, int | str) or (isinstance(data, str) and not data.isdigit()):
+        if (
+            isinstance(data, bool)
+            or not isinstance(data, int | str)
+            or (isinstance(data, str) and not (data.isascii() and data.isdigit()))
+        ):
             self.fail("incorrect_type", data_type=type(data).__name__)
-        if int(data) > 2**63 - 1:
+        if not 0 < int(data) <= 2**63 - 1:
             self.fail("does_not_exist", pk_value=data)
         return super().to_internal_value(data)
 

@@ -121,6 +121,11 @@ def test_q_searches_summary_and_quote(claims, api):
     assert listed(api, q="nobody said this") == set()
 
 
+def test_updated_since_takes_any_utc_offset(claims, api):
+    assert len(listed(api, updated_since="2000-01-01T00:00:00-17:17")) == 4
+    assert len(listed(api, updated_since="2000-01-01")) == 4
+
+
 def test_updated_since(claims, api):
     assert len(listed(api, updated_since=(timezone.now() - timedelta(hours=1)).isoformat())) == 4
     assert listed(api, updated_since=(timezone.now() + timedelta(hours=1)).isoformat()) == set()
@@ -158,6 +163,8 @@ def test_default_order_is_newest_claim_first(claims, api):
         ("kind", "rumour"),
         ("claimant", "nobody"),
         ("claimant", "987654321"),
+        ("claimant", "²"),
+        ("updated_since", "0001-01-01T00:00:00+10:00"),
         ("subject", "99999999999999999999999"),
         ("location", "atlantis"),
         ("source", "nowhere-news"),

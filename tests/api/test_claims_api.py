@@ -90,6 +90,8 @@ def test_bad_citations_are_400_naming_citations(world, payload, editor_api, cita
         ({"claimant": 987654321}, "claimant"),
         ({"claimant": None}, "claimant"),
         ({"claimant": True}, "claimant"),
+        ({"claimant": "²"}, "claimant"),
+        ({"claimant": 0}, "claimant"),
         ({"location": None}, "location"),  # a control claim needs a place
         ({"subject": 10**25}, "subject"),
         ({"kind": "rumour"}, "kind"),

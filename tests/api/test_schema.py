@@ -120,7 +120,7 @@ def test_browsable_api_renders_a_claim_with_its_form(panjshir, editor, client):
 
 # -- fuzzing --------------------------------------------------------------------------------------
 
-MAX_EXAMPLES = 10
+MAX_EXAMPLES = 20
 # The operations of this API module (the exports mounted beside it are fuzzed with their own tests).
 OWN_PATHS = re.compile(
     r"^/api/v1/((actors|locations|sources|reports|claims|relations)/(\{id\}/)?"
