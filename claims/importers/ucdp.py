@@ -86,6 +86,14 @@ DATE_PRECISION = {
     4: Claim.DatePrecision.MONTH,
     5: Claim.DatePrecision.APPROXIMATE,
 }
+# UCDP's spellings of parties better known by another name: an existing actor of that name is used,
+# and a new actor gets it as an alias.
+SPELLINGS: dict[str, tuple[str, ...]] = {
+    "Taleban": ("Taliban",),
+    "IS": ("Islamic State", "ISIS", "ISIL", "Daesh"),
+    "NRF": ("National Resistance Front",),
+    "Al-Shabaab": ("al-Shabaab", "Harakat al-Shabaab al-Mujahideen"),
+}
 UCDP_SOURCE = "UCDP Georeferenced Event Dataset"
 UCDP_ACTOR = "Uppsala Conflict Data Program"
 CIVILIANS = "Civilians"
@@ -427,7 +435,7 @@ class UcdpImporter(RowImporter):
             kind = Actor.Kind.COALITION
         else:
             kind = Actor.Kind.ARMED_GROUP
-        return self.dir.actor(name, kind=kind, is_party=True)
+        return self.dir.actor(name, kind=kind, is_party=True, aliases=SPELLINGS.get(name, ()))
 
     def civilians(self) -> Actor:
         return self.dir.actor(CIVILIANS, kind=Actor.Kind.OTHER)

@@ -123,3 +123,17 @@ def test_originals_split_on_semicolons_and_short_comma_lists_only():
         "Fawad Aman, Deputy Spokesman of National Defense Ministry"
     ]
     assert split_originals("") == []
+
+
+@pytest.mark.django_db
+def test_ucdp_rows_map_onto_the_panjshir_example_actors_and_places(panjshir):
+    from actors.models import Actor as ActorModel
+
+    taliban = ActorModel.objects.get(slug="taliban")
+    nrf = ActorModel.objects.get(slug="nrf")
+    panjshir_place = Location.objects.get(slug="panjshir")
+    import_ucdp(small_file("447368", "300192"))
+    losses = Claim.objects.get(external_id="ucdp:447368:b")
+    assert losses.subject == nrf  # UCDP "NRF" is the example's National Resistance Front (alias)
+    assert losses.location == panjshir_place  # "Panjsher province" is the example's Panjshir (alias)
+    assert Claim.objects.get(external_id="ucdp:300192:b").subject == taliban  # UCDP spells it "Taleban"
