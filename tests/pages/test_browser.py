@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.factories import ClaimFactory, LocationFactory, ReportFactory, SourceFactory
@@ -44,6 +45,9 @@ def browser(transactional_db):
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
             yield browser
             browser.close()
+            # ORM calls made while Playwright ran opened connections in its context: close them here,
+            # or the test database cannot be dropped at the end of the run.
+            connections.close_all()
     finally:
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
