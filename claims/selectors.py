@@ -116,3 +116,8 @@ def claim_detail() -> QuerySet[Claim]:
             queryset=Relation.objects.select_related("claim__claimant", "claim__spokesperson"),
         ),
     )
+
+
+def relation_list() -> QuerySet[Relation]:
+    """Relations with both claims and their claimants, in a constant number of queries."""
+    return Relation.objects.select_related("claim__claimant", "target__claimant")

@@ -22,8 +22,8 @@ from claims.api.serializers import (
     RelationSerializer,
 )
 from claims.filters import ClaimFilter, RelationFilter, claims_apply_as_of
-from claims.models import Citation, Claim, Relation
-from claims.selectors import claim_detail
+from claims.models import Citation, Claim
+from claims.selectors import claim_detail, relation_list
 from claims.services import claim_create, claim_delete, claim_update, relation_create, relation_delete, relation_update
 from claims.timeline import ControlFact, control_intervals
 from config.api.fields import BriefSerializer
@@ -33,10 +33,6 @@ from locations.models import Location
 
 INERT_STATUSES = {Claim.Status.RETRACTED, Claim.Status.SUPERSEDED, Claim.Status.REFUTED}
 HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
-
-
-def relation_list():
-    return Relation.objects.select_related("claim__claimant", "target__claimant")
 
 
 @extend_schema_view(
