@@ -111,8 +111,11 @@ class ReferenceField(forms.CharField):
         if missing:
             what = "id or slug" if self.by_slug else "id"
             name = self.model._meta.verbose_name
+            # The user's text goes in params, never into the message itself (a "%" in it would break formatting).
             raise forms.ValidationError(
-                f"No {name} with the {what} {', '.join(f'“{m}”' for m in missing)}.", code="invalid_choice"
+                "No %(name)s with the %(what)s %(values)s.",
+                code="invalid_choice",
+                params={"name": name, "what": what, "values": ", ".join(f"“{m}”" for m in missing)},
             )
         return found
 

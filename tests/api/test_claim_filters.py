@@ -164,6 +164,8 @@ def test_default_order_is_newest_claim_first(claims, api):
         ("claimant", "nobody"),
         ("claimant", "987654321"),
         ("claimant", "²"),
+        ("report", "100%"),
+        ("source", "%s%(x)s"),
         ("updated_since", "0001-01-01T00:00:00+10:00"),
         ("subject", "99999999999999999999999"),
         ("location", "atlantis"),

@@ -77,9 +77,10 @@ def test_claim_filterset_works_on_its_own_with_a_form(world, make_claim):
     assert repeated.is_valid() and set(repeated.qs) == {capture}
     assert 'name="status"' in repeated.form.as_p()
 
-    bad = ClaimFilter(QueryDict("status=bogus&claimant=nobody"), queryset=claim_list())
+    bad = ClaimFilter(QueryDict("status=bogus&claimant=no%25body"), queryset=claim_list())
     assert not bad.is_valid()
     assert set(bad.errors) == {"status", "claimant"}
+    assert bad.errors["claimant"] == ["No actor with the id or slug “no%body”."]
 
     as_of = ClaimFilter(QueryDict("as_of=2021-09-02"), queryset=claim_list())
     assert as_of.is_valid()
