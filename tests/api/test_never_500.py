@@ -50,3 +50,13 @@ def test_malformed_bodies_are_400(world, editor_api, body):
 def test_an_unsupported_media_type_is_415(world, editor_api):
     response = editor_api.generic("POST", "/api/v1/actors/", b"<actor/>", content_type="application/xml")
     assert response.status_code == 415
+
+
+def test_options_describe_every_resource(panjshir, editor_api, api):
+    claim = panjshir["taliban-capture"]
+    for path in ("actors", "locations", "sources", "reports", "claims", "relations"):
+        for client in (editor_api, api):
+            assert client.options(f"/api/v1/{path}/").status_code == 200, path
+    described = editor_api.options(f"/api/v1/claims/{claim.pk}/").json()
+    assert described["actions"]["PUT"]["status"]["read_only"] is True
+    assert editor_api.options(f"/api/v1/locations/{claim.location_id}/control/").status_code == 200
