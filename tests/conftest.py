@@ -17,13 +17,11 @@ def _create_editors_group() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _restore_migration_data(request, django_db_blocker):
-    """A transactional test ends by emptying every table, the editors group that a data migration
-    made included: put it back so the tests after it see the database as migrations left it."""
-    yield
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
-        with django_db_blocker.unblock():
-            _create_editors_group()
+def _migration_data(request):
+    """A transactional test ends by emptying every table, the editors group a data migration made
+    included: before each database test, put it back if an earlier test removed it."""
+    if request.node.get_closest_marker("django_db") is not None and not Group.objects.filter(name="editors").exists():
+        _create_editors_group()
 
 
 @pytest.fixture

@@ -253,9 +253,12 @@ def test_write_without_permission_is_403(resource, world, make_claim, analyst_ap
     assert resource.model.objects.filter(pk=obj.pk).exists()
 
 
-def test_referenced_delete_is_409_naming_the_dependents(resource, world, make_claim, editor_api):
-    if resource.referenced is None:
-        pytest.skip("nothing references this resource")
+REFERENCEABLE = [r for r in RESOURCES if r.referenced is not None]  # nothing references a relation
+
+
+@pytest.mark.parametrize("referenced", REFERENCEABLE, ids=[r.path for r in REFERENCEABLE])
+def test_referenced_delete_is_409_naming_the_dependents(referenced, world, make_claim, editor_api):
+    resource = referenced
     obj = resource.referenced(world, make_claim)
     response = editor_api.delete(url(resource, obj.pk))
     assert response.status_code == 409
