@@ -4,9 +4,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-N ?= 2000
 
-.PHONY: help install run migrate example test test-fast lint format typecheck check-migrations check-compose browser-deps clean bench
+.PHONY: help install run migrate example test test-fast lint format typecheck check-migrations check-compose browser-deps clean
 
 help:
 	@echo "make run        set up a venv, migrate SQLite, load the Panjshir example, serve on $(HOST):$(PORT)"
@@ -14,7 +13,6 @@ help:
 	@echo "make lint       ruff lint and format check; make format to fix"
 	@echo "make typecheck  mypy on flags, services and selectors"
 	@echo "make check-compose  validate docker-compose.yml against the compose specification"
-	@echo "make bench      benchmarks (N claims; see docs/benchmarks.md)"
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required (set PYTHON=...)"; exit 1; }
