@@ -125,3 +125,16 @@ def test_an_analyst_cannot_write_a_claim(analyst_client, analyst, world):
 
     assert response.status_code == 403
     assert not Claim.objects.filter(summary="Sneaky.").exists()
+
+
+def test_admin_index_links_editors_to_the_dataset_upload(client, editor):
+    client.force_login(editor)
+    page = client.get("/admin/")
+    assert page.status_code == 200
+    assert b'href="/admin/import/"' in page.content
+
+
+def test_admin_index_shows_no_upload_link_without_claim_permissions(client, django_user_model):
+    staff = django_user_model.objects.create_user(username="viewer", password="viewer-pass-123", is_staff=True)
+    client.force_login(staff)
+    assert b'href="/admin/import/"' not in client.get("/admin/").content

@@ -128,44 +128,6 @@ OWN_PATHS = re.compile(
 )
 
 
-class _LegacyMany:
-    """``hypothesis.internal.conjecture.utils.many`` as it was before Hypothesis made it a context
-    manager: hypothesis-jsonschema (which schemathesis uses to build objects) still calls
-    ``.more()``/``.reject()``. Used only by hypothesis-jsonschema, only during the fuzz test."""
-
-    def __init__(self, data, min_size, max_size, average_size, *, forced=None):
-        from hypothesis.internal.conjecture.utils import _calc_p_continue
-
-        self.data, self.min_size, self.max_size = data, min_size, max_size
-        self.p_continue = _calc_p_continue(average_size - min_size, max_size - min_size)
-        self.count = self.rejections = 0
-        self.force_stop = False
-
-    def more(self) -> bool:
-        if self.min_size == self.max_size:
-            go_on = self.count < self.min_size
-        else:
-            forced = None
-            if self.force_stop or self.count >= self.max_size:
-                forced = False
-            elif self.count < self.min_size:
-                forced = True
-            p = self.p_continue if forced is None else (1.0 if forced else 0.0)
-            go_on = self.data.draw_boolean(p, forced=forced) if 0 < p < 1 else bool(forced)
-        if go_on:
-            self.count += 1
-        return go_on
-
-    def reject(self, why=None) -> None:
-        self.count -= 1
-        self.rejections += 1
-        if self.rejections > max(3, 2 * self.count):
-            if self.count < self.min_size:
-                self.data.mark_invalid(why)
-            else:
-                self.force_stop = True
-
-
 @pytest.fixture
 def wsgi_keeps_the_test_connection():
     """The raw WSGI app closes database connections at the end of each request; within a test that
@@ -180,23 +142,9 @@ def wsgi_keeps_the_test_connection():
     request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def jsonschema_strategies_compatible(monkeypatch):
-    """Let hypothesis-jsonschema run on this Hypothesis (see ``_LegacyMany``)."""
-    import types
-
-    from hypothesis.internal.conjecture import utils as conjecture_utils
-    from hypothesis_jsonschema import _from_schema
-
-    if hasattr(conjecture_utils.many, "more"):
-        return
-    shim = types.SimpleNamespace(**{**vars(conjecture_utils), "many": _LegacyMany})
-    monkeypatch.setattr(_from_schema, "cu", shim)
-
-
 @pytest.mark.timeout(240)
 def test_fuzz_every_operation_no_server_errors_and_schema_conformance(
-    openapi, panjshir, editor, jsonschema_strategies_compatible, wsgi_keeps_the_test_connection
+    openapi, panjshir, editor, wsgi_keeps_the_test_connection
 ):
     """Schemathesis against the live schema, as an editor: every operation, a few examples each."""
     schema = schemathesis.from_dict(openapi, app=application)

@@ -9,7 +9,6 @@ from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance, status_code_conformance
 
 from config.wsgi import application
-from tests.api.test_schema import jsonschema_strategies_compatible  # noqa: F401  (a fixture: Hypothesis shim)
 from tests.factories import ClaimFactory, LocationFactory
 
 EXPORT_PATHS = {
@@ -38,7 +37,6 @@ def wsgi_keeps_the_test_connection():
 
 @pytest.mark.django_db
 @pytest.mark.timeout(240)
-@pytest.mark.usefixtures("jsonschema_strategies_compatible")
 def test_fuzz_the_exports(wsgi_keeps_the_test_connection):
     place = LocationFactory(latitude=35.0, longitude=69.0)
     ClaimFactory(location=place, verdict="likely")
