@@ -12,6 +12,7 @@ from rest_framework import serializers
 from actors.models import Actor
 from claims import flags as flag_rules
 from claims.models import Citation, Claim, Relation
+from claims.services import CLAIM_EDITABLE
 from config.api.fields import BriefSerializer, NestedOnReadField
 from locations.models import Location
 from sources.api.serializers import ReportBriefSerializer
@@ -117,25 +118,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "url",
-            "claimant",
-            "spokesperson",
-            "claimed_on",
-            "kind",
-            "summary",
-            "quote",
-            "language",
-            "subject",
-            "location",
-            "event_start",
-            "event_end",
-            "date_precision",
-            "count_min",
-            "count_max",
-            "verdict",
-            "verdict_rationale",
-            "verdict_on",
-            "external_id",
-            "location_precision",
+            *CLAIM_EDITABLE,
             "citations",
             "status",
             "contested",

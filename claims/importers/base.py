@@ -23,7 +23,7 @@ from django.utils import timezone
 from actors.models import Actor
 from actors.services import actor_create
 from claims.models import Claim
-from claims.services import ReferencedError, claim_create, claim_delete, claim_update
+from claims.services import CLAIM_EDITABLE, ReferencedError, claim_create, claim_delete, claim_update
 from locations.models import Location
 from locations.services import location_create, location_update
 from sources.models import Report, Source
@@ -32,26 +32,7 @@ from sources.services import report_create, source_create
 Progress = Callable[[int, int], None]
 
 # Fields an importer sets on a claim (the editorial verdict is left alone unless the importer sets it).
-CLAIM_FIELDS = (
-    "claimant",
-    "spokesperson",
-    "claimed_on",
-    "kind",
-    "summary",
-    "quote",
-    "language",
-    "subject",
-    "location",
-    "event_start",
-    "event_end",
-    "date_precision",
-    "count_min",
-    "count_max",
-    "verdict",
-    "verdict_rationale",
-    "verdict_on",
-    "location_precision",
-)
+CLAIM_FIELDS = tuple(name for name in CLAIM_EDITABLE if name != "external_id")
 
 
 class ImportFileError(Exception):
