@@ -7,15 +7,17 @@ transaction, so flags are right the moment it returns.
 
 from __future__ import annotations
 
+import io
+import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -50,6 +52,10 @@ CLAIM_EDITABLE = (
 )
 DERIVED = ("status", "contested", "corroborated", "unverified", "reasons")
 ProgressCallback = Callable[[int, int], None]
+
+
+# Batches at least this large are written through a temporary table on PostgreSQL.
+SET_WRITE_THRESHOLD = 500
 
 
 class FlagChange(NamedTuple):
@@ -212,6 +218,42 @@ def auto_relations_refresh(claim_ids: Iterable[int]) -> set[int]:
     return {end for c, t, _ in changed for end in (c, t)}
 
 
+def auto_relations_refresh_all() -> int:
+    """Bring every automatic relation in line with rule 7 in one pass: every candidate claim is read
+    once and every group swept once (per-batch refreshes would re-read the same groups again and
+    again). Returns how many relations were added or removed."""
+    candidates = proposition_facts(
+        Q(kind__in=[Claim.Kind.CONTROL, Claim.Kind.CASUALTIES], event_start__isnull=False, location__isnull=False)
+    )
+    desired = auto_relations.compute(candidates)
+    existing = {
+        (c, t, st): pk
+        for pk, c, t, st in Relation.objects.filter(origin=Relation.Origin.AUTO).values_list(
+            "id", "claim_id", "target_id", "stance"
+        )
+    }
+    editor = set(
+        Relation.objects.filter(
+            origin=Relation.Origin.EDITOR, stance__in=[Relation.Stance.CONTRADICTS, Relation.Stance.SUPPORTS]
+        ).values_list("claim_id", "target_id", "stance")
+    )
+    wanted = {
+        rel
+        for rel in desired
+        if rel not in editor and not (rel[2] == Relation.Stance.CONTRADICTS and (rel[1], rel[0], rel[2]) in editor)
+    }
+    stale = [pk for rel, pk in existing.items() if rel not in wanted]
+    new = [rel for rel in wanted if rel not in existing]
+    for start in range(0, len(stale), 10000):
+        Relation.objects.filter(pk__in=stale[start : start + 10000]).delete()
+    Relation.objects.bulk_create(
+        [Relation(claim_id=c, target_id=t, stance=st, origin=Relation.Origin.AUTO) for c, t, st in new],
+        batch_size=5000,
+        ignore_conflicts=True,
+    )
+    return len(stale) + len(new)
+
+
 def _batches(ids: Sequence[int], size: int) -> Iterable[Sequence[int]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
@@ -234,6 +276,14 @@ def claims_recompute(
     for batch in _batches(ids, size):
         facts, relations = flag_inputs(batch)
         results = flags.evaluate(batch, facts, relations)
+        if len(batch) >= SET_WRITE_THRESHOLD and connection.vendor == "postgresql":
+            batch_changes = _store_flags_postgresql(results, now)
+            changes.update(batch_changes)
+            changed_ids.update(batch_changes)
+            done += len(batch)
+            if progress:
+                progress(done, len(ids))
+            continue
         stored = Claim.objects.filter(pk__in=batch).only("id", *DERIVED)
         dirty = []
         for claim in stored:
@@ -272,22 +322,55 @@ def claims_recompute(
     return changed_ids
 
 
+def _store_flags_postgresql(results: dict[int, flags.Flags], now: datetime) -> dict[int, FlagChange]:
+    """Write many claims' flags set-wise: COPY them into a temporary table, then one UPDATE that
+    changes only the rows whose stored values differ (jsonb compares reasons by value), returning
+    the old values for the listeners."""
+    buffer = io.StringIO()
+    for claim_id, result in results.items():
+        reasons = json.dumps(result.reasons_as_dicts(), ensure_ascii=False).replace("\\", "\\\\")
+        buffer.write(
+            f"{claim_id}\t{result.status}\t{'t' if result.contested else 'f'}\t"
+            f"{'t' if result.corroborated else 'f'}\t{'t' if result.unverified else 'f'}\t{reasons}\n"
+        )
+    buffer.seek(0)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS fogwatch_new_flags (id bigint PRIMARY KEY, status varchar(12), "
+            "contested boolean, corroborated boolean, unverified boolean, reasons jsonb) ON COMMIT DELETE ROWS"
+        )
+        cursor.execute("TRUNCATE fogwatch_new_flags")
+        cursor.cursor.copy_expert("COPY fogwatch_new_flags FROM STDIN", buffer)
+        cursor.execute(
+            """
+            WITH old AS (
+                SELECT c.id, c.status, c.contested, c.corroborated, c.unverified
+                FROM claims_claim c JOIN fogwatch_new_flags n ON n.id = c.id
+                WHERE (c.status, c.contested, c.corroborated, c.unverified, c.reasons)
+                      IS DISTINCT FROM (n.status, n.contested, n.corroborated, n.unverified, n.reasons)
+                FOR UPDATE OF c
+            )
+            UPDATE claims_claim c
+            SET status = n.status, contested = n.contested, corroborated = n.corroborated,
+                unverified = n.unverified, reasons = n.reasons, updated_at = %s
+            FROM fogwatch_new_flags n, old
+            WHERE c.id = n.id AND old.id = n.id
+            RETURNING c.id, old.status, n.status, old.contested, old.corroborated, old.unverified,
+                      n.contested, n.corroborated, n.unverified
+            """,
+            [now],
+        )
+        rows = cursor.fetchall()
+        cursor.execute("TRUNCATE fogwatch_new_flags")
+    return {row[0]: FlagChange(row[1], row[2], tuple(row[3:6]), tuple(row[6:9])) for row in rows}
+
+
 def claims_recompute_all(*, progress: ProgressCallback | None = None, refresh_auto: bool = True) -> dict[str, int]:
     """Refresh every automatic relation and recompute every claim's flags. Returns counts."""
-    added_removed = 0
-    if refresh_auto:
-        ids = list(
-            Claim.objects.filter(kind__in=[Claim.Kind.CONTROL, Claim.Kind.CASUALTIES], event_start__isnull=False)
-            .values_list("pk", flat=True)
-            .order_by("pk")
-        )
-        stale_autos = Relation.objects.filter(origin=Relation.Origin.AUTO).exclude(claim_id__in=ids)
-        added_removed += stale_autos.delete()[0]
-        for batch in _batches(ids, settings.FOGWATCH_RECOMPUTE_BATCH):
-            added_removed += len(auto_relations_refresh(batch))
+    added_removed = auto_relations_refresh_all() if refresh_auto else 0
     all_ids = list(Claim.objects.values_list("pk", flat=True).order_by("pk"))
     changed = claims_recompute(all_ids, progress=progress)
-    return {"claims": len(all_ids), "changed": len(changed), "auto_relation_claims_touched": added_removed}
+    return {"claims": len(all_ids), "changed": len(changed), "auto_relations_changed": added_removed}
 
 
 # Listeners told of claims whose flags, status or reasons changed (webhooks subscribe here), with
@@ -397,15 +480,7 @@ def claims_sweep() -> RecomputeJob:
     _job_progress(job, started_at=timezone.now())
     try:
         with transaction.atomic():
-            auto_ids = list(
-                Claim.objects.filter(
-                    kind__in=[Claim.Kind.CONTROL, Claim.Kind.CASUALTIES], event_start__isnull=False
-                ).values_list("pk", flat=True)
-            )
-            Relation.objects.filter(origin=Relation.Origin.AUTO).exclude(claim_id__in=auto_ids).delete()
-        for batch in _batches(sorted(auto_ids), settings.FOGWATCH_RECOMPUTE_BATCH):
-            with transaction.atomic():
-                auto_relations_refresh(batch)
+            auto_relations_refresh_all()
         all_ids = list(Claim.objects.values_list("pk", flat=True).order_by("pk"))
         _job_progress(job, total=len(all_ids))
         drifted: set[int] = set()

@@ -160,7 +160,7 @@ CELERY_TIMEZONE = TIME_ZONE
 FOGWATCH_PUBLIC_READ = env_bool("FOGWATCH_PUBLIC_READ", True)
 FOGWATCH_PAGE_SIZE = env_int("FOGWATCH_PAGE_SIZE", 50, minimum=1)
 FOGWATCH_MAX_PAGE_SIZE = env_int("FOGWATCH_MAX_PAGE_SIZE", 500, minimum=1)
-FOGWATCH_RECOMPUTE_BATCH = env_int("FOGWATCH_RECOMPUTE_BATCH", 2000, minimum=1)
+FOGWATCH_RECOMPUTE_BATCH = env_int("FOGWATCH_RECOMPUTE_BATCH", 10000, minimum=1)
 FOGWATCH_TILE_URL = env_str("FOGWATCH_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 
 # Background work (docs/background.md). A bloc move affecting more claims than the limit is

@@ -37,6 +37,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Recomputed {result['claims']} claims in {elapsed:.1f}s: {result['changed']} changed, "
-                f"{result['auto_relation_claims_touched']} touched by automatic-relation changes."
+                f"{result['auto_relations_changed']} automatic relations added or removed."
             )
         )
