@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run migrate example test test-fast lint format typecheck check-migrations check-compose browser-deps clean
+.PHONY: help install run migrate example test test-fast lint format typecheck check-migrations check-compose browser-deps bench bench-deps clean
 
 help:
 	@echo "make run        set up a venv, migrate SQLite, load the Panjshir example, serve on $(HOST):$(PORT)"
@@ -13,12 +13,13 @@ help:
 	@echo "make lint       ruff lint and format check; make format to fix"
 	@echo "make typecheck  mypy on flags, services and selectors"
 	@echo "make check-compose  validate docker-compose.yml against the compose specification"
+	@echo "make bench      issue 7's benchmark on N generated claims (N=$(N), DURATION=$(DURATION) per endpoint) into docs/benchmarks.md"
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required (set PYTHON=...)"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -e ".[dev,bench]"
 	touch $@
 
 install: $(VENV)/.installed
@@ -59,6 +60,19 @@ check-migrations: install
 
 check-compose: install
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+
+# make bench: PostgreSQL database fogwatch_bench (BENCH_DATABASE_URL), N generated claims, gunicorn with 2 workers,
+# wrk at 8 connections for DURATION per URL, the floor and Datasette; results in docs/benchmarks.md (bench/run.py).
+N ?= 1000000
+DURATION ?= 10s
+BENCH_ARGS ?=
+
+bench-deps:
+	@command -v wrk >/dev/null 2>&1 || { echo "Installing Debian's wrk for make bench"; \
+		(apt-get update -qq && apt-get install -y -qq wrk) >/dev/null; }
+
+bench: install bench-deps
+	$(PY) -m bench.run --claims $(N) --duration $(DURATION) --command "make bench N=$(N) DURATION=$(DURATION)$(if $(BENCH_ARGS), BENCH_ARGS='$(BENCH_ARGS)')" $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) fogwatch.sqlite3 staticfiles test-artifacts
