@@ -22,7 +22,7 @@ from actors.models import Actor
 from actors.selectors import actor_subtree_q
 from claims import flags as flag_rules
 from claims.models import Citation, Claim, Relation
-from claims.selectors import flags_as_of
+from claims.selectors import as_of_sensitive_q, flags_as_of, stored_flags_q
 from config.filters import (
     MultipleChoiceCSVFilter,
     ReferenceFilter,
@@ -172,10 +172,13 @@ class ClaimFilter(django_filters.FilterSet):
         wanted = {name: data.get(name) for name in self.FLAG_FILTERS}
         if not any(v not in (None, [], "") for v in wanted.values()):
             return qs  # flags are computed for the rows shown only
-        ids = list(qs.order_by().values_list("pk", flat=True))
+        # Only claims whose state on that date may differ from the stored one are evaluated; for the
+        # rest the stored flags are the as-of flags (claims.selectors.as_of_sensitive_q).
+        sensitive = as_of_sensitive_q(as_of)
+        ids = list(qs.filter(sensitive).order_by().values_list("pk", flat=True))
         self.as_of_flags = claims_flags_as_of(ids, as_of)
         keep = [pk for pk, f in self.as_of_flags.items() if flags_match(f, **wanted)]
-        return qs.filter(pk__in=keep)
+        return qs.filter((stored_flags_q(**wanted) & ~sensitive) | Q(pk__in=keep))
 
 
 def flags_match(

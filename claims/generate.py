@@ -142,7 +142,7 @@ def generate(*, claims: int, seed: int = 1, progress: Progress | None = None, ba
     summary.reports = n_reports
 
     claim_ids: list[int] = []
-    claim_meta: list[tuple[int, int, str]] = []  # (id, bloc, kind)
+    claim_meta: list[tuple[int, int, str, date]] = []  # (id, bloc, kind, claimed_on)
     for start, size in _batches(claims, batch):
         rows, cites = [], []
         for _ in range(size):
@@ -183,7 +183,7 @@ def generate(*, claims: int, seed: int = 1, progress: Progress | None = None, ba
         created = Claim.objects.bulk_create(rows)
         for claim in created:
             claim_ids.append(claim.pk)
-            claim_meta.append((claim.pk, claim.claimant.bloc_id, claim.kind))
+            claim_meta.append((claim.pk, claim.claimant.bloc_id, claim.kind, claim.claimed_on))
             for report_id in rng.sample(report_ids, k=min(len(report_ids), rng.choice((1, 1, 1, 2)))):
                 cites.append(Citation(claim_id=claim.pk, report_id=report_id))
         Citation.objects.bulk_create(cites)
@@ -191,23 +191,33 @@ def generate(*, claims: int, seed: int = 1, progress: Progress | None = None, ba
         say("claims", start + size, claims)
     summary.claims = claims
 
-    # Editor relations: ~0.3 per claim, mostly across blocs, some retractions within one.
+    # Editor relations: ~0.3 per claim. A response answers a claim made shortly before it (as real
+    # denials and confirmations do), mostly from another bloc; some retract or supersede a claim of
+    # the responder's own bloc.
     n_relations = int(claims * 0.3)
     seen: set[tuple[int, int, str]] = set()
     rows = []
-    by_bloc: dict[int, list[int]] = {}
-    for claim_id, bloc, _ in claim_meta:
-        by_bloc.setdefault(bloc, []).append(claim_id)
+    by_date = sorted(claim_meta, key=lambda m: (m[3], m[0]))
+    by_bloc_date: dict[int, list[tuple[int, int, str, date]]] = {}
+    for meta in by_date:
+        by_bloc_date.setdefault(meta[1], []).append(meta)
+    window = 60  # how many earlier claims (by date) a response looks back over
     attempts = 0
-    while len(seen) < n_relations and attempts < n_relations * 3 and len(claim_meta) > 1:
+    while len(seen) < n_relations and attempts < n_relations * 3 and len(by_date) > 1:
         attempts += 1
-        claim_id, bloc, _ = rng.choice(claim_meta)
         roll = rng.random()
-        if roll < 0.08 and len(by_bloc[bloc]) > 1:
-            target = rng.choice(by_bloc[bloc])
+        if roll < 0.08:
+            bloc = rng.choice(bloc_ids)
+            pool = by_bloc_date.get(bloc, [])
+            if len(pool) < 2:
+                continue
+            i = rng.randrange(1, len(pool))
+            claim_id, target = pool[i][0], pool[max(0, i - rng.randint(1, 5))][0]
             stance = "retracts" if roll < 0.04 else "supersedes"
         else:
-            target = rng.choice(claim_meta)[0]
+            i = rng.randrange(1, len(by_date))
+            claim_id = by_date[i][0]
+            target = by_date[max(0, i - rng.randint(1, window))][0]
             stance = rng.choice(["denies", "denies", "contradicts", "supports", "supports"])
         key = (claim_id, target, stance)
         if target == claim_id or key in seen:

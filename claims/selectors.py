@@ -121,3 +121,49 @@ def claim_detail() -> QuerySet[Claim]:
 def relation_list() -> QuerySet[Relation]:
     """Relations with both claims and their claimants, in a constant number of queries."""
     return Relation.objects.select_related("claim__claimant", "target__claimant")
+
+
+def as_of_sensitive_q(as_of: date) -> Q:
+    """Claims whose flags on ``as_of`` may differ from the stored (current) ones; for every other
+    claim made by then, the stored flags are the as-of flags (rule 9 needs no evaluation).
+
+    A claim's flags depend only on its own verdict, its neighbours through relations, and whether
+    those neighbours are inert. So they can differ on ``as_of`` only for a claim whose verdict does
+    not count yet, that is related to a claim made later, or that is related to a claim whose
+    inertness differs then (a false verdict not counting yet, or a retraction or supersession made
+    later). As SQL subqueries, so the set is never loaded whole.
+    """
+    not_yet = Q(verdict_on__isnull=True) | Q(verdict_on__gt=as_of)
+    later = Q(claimed_on__gt=as_of)
+    # Claims whose inertness may differ then: a false verdict not counting yet, or retracted or
+    # superseded by a claim made later.
+    inert_differs = [
+        Claim.objects.filter(not_yet, verdict=Claim.Verdict.FALSE).values("pk"),
+        Relation.objects.filter(stance__in=INERTING, claim__claimed_on__gt=as_of).values("target_id"),
+    ]
+    q = (
+        Q(pk__in=Claim.objects.filter(not_yet).exclude(verdict="").values("pk"))
+        | Q(pk__in=Relation.objects.filter(claim__in=Claim.objects.filter(later)).values("target_id"))
+        | Q(pk__in=Relation.objects.filter(target__in=Claim.objects.filter(later)).values("claim_id"))
+    )
+    for inert in inert_differs:
+        q |= Q(pk__in=Relation.objects.filter(target__in=inert).values("claim_id"))
+        q |= Q(pk__in=Relation.objects.filter(claim__in=inert).values("target_id"))
+    return q
+
+
+def stored_flags_q(
+    *,
+    status: Iterable[str] | None = None,
+    contested: bool | None = None,
+    corroborated: bool | None = None,
+    unverified: bool | None = None,
+) -> Q:
+    """A filter on the stored status and flags."""
+    q = Q()
+    if status:
+        q &= Q(status__in=list(status))
+    for name, wanted in (("contested", contested), ("corroborated", corroborated), ("unverified", unverified)):
+        if wanted is not None:
+            q &= Q(**{name: wanted})
+    return q

@@ -28,6 +28,10 @@ class ReasonSerializer(serializers.Serializer):
     on = serializers.DateField(allow_null=True, read_only=True)
     text = serializers.CharField(read_only=True, help_text="A sentence an analyst can read.")
 
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        # Stored reasons are already in this shape (claims.flags.Reason.as_dict): pass them through.
+        return dict(instance)
+
 
 class ClaimBriefSerializer(serializers.ModelSerializer):
     """A claim at the other end of a relation."""
@@ -77,6 +81,10 @@ class RelationReceivedSerializer(serializers.ModelSerializer):
         model = Relation
         fields = ["id", "url", "stance", "origin", "note", "claim"]
         read_only_fields = fields
+
+
+def _as_of(claim: Claim) -> Any:
+    return getattr(claim, "_as_of", None)
 
 
 def _visible(relations: Any, other: str, as_of: Any) -> list[Relation]:
@@ -133,15 +141,22 @@ class ClaimSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["status", "contested", "corroborated", "unverified", "created_at", "updated_at"]
 
+    def _reader(self, cls: type[serializers.Serializer]) -> serializers.Serializer:
+        """One serializer per list (this instance serves every row), not one per row."""
+        readers = self.__dict__.setdefault("_readers", {})
+        if cls not in readers:
+            readers[cls] = cls(context=self.context)
+        return readers[cls]
+
     @extend_schema_field(RelationMadeSerializer(many=True))
     def get_relations_made(self, claim: Claim) -> list[dict[str, Any]]:
-        rows = _visible(claim.relations_made, "target", getattr(claim, "_as_of", None))
-        return RelationMadeSerializer(rows, many=True, context=self.context).data
+        reader = self._reader(RelationMadeSerializer)
+        return [reader.to_representation(r) for r in _visible(claim.relations_made, "target", _as_of(claim))]
 
     @extend_schema_field(RelationReceivedSerializer(many=True))
     def get_relations_received(self, claim: Claim) -> list[dict[str, Any]]:
-        rows = _visible(claim.relations_received, "claim", getattr(claim, "_as_of", None))
-        return RelationReceivedSerializer(rows, many=True, context=self.context).data
+        reader = self._reader(RelationReceivedSerializer)
+        return [reader.to_representation(r) for r in _visible(claim.relations_received, "claim", _as_of(claim))]
 
     def validate_external_id(self, value: str | None) -> str | None:
         return value or None

@@ -17,6 +17,11 @@ class BriefSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
 
 
+def brief(obj: Any) -> dict[str, Any] | None:
+    """``{id, slug, name}`` of a related actor, location or source."""
+    return None if obj is None else {"id": obj.pk, "slug": obj.slug, "name": obj.name}
+
+
 class NestedOnReadField(serializers.PrimaryKeyRelatedField):
     """Written as an id; read as the object rendered by ``read_serializer``."""
 
@@ -42,7 +47,13 @@ class NestedOnReadField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(data)
 
     def to_representation(self, value: Any) -> Any:
-        return self.read_serializer(value, context=self.context).data
+        # One reader per field, not a serializer (and a deep copy of its fields) per object read.
+        if self.read_serializer is BriefSerializer:
+            return brief(value)
+        reader = self.__dict__.get("_reader")
+        if reader is None:
+            reader = self._reader = self.read_serializer(context=self.context)
+        return reader.to_representation(value)
 
     def get_choices(self, cutoff: int | None = None) -> dict[Any, str]:
         """Choices for the browsable API's form: keyed by id (what a write sends)."""

@@ -1,0 +1,59 @@
+"""The as-of status filters evaluate only the claims whose state may have differed on that date;
+the answer must equal evaluating every claim made by then (rule 9)."""
+
+import io
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.http import QueryDict
+
+from claims.filters import ClaimFilter, flags_match
+from claims.models import Claim
+from claims.selectors import claim_list, flags_as_of
+
+pytestmark = pytest.mark.django_db
+
+DATES = [date(2019, 6, 1), date(2021, 3, 15), date(2023, 1, 1), date(2024, 11, 30), date(2025, 12, 31)]
+QUERIES = [
+    {"status": ["contested"]},
+    {"status": ["corroborated", "unverified"]},
+    {"status": ["retracted", "superseded", "refuted", "confirmed"]},
+    {"contested": True, "unverified": False},
+    {"corroborated": True},
+]
+
+
+@pytest.fixture
+def generated():
+    call_command("generate_data", claims=700, seed=5, stdout=io.StringIO())
+
+
+def _params(as_of, query):
+    data = QueryDict(mutable=True)
+    data["as_of"] = as_of.isoformat()
+    for name, value in query.items():
+        data[name] = ",".join(value) if isinstance(value, list) else str(value).lower()
+    return data
+
+
+@pytest.mark.parametrize("as_of", DATES, ids=str)
+def test_as_of_filters_equal_evaluating_every_claim(generated, as_of):
+    made_by_then = list(Claim.objects.filter(claimed_on__lte=as_of).values_list("id", flat=True))
+    truth = flags_as_of(made_by_then, as_of)
+    assert len(truth) == len(made_by_then)
+    for query in QUERIES:
+        expected = {pk for pk, result in truth.items() if flags_match(result, **query)}
+        filterset = ClaimFilter(_params(as_of, query), queryset=claim_list())
+        assert filterset.is_valid(), filterset.errors
+        got = set(filterset.qs.values_list("id", flat=True))
+        assert got == expected, (as_of, query, sorted(got ^ expected)[:10])
+
+
+def test_the_dates_exercise_history(generated):
+    """The comparison above is only worth something if the past differs from the present."""
+    as_of = date(2023, 1, 1)
+    ids = list(Claim.objects.filter(claimed_on__lte=as_of).values_list("id", flat=True))
+    then = flags_as_of(ids, as_of)
+    now = dict(Claim.objects.filter(pk__in=ids).values_list("id", "status"))
+    assert any(then[pk].status != now[pk] for pk in ids)
