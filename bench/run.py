@@ -158,6 +158,12 @@ def fetch(
         connection.close()
 
 
+def snippet(body: bytes, limit: int = 200) -> str:
+    """The start of a response body on one line, safe in a Markdown table."""
+    text = " ".join(body[:2000].decode(errors="replace").split()).replace("|", "\\|")
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -524,7 +530,7 @@ def measure(endpoint: Endpoint, port: int, run: Run, *, expect_json: bool = Fals
         return
     endpoint.first_status, endpoint.first_ms, endpoint.first_bytes = status, elapsed, len(body)
     if status != 200:
-        endpoint.error = f"GET answered {status}: {body[:300].decode(errors='replace')}"
+        endpoint.error = f"GET answered {status}: {snippet(body)}"
         say(f"      ERROR {endpoint.error}")
         return
     if expect_json:
@@ -632,12 +638,12 @@ def measure_writes(run: Run, port: int, token: str, count: int) -> None:
             timeout=120,
         )
         if status != 201:
-            raise RuntimeError(f"POST /api/v1/relations/ answered {status}: {body[:300].decode(errors='replace')}")
+            raise RuntimeError(f"POST /api/v1/relations/ answered {status}: {snippet(body)}")
         posts.append(elapsed)
         relation = json.loads(body)["id"]
         status, body, elapsed = fetch(port, f"/api/v1/relations/{relation}/", method="DELETE", headers=headers)
         if status != 204:
-            raise RuntimeError(f"DELETE /api/v1/relations/{relation}/ answered {status}: {body[:300]!r}")
+            raise RuntimeError(f"DELETE /api/v1/relations/{relation}/ answered {status}: {snippet(body)}")
         deletes.append(elapsed)
     run.writes = {
         "count": len(posts),
@@ -746,7 +752,15 @@ def serve_datasette(run: Run, logdir: Path, cache_dir: Path, first_ids: list[int
     else:
         with stage(f"copy claims_claim to SQLite ({db_file})"):
             stamp_file.unlink(missing_ok=True)
-            rows = copy_claims(run.database_url, db_file)
+            shown = {"tenth": 0}
+
+            def progress(done: int, total: int) -> None:
+                tenth = done * 10 // total if total else 10
+                if tenth > shown["tenth"]:
+                    shown["tenth"] = tenth
+                    say(f"    {done}/{total} rows")
+
+            rows = copy_claims(run.database_url, db_file, progress=progress)
             stamp_file.write_text(stamp)
             say(f"    {rows} rows")
     port = free_port()
@@ -1021,7 +1035,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     except ValueError as error:
         parser.error(str(error))
     if args.as_of:
-        date.fromisoformat(args.as_of)
+        try:
+            date.fromisoformat(args.as_of)
+        except ValueError:
+            parser.error(f"--as-of: not a date: {args.as_of!r} (YYYY-MM-DD)")
     return args
 
 
