@@ -22,7 +22,7 @@ from actors.models import Actor
 from actors.selectors import actor_subtree_q
 from claims import flags as flag_rules
 from claims.models import Citation, Claim, Relation
-from claims.selectors import as_of_sensitive_q, flags_as_of, stored_flags_q
+from claims.selectors import as_of_sensitive_ids, flags_as_of, stored_flags_q
 from config.filters import (
     MultipleChoiceCSVFilter,
     ReferenceFilter,
@@ -174,11 +174,11 @@ class ClaimFilter(django_filters.FilterSet):
             return qs  # flags are computed for the rows shown only
         # Only claims whose state on that date may differ from the stored one are evaluated; for the
         # rest the stored flags are the as-of flags (claims.selectors.as_of_sensitive_q).
-        sensitive = as_of_sensitive_q(as_of)
-        ids = list(qs.filter(sensitive).order_by().values_list("pk", flat=True))
+        sensitive = as_of_sensitive_ids(as_of)
+        ids = list(qs.filter(pk__in=sensitive).order_by().values_list("pk", flat=True)) if sensitive else []
         self.as_of_flags = claims_flags_as_of(ids, as_of)
         keep = [pk for pk, f in self.as_of_flags.items() if flags_match(f, **wanted)]
-        return qs.filter((stored_flags_q(**wanted) & ~sensitive) | Q(pk__in=keep))
+        return qs.filter((stored_flags_q(**wanted) & ~Q(pk__in=sensitive)) | Q(pk__in=keep))
 
 
 def flags_match(

@@ -159,10 +159,14 @@ class Relation(models.Model):
     stance = models.CharField(max_length=12, choices=Stance.choices)
     origin = models.CharField(max_length=6, choices=Origin.choices, default=Origin.EDITOR, db_index=True)
     note = models.TextField(blank=True)
+    # The dates the two claims were made, kept by the services: "relations crossing a date" (the
+    # as-of filters) is then one scan of this table, not a join with every claim.
+    claim_on = models.DateField(null=True, blank=True, editable=False)
+    target_on = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "claim_on", "target_on"])
 
     class Meta:
         ordering = ["id"]

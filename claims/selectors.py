@@ -123,33 +123,43 @@ def relation_list() -> QuerySet[Relation]:
     return Relation.objects.select_related("claim__claimant", "target__claimant")
 
 
-def as_of_sensitive_q(as_of: date) -> Q:
-    """Claims whose flags on ``as_of`` may differ from the stored (current) ones; for every other
-    claim made by then, the stored flags are the as-of flags (rule 9 needs no evaluation).
+def as_of_sensitive_ids(as_of: date) -> set[int]:
+    """Claims made by ``as_of`` whose flags then may differ from the stored (current) ones; for
+    every other claim made by then, the stored flags are the as-of flags (rule 9 needs no
+    evaluation).
 
     A claim's flags depend only on its own verdict, its neighbours through relations, and whether
     those neighbours are inert. So they can differ on ``as_of`` only for a claim whose verdict does
     not count yet, that is related to a claim made later, or that is related to a claim whose
     inertness differs then (a false verdict not counting yet, or a retraction or supersession made
-    later). As SQL subqueries, so the set is never loaded whole.
+    later). Responses follow what they answer closely, so the set is small for any date.
     """
     not_yet = Q(verdict_on__isnull=True) | Q(verdict_on__gt=as_of)
-    later = Q(claimed_on__gt=as_of)
-    # Claims whose inertness may differ then: a false verdict not counting yet, or retracted or
-    # superseded by a claim made later.
-    inert_differs = [
-        Claim.objects.filter(not_yet, verdict=Claim.Verdict.FALSE).values("pk"),
-        Relation.objects.filter(stance__in=INERTING, claim__claimed_on__gt=as_of).values("target_id"),
-    ]
-    q = (
-        Q(pk__in=Claim.objects.filter(not_yet).exclude(verdict="").values("pk"))
-        | Q(pk__in=Relation.objects.filter(claim__in=Claim.objects.filter(later)).values("target_id"))
-        | Q(pk__in=Relation.objects.filter(target__in=Claim.objects.filter(later)).values("claim_id"))
-    )
-    for inert in inert_differs:
-        q |= Q(pk__in=Relation.objects.filter(target__in=inert).values("claim_id"))
-        q |= Q(pk__in=Relation.objects.filter(claim__in=inert).values("target_id"))
-    return q
+    verdicts = Claim.objects.filter(not_yet, verdict__in=Claim.Verdict.values)
+    ids = set(verdicts.filter(claimed_on__lte=as_of).values_list("pk", flat=True))
+    # One scan of the relations, whose rows carry the dates of both ends: those crossing the date
+    # (and, to be safe, any whose dates are not filled in yet).
+    crossing = Relation.objects.filter(
+        Q(claim_on__gt=as_of, target_on__lte=as_of)
+        | Q(target_on__gt=as_of, claim_on__lte=as_of)
+        | Q(claim_on__isnull=True)
+        | Q(target_on__isnull=True)
+    ).values_list("claim_id", "target_id", "stance", "claim_on")
+    inert_differs = set(verdicts.filter(verdict=Claim.Verdict.FALSE).values_list("pk", flat=True))
+    for claim_id, target_id, stance, claim_on in crossing:
+        if claim_on is None:
+            ids.update((claim_id, target_id))
+            inert_differs.add(target_id)
+            continue
+        ids.add(target_id if claim_on > as_of else claim_id)
+        if stance in INERTING and claim_on > as_of:
+            inert_differs.add(target_id)
+    if inert_differs:
+        for claim_id, target_id in Relation.objects.filter(
+            Q(claim_id__in=inert_differs) | Q(target_id__in=inert_differs)
+        ).values_list("claim_id", "target_id"):
+            ids.update((claim_id, target_id))
+    return ids
 
 
 def stored_flags_q(

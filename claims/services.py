@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from actors.selectors import bloc_ids
@@ -160,6 +160,23 @@ def _clean_citations(citations: Iterable[CitationInput | dict[str, Any]] | None)
 # ---------------------------------------------------------------------------------------------
 
 
+def relation_dates_sync(relations: Q | None = None) -> int:
+    """Copy the dates both claims were made onto these relations (all whose dates differ when no
+    filter is given). Returns how many relations were written."""
+    stale = Relation.objects.all() if relations is None else Relation.objects.filter(relations)
+    if relations is None:
+        stale = stale.filter(
+            Q(claim_on__isnull=True)
+            | Q(target_on__isnull=True)
+            | ~Q(claim_on=F("claim__claimed_on"))
+            | ~Q(target_on=F("target__claimed_on"))
+        )
+    return stale.update(
+        claim_on=Subquery(Claim.objects.filter(pk=OuterRef("claim_id")).values("claimed_on")[:1]),
+        target_on=Subquery(Claim.objects.filter(pk=OuterRef("target_id")).values("claimed_on")[:1]),
+    )
+
+
 def auto_relations_refresh(claim_ids: Iterable[int]) -> set[int]:
     """Bring the automatic relations touching these claims in line with rule 7.
 
@@ -214,6 +231,7 @@ def auto_relations_refresh(claim_ids: Iterable[int]) -> set[int]:
             [Relation(claim_id=c, target_id=t, stance=s, origin=Relation.Origin.AUTO) for c, t, s in new],
             ignore_conflicts=True,
         )
+    relation_dates_sync(touching)
     changed = {rel for rel, pk in existing.items() if pk in set(stale)} | set(new)
     return {end for c, t, _ in changed for end in (c, t)}
 
@@ -251,6 +269,7 @@ def auto_relations_refresh_all() -> int:
         batch_size=5000,
         ignore_conflicts=True,
     )
+    relation_dates_sync()
     return len(stale) + len(new)
 
 

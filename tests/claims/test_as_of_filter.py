@@ -2,15 +2,17 @@
 the answer must equal evaluating every claim made by then (rule 9)."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 from django.http import QueryDict
 
 from claims.filters import ClaimFilter, flags_match
-from claims.models import Claim
+from claims.models import Claim, Relation
 from claims.selectors import claim_list, flags_as_of
+from claims.services import claim_update
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +59,16 @@ def test_the_dates_exercise_history(generated):
     then = flags_as_of(ids, as_of)
     now = dict(Claim.objects.filter(pk__in=ids).values_list("id", "status"))
     assert any(then[pk].status != now[pk] for pk in ids)
+
+
+def test_relations_carry_the_dates_of_their_claims_after_an_edit(generated):
+    def stale():
+        return Relation.objects.exclude(claim_on=F("claim__claimed_on"), target_on=F("target__claimed_on")).count()
+
+    assert Relation.objects.exists() and stale() == 0
+    relation = Relation.objects.filter(origin="editor").order_by("id").first()
+    moved = relation.target.claimed_on - timedelta(days=3)
+    claim_update(claim=relation.target, claimed_on=moved)
+    relation.refresh_from_db()
+    assert relation.target_on == moved
+    assert stale() == 0
