@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from actors.models import Actor
+from config.tree import subtree_q
 
 
 def actor_list() -> QuerySet[Actor]:
@@ -19,10 +20,7 @@ def actor_by_id_or_slug(value: str | int) -> Actor | None:
 
 def actor_subtree_q(actors: Iterable[Actor], prefix: str = "") -> Q:
     """A filter for the given actors and everything below them (``prefix`` reaches through a relation)."""
-    q = Q(pk__in=[])
-    for actor in actors:
-        q |= Q(**{f"{prefix}path__startswith": actor.path})
-    return q
+    return subtree_q(actors, prefix)
 
 
 def actor_subtree_ids(actor_ids: Iterable[int]) -> set[int]:

@@ -17,6 +17,8 @@ from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from config.tree import subtree_q
+
 MAX_ID = 2**63 - 1
 TRUE_VALUES = {"true", "1", "yes", "on"}
 FALSE_VALUES = {"false", "0", "no", "off"}
@@ -166,3 +168,20 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         if last not in ("id", "-id"):
             ordering.append("-id" if last.startswith("-") else "id")
         return qs.order_by(*ordering)
+
+
+class TreeFilterMethods:
+    """The filter methods actor and location lists share: text in the name, slug or aliases; a
+    node and everything below it (``within``); roots only (``root``)."""
+
+    def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        value = (value or "").strip()
+        if not value:
+            return qs
+        return qs.filter(Q(name__icontains=value) | Q(slug__icontains=value) | Q(aliases__icontains=value))
+
+    def filter_within(self, qs: QuerySet, name: str, value: list[Any]) -> QuerySet:
+        return qs.filter(subtree_q(value)) if value else qs
+
+    def filter_root(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
+        return qs if value is None else qs.filter(parent__isnull=value)

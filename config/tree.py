@@ -4,9 +4,11 @@ Each node stores ``path``, the ids from its root down to itself (``/1/5/9/``), s
 subtree is one indexed prefix match and a root (an actor's bloc) is the path's first id.
 """
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Max, Value
+from django.db.models import Max, Q, Value
 from django.db.models.functions import Concat, Length, Replace, Substr
 
 MAX_DEPTH = 20
@@ -46,6 +48,14 @@ def refresh_parent(node: TreeNode) -> None:
     if parent is None:
         raise ValidationError({"parent": "The chosen parent does not exist."})
     node.parent = parent
+
+
+def subtree_q(nodes: Iterable["TreeNode"], prefix: str = "") -> Q:
+    """A filter for the given nodes and everything below them (``prefix`` reaches through a relation)."""
+    q = Q(pk__in=[])
+    for node in nodes:
+        q |= Q(**{f"{prefix}path__startswith": node.path})
+    return q
 
 
 def check_parent(node: TreeNode, parent: TreeNode | None) -> None:

@@ -1,16 +1,18 @@
 """Location filters, shared by the API and the HTML lists."""
 
-from typing import Any
-
 import django_filters
-from django.db.models import Q, QuerySet
 
-from config.filters import ReferenceFilter, StableOrderingFilter, StrictBooleanFilter, UtcDateTimeFilter
+from config.filters import (
+    ReferenceFilter,
+    StableOrderingFilter,
+    StrictBooleanFilter,
+    TreeFilterMethods,
+    UtcDateTimeFilter,
+)
 from locations.models import Location
-from locations.selectors import location_subtree_q
 
 
-class LocationFilter(django_filters.FilterSet):
+class LocationFilter(TreeFilterMethods, django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search", help_text="Text in the name, slug or aliases.")
     kind = django_filters.ChoiceFilter(choices=Location.Kind.choices, label="Kind")
     parent = ReferenceFilter(
@@ -31,15 +33,3 @@ class LocationFilter(django_filters.FilterSet):
     class Meta:
         model = Location
         fields: list[str] = []
-
-    def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        value = (value or "").strip()
-        if not value:
-            return qs
-        return qs.filter(Q(name__icontains=value) | Q(slug__icontains=value) | Q(aliases__icontains=value))
-
-    def filter_within(self, qs: QuerySet, name: str, value: list[Any]) -> QuerySet:
-        return qs.filter(location_subtree_q(value)) if value else qs
-
-    def filter_root(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
-        return qs if value is None else qs.filter(parent__isnull=value)

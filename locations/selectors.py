@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
+from config.tree import subtree_q
 from locations.models import Location
 
 
@@ -18,11 +19,8 @@ def location_by_id_or_slug(value: str | int) -> Location | None:
 
 
 def location_subtree_q(locations: Iterable[Location], prefix: str = "") -> Q:
-    """A filter for the given places and every place below them (``prefix`` reaches through a relation)."""
-    q = Q(pk__in=[])
-    for location in locations:
-        q |= Q(**{f"{prefix}path__startswith": location.path})
-    return q
+    """A filter for the given locations and every place below them (``prefix`` reaches through a relation)."""
+    return subtree_q(locations, prefix)
 
 
 def location_ancestors(location: Location) -> list[Location]:
