@@ -31,7 +31,7 @@ example: migrate
 	$(PY) manage.py load_example panjshir-2021
 
 run: example
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py ensure_admin
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py ensure_admin --url http://$(HOST):$(PORT)/admin/
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
 
 browser-deps:

@@ -12,6 +12,11 @@ class Command(BaseCommand):
         "The password is FOGWATCH_ADMIN_PASSWORD, or one generated and printed when the user is first made."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--url", default="http://127.0.0.1:8000/admin/", help="Where the admin is served (shown in the message)."
+        )
+
     def handle(self, *args, **options):
         User = get_user_model()
         username = os.environ.get("FOGWATCH_ADMIN_USER", "admin")
@@ -28,7 +33,7 @@ class Command(BaseCommand):
             user.is_staff = user.is_superuser = user.is_active = True
             user.save()
         user.groups.add(Group.objects.get(name="editors"))
-        self.stdout.write(self.style.SUCCESS("Log into the admin at http://127.0.0.1:8000/admin/"))
+        self.stdout.write(self.style.SUCCESS(f"Log into the admin at {options['url']}"))
         if password:
             self.stdout.write(f"  user: {username}\n  password: {password}")
         else:
