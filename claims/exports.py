@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 
 from claims.filters import claims_apply_as_of
 from claims.models import Claim
-from claims.selectors import claim_list
+from claims.selectors import claim_cited
 
 CHUNK_SIZE = 500
 UrlFor = Callable[[Claim], str]
@@ -70,7 +70,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def export_queryset() -> QuerySet[Claim]:
     """Claims with what an export row needs: actors, the place, citations with reports and sources."""
-    return claim_list()
+    return claim_cited()
 
 
 def _batched(items: Iterable[Claim], size: int) -> Iterator[list[Claim]]:

@@ -99,14 +99,19 @@ def flags_as_of(ids: Iterable[int], as_of: date) -> dict[int, flags.Flags]:
 
 
 def claim_list() -> QuerySet[Claim]:
-    """Claims with everything a list row shows, in a constant number of queries."""
-    return Claim.objects.select_related(
-        "claimant", "spokesperson", "subject", "location", "claimant__bloc"
-    ).prefetch_related(Prefetch("citations", queryset=Citation.objects.select_related("report__source")))
+    """Claims with everything a row of a page's claim table shows (actors and place), in one query."""
+    return Claim.objects.select_related("claimant", "spokesperson", "subject", "location", "claimant__bloc")
+
+
+def claim_cited() -> QuerySet[Claim]:
+    """Claims with their citations, reports and sources as well (exports, one claim's page)."""
+    return claim_list().prefetch_related(
+        Prefetch("citations", queryset=Citation.objects.select_related("report__source"))
+    )
 
 
 def claim_detail() -> QuerySet[Claim]:
-    return claim_list().prefetch_related(
+    return claim_cited().prefetch_related(
         Prefetch(
             "relations_made",
             queryset=Relation.objects.select_related("target__claimant", "target__spokesperson"),

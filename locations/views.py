@@ -10,13 +10,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from actors.models import Actor
 from claims import selectors as claim_selectors
 from claims import timeline
 from claims.models import Claim
 from claims.timeline import ControlFact
 from locations import selectors
+from locations.models import Location
 
 CLAIM_ROWS = 50
+INTERVAL_ROWS = 50  # the newest intervals listed under the chart (the chart draws them all)
 INERT = (Claim.Status.RETRACTED, Claim.Status.SUPERSEDED, Claim.Status.REFUTED)
 
 
@@ -26,23 +29,39 @@ def location_list(request: HttpRequest) -> HttpResponse:
     return render(request, "locations/location_list.html", {"rows": rows})
 
 
-def control_intervals(claims: list[Claim]) -> list[dict]:
-    """The control timeline of a place from its control claims (the same pure function as the API)."""
+def control_intervals(location: Location) -> tuple[list[dict], dict[int, str]]:
+    """The control timeline of a place (the same pure function as the API), and the names of the
+    blocs in it; read as rows, however many control claims the place has."""
+    rows = (
+        Claim.objects.filter(location=location, kind=Claim.Kind.CONTROL)
+        .exclude(event_start=None)
+        .exclude(subject=None)
+        .values_list("pk", "subject_id", "subject__bloc_id", "event_start", "event_end", "status")
+    )
     facts = [
-        ControlFact(
-            claim_id=c.pk,
-            bloc_id=c.subject.bloc_id or c.subject_id,
-            start=c.event_start,
-            end=c.event_end,
-            inert=c.status in INERT,
-        )
-        for c in claims
-        if c.event_start and c.subject_id
+        ControlFact(claim_id=pk, bloc_id=bloc_id or subject_id, start=start, end=end, inert=status in INERT)
+        for pk, subject_id, bloc_id, start, end, status in rows
     ]
-    return [
+    runs = timeline.control_intervals(facts)
+    bloc_names = dict(Actor.objects.filter(pk__in={b for run in runs for b in run.blocs}).values_list("pk", "name"))
+    intervals = [
         {"start": run.start, "end": run.end, "blocs": run.blocs, "contested": run.contested, "claims": run.claims}
-        for run in timeline.control_intervals(facts)
+        for run in runs
     ]
+    return intervals, bloc_names
+
+
+def _spans(runs: list[dict]) -> list[dict]:
+    """Adjacent runs with the same contested mark drawn as one span (the picture is the same, the
+    SVG a fraction of the size for a place with years of claims)."""
+    spans: list[dict] = []
+    for run in runs:
+        last = spans[-1] if spans else None
+        if last and last["contested"] == run["contested"] and last["end"] + timedelta(days=1) == run["start"]:
+            last["end"] = run["end"]
+        else:
+            spans.append({"start": run["start"], "end": run["end"], "contested": run["contested"]})
+    return spans
 
 
 def control_chart(intervals: list[dict], bloc_names: dict[int, str], width: int = 720) -> dict | None:
@@ -60,26 +79,22 @@ def control_chart(intervals: list[dict], bloc_names: dict[int, str], width: int 
         y = top + index * row_height
         rects = [
             {
-                "x": round(left + (run["start"] - first).days * scale, 1),
-                "w": round(max(((run["end"] - run["start"]).days + 1) * scale, 2), 1),
-                "start": run["start"],
-                "end": run["end"],
-                "contested": run["contested"],
+                "x": round(left + (span["start"] - first).days * scale, 1),
+                "w": round(max(((span["end"] - span["start"]).days + 1) * scale, 2), 1),
+                **span,
             }
-            for run in intervals
-            if bloc in run["blocs"]
+            for span in _spans([run for run in intervals if bloc in run["blocs"]])
         ]
         rows.append({"bloc": bloc, "name": bloc_names.get(bloc, f"#{bloc}"), "y": y, "rects": rects})
     bottom = top + len(blocs) * row_height
     contested = [
         {
-            "x": round(left + (run["start"] - first).days * scale, 1),
-            "w": round(max(((run["end"] - run["start"]).days + 1) * scale, 2), 1),
-            "start": run["start"],
-            "end": run["end"],
+            "x": round(left + (span["start"] - first).days * scale, 1),
+            "w": round(max(((span["end"] - span["start"]).days + 1) * scale, 2), 1),
+            "start": span["start"],
+            "end": span["end"],
         }
-        for run in intervals
-        if run["contested"]
+        for span in _spans([run for run in intervals if run["contested"]])
     ]
     step = max(1, -(-days // 6))  # about six date ticks, whole days apart
     ticks = [
@@ -124,18 +139,9 @@ def location_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if place.latitude is not None and place.longitude is not None
     ]
     about = claim_selectors.claim_list().filter(location__in=subtree.values("pk"))
-    control = list(
-        claim_selectors.claim_list()
-        .select_related("subject__bloc")
-        .filter(location=location, kind=Claim.Kind.CONTROL)
-        .order_by("event_start", "id")
-    )
-    intervals = control_intervals(control)
-    bloc_names = {}
-    for claim in control:
-        if claim.subject_id:
-            bloc = claim.subject.bloc or claim.subject
-            bloc_names[bloc.pk] = bloc.name
+    control = claim_selectors.claim_list().filter(location=location, kind=Claim.Kind.CONTROL)
+    control_rows = list(control.order_by("-event_start", "-claimed_on", "-id")[:CLAIM_ROWS])
+    intervals, bloc_names = control_intervals(location)
     claims = list(about[:CLAIM_ROWS])
     context = {
         "location": location,
@@ -148,8 +154,15 @@ def location_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "markers": markers,
         },
         "markers": markers,
-        "control": control,
-        "intervals": [{**run, "names": sorted(bloc_names.get(b, "") for b in run["blocs"])} for run in intervals],
+        "control": control_rows,
+        "control_count": control.count() if len(control_rows) >= CLAIM_ROWS else len(control_rows),
+        "control_url": reverse("claims:list") + f"?location={location.slug}&kind=control",
+        "intervals": [
+            {**run, "names": sorted(bloc_names.get(b, "") for b in run["blocs"])}
+            for run in intervals[-INTERVAL_ROWS:]
+        ],
+        "interval_count": len(intervals),
+        "control_api_url": reverse("api:location-control", args=[location.pk]),
         "chart": control_chart(intervals, bloc_names),
         "claims": claims,
         "claim_count": about.count() if len(claims) >= CLAIM_ROWS else len(claims),

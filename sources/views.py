@@ -35,7 +35,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(selectors.report_list(), pk=pk)
-    claims = list(claim_selectors.claim_list().filter(citations__report=report).distinct())
+    claims = list(claim_selectors.claim_cited().filter(citations__report=report).distinct())
     cited = [
         {"claim": claim, "quotes": [c.quote for c in claim.citations.all() if c.report_id == report.pk and c.quote]}
         for claim in claims

@@ -1,9 +1,10 @@
 """Claims API: /api/v1/claims/ (with history), /api/v1/relations/, and the control timeline of a
 place at /api/v1/locations/{id}/control/."""
 
+from datetime import date
 from typing import Any
 
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -14,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from actors.models import Actor
+from claims.api.documents import CLAIM_VALUES, ClaimDocuments
 from claims.api.serializers import (
     AsOfQuerySerializer,
     ClaimSerializer,
@@ -21,7 +23,7 @@ from claims.api.serializers import (
     HistoryEntrySerializer,
     RelationSerializer,
 )
-from claims.filters import ClaimFilter, RelationFilter, claims_apply_as_of
+from claims.filters import ClaimFilter, RelationFilter
 from claims.models import Citation, Claim
 from claims.selectors import claim_detail, relation_list
 from claims.services import claim_create, claim_delete, claim_update, relation_create, relation_delete, relation_update
@@ -58,24 +60,35 @@ class ClaimViewSet(ServiceViewSet):
     delete_service = claim_delete
     service_object = "claim"
 
-    def as_of_rows(self, claims: list[Claim]) -> list[Claim]:
+    def get_queryset(self) -> QuerySet:
+        if self.action in ("list", "retrieve"):
+            return Claim.objects.all()  # read as rows by ClaimDocuments, not as model objects
+        return super().get_queryset()
+
+    def documents(self) -> ClaimDocuments:
+        return ClaimDocuments(self.request, format=self.format_kwarg)
+
+    def as_of(self) -> tuple[date | None, dict | None]:
         filterset = getattr(self, "filterset", None)
-        if filterset is None or filterset.as_of is None:
-            return claims
-        return claims_apply_as_of(claims, filterset.as_of, filterset.as_of_flags)
+        if filterset is None:
+            return None, None
+        return filterset.as_of, filterset.as_of_flags
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
+        # Paginate the ids (the count then reads the claims table alone), then read the page's rows.
+        queryset = self.filter_queryset(self.get_queryset()).values_list("pk", flat=True)
         page = self.paginate_queryset(queryset)
-        rows = self.as_of_rows(list(queryset if page is None else page))
-        data = self.get_serializer(rows, many=True).data
+        as_of, known = self.as_of()
+        data = self.documents().for_ids(list(queryset if page is None else page), as_of=as_of, known=known)
         return Response(data) if page is None else self.get_paginated_response(data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        rows = self.as_of_rows([self.get_object()])
-        if not rows:
+        claim = self.get_object()
+        as_of, known = self.as_of()
+        data = self.documents().for_ids([claim.pk], as_of=as_of, known=known)
+        if not data:
             raise Http404
-        return Response(self.get_serializer(rows[0]).data)
+        return Response(data[0])
 
     @extend_schema(
         summary="History of a claim",
@@ -178,33 +191,30 @@ class LocationControlView(generics.GenericAPIView):
         query.is_valid(raise_exception=True)
         as_of = query.validated_data.get("as_of")
         location = get_object_or_404(Location.objects.all(), pk=pk)
-        claims = claim_detail().filter(location=location, kind=Claim.Kind.CONTROL)
+        claims = Claim.objects.filter(location=location, kind=Claim.Kind.CONTROL)
         if as_of is not None:
             claims = claims.filter(claimed_on__lte=as_of)
         claims = claims.order_by(F("event_start").asc(nulls_last=True), "claimed_on", "id")
-        rows = claims_apply_as_of(claims, as_of)
-        subject_blocs = dict(
-            Actor.objects.filter(pk__in={c.subject_id for c in rows if c.subject_id}).values_list("pk", "bloc_id")
-        )
+        documents = ClaimDocuments(request, format=self.format_kwarg)
+        rows = documents.prepare(list(claims.values(*CLAIM_VALUES, "subject__bloc_id")), as_of=as_of)
         facts = [
             ControlFact(
-                claim_id=c.pk,
-                bloc_id=subject_blocs.get(c.subject_id) or c.subject_id,
-                start=c.event_start,
-                end=c.event_end,
-                inert=c.status in INERT_STATUSES,
+                claim_id=row["id"],
+                bloc_id=row["subject__bloc_id"] or row["subject_id"],
+                start=row["event_start"],
+                end=row["event_end"],
+                inert=row["status"] in INERT_STATUSES,
             )
-            for c in rows
-            if c.event_start is not None and c.subject_id is not None
+            for row in rows
+            if row["event_start"] is not None and row["subject_id"] is not None
         ]
         intervals = control_intervals(facts)
         blocs = Actor.objects.in_bulk({b for i in intervals for b in i.blocs})
-        context = self.get_serializer_context()
         return Response(
             {
                 "location": BriefSerializer(location).data,
                 "as_of": as_of.isoformat() if as_of else None,
-                "claims": ClaimSerializer(rows, many=True, context=context).data,
+                "claims": documents.render(rows, as_of=as_of),
                 "intervals": [
                     {
                         "start": i.start.isoformat(),

@@ -2,7 +2,7 @@
 
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.utils.html import escape
@@ -89,6 +89,41 @@ def test_control_chart_has_a_band_per_bloc_and_marks_contested_runs():
     assert chart["ticks"][0] == {"x": chart["left"], "day": date(2021, 9, 1)}
     assert all(chart["right"] - tick["x"] > 115 for tick in chart["ticks"][1:])
     assert control_chart([], {}) is None
+
+
+def test_control_chart_draws_adjacent_runs_with_the_same_mark_as_one_span():
+    runs = [
+        {"start": date(2021, 9, 1), "end": date(2021, 9, 3), "blocs": (1, 2), "contested": True},
+        {"start": date(2021, 9, 4), "end": date(2021, 9, 5), "blocs": (1, 2, 3), "contested": True},
+        {"start": date(2021, 9, 8), "end": date(2021, 9, 9), "blocs": (1,), "contested": False},
+    ]
+    chart = control_chart(runs, {1: "Red", 2: "Blue", 3: "Green"})
+    red = next(row for row in chart["rows"] if row["name"] == "Red")
+    assert [(r["start"].day, r["end"].day, r["contested"]) for r in red["rects"]] == [(1, 5, True), (8, 9, False)]
+    assert [(c["start"].day, c["end"].day) for c in chart["contested"]] == [(1, 5)]
+
+
+def test_a_place_with_years_of_control_claims_lists_the_latest(client, db):
+    town = LocationFactory(name="Frontline", slug="frontline")
+    red, blue = ActorFactory(name="Red"), ActorFactory(name="Blue")
+    first = date(2021, 1, 1)
+    for i in range(60):  # one-day claims two days apart: 60 intervals
+        ClaimFactory(
+            claimant=red,
+            kind="control",
+            subject=(red, blue)[i % 2],
+            location=town,
+            event_start=first + timedelta(days=2 * i),
+        )
+    html = client.get("/locations/frontline/").content.decode()
+    assert 'Control claims <span class="muted">(60)</span>' in html
+    assert "The latest 50 of 60 intervals" in html
+    intervals = html.split('<table class="compact intervals">')[1].split("</table>")[0]
+    assert intervals.count("<tr") == 51  # the header and 50 intervals
+    last = first + timedelta(days=118)
+    assert f"<td>{last.day} {last:%b %Y}</td>" in intervals and "<td>1 Jan 2021</td>" not in intervals
+    assert html.count('class="band-fill') == 60  # the chart still draws every interval
+    assert "/claims/?location=frontline&amp;kind=control" in html
 
 
 def test_inert_control_claims_leave_the_timeline(client, db):

@@ -1,0 +1,259 @@
+"""Claims as the API reads them, built straight from rows.
+
+``ClaimSerializer`` describes a claim (the schema, the writes); reading many claims through it
+means a model object per claim, citation, report and relation, and DRF's field machinery for
+each. Lists and the control timeline instead read the same shape here, from three ``values()``
+queries for any number of claims (the claims with their actors and place, their citations with
+report and source, and the relations at either end with the claim opposite), and build the
+dicts directly. ``tests/api/test_documents.py`` holds the two to the same output.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.db.models import Q
+from rest_framework import fields as drf_fields
+from rest_framework.request import Request
+from rest_framework.reverse import reverse
+
+from claims import flags as flag_rules
+from claims.models import Citation, Claim, Relation
+
+SENTINEL = 987654321987654321
+
+BRIEFS = ("claimant", "spokesperson", "subject", "location")
+# The claim's own columns, in the order of ClaimSerializer's fields.
+OWN = (
+    "claimed_on",
+    "kind",
+    "summary",
+    "quote",
+    "language",
+    "event_start",
+    "event_end",
+    "date_precision",
+    "count_min",
+    "count_max",
+    "verdict",
+    "verdict_rationale",
+    "verdict_on",
+    "external_id",
+    "location_precision",
+)
+DATES = {"claimed_on", "event_start", "event_end", "verdict_on"}
+DERIVED = ("status", "contested", "corroborated", "unverified", "reasons")
+CLAIM_VALUES = (
+    "id",
+    *OWN,
+    *DERIVED,
+    "created_at",
+    "updated_at",
+    *(f"{name}{part}" for name in BRIEFS for part in ("_id", "__slug", "__name")),
+)
+CITATION_VALUES = (
+    "id",
+    "claim_id",
+    "quote",
+    "report_id",
+    "report__title",
+    "report__url",
+    "report__published_at",
+    "report__source_id",
+    "report__source__slug",
+    "report__source__name",
+    "report__source__reliability",
+)
+END_VALUES = ("id", "summary", "claimed_on", "claimant_id", "claimant__slug", "claimant__name")
+RELATION_VALUES = (
+    "id",
+    "claim_id",
+    "target_id",
+    "stance",
+    "origin",
+    "note",
+    *(f"claim__{name}" for name in END_VALUES[1:]),
+    *(f"target__{name}" for name in END_VALUES[1:]),
+)
+
+
+def _date(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+class ClaimDocuments:
+    """Builds the API's claim representation for a request (its host, scheme and format decide the
+    links, as DRF's hyperlinked fields do)."""
+
+    def __init__(self, request: Request | None, format: str | None = None):
+        self._links = {
+            name: self._link_template(name, request, format)
+            for name in ("api:claim-detail", "api:report-detail", "api:relation-detail")
+        }
+        self._datetime = drf_fields.DateTimeField()
+
+    @staticmethod
+    def _link_template(view_name: str, request: Request | None, format: str | None) -> tuple[str, str]:
+        url = reverse(view_name, kwargs={"pk": SENTINEL}, request=request, format=format)
+        head, _, tail = url.partition(str(SENTINEL))
+        return head, tail
+
+    def _url(self, view_name: str, pk: int) -> str:
+        head, tail = self._links[view_name]
+        return f"{head}{pk}{tail}"
+
+    def _when(self, value: Any) -> str | None:
+        return None if value is None else self._datetime.to_representation(value)
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    def for_rows(self, rows: list[dict], *, as_of: date | None = None, known: Any = None) -> list[dict]:
+        """Rows of ``Claim.objects.values(*CLAIM_VALUES)`` as the API shows them (as of a date: with
+        the flags then, leaving out the claims made later)."""
+        return self.render(self.prepare(rows, as_of=as_of, known=known), as_of=as_of)
+
+    def for_ids(self, ids: Sequence[int], *, as_of: date | None = None, known: Any = None) -> list[dict]:
+        """The claims with these ids, in this order (ids of missing claims are skipped)."""
+        by_id = {row["id"]: row for row in Claim.objects.filter(pk__in=list(ids)).values(*CLAIM_VALUES)}
+        return self.for_rows([by_id[pk] for pk in ids if pk in by_id], as_of=as_of, known=known)
+
+    def prepare(self, rows: list[dict], *, as_of: date | None = None, known: Any = None) -> list[dict]:
+        """The rows with their flags as of ``as_of`` (rule 9; the claims made later left out)."""
+        return rows if as_of is None else self._apply_as_of(rows, as_of, known)
+
+    def render(self, rows: list[dict], *, as_of: date | None = None) -> list[dict]:
+        """Prepared rows as documents, their citations and relations read in two queries."""
+        if not rows:
+            return []
+        ids = [row["id"] for row in rows]
+        citations = self._citations(ids)
+        made, received = self._relations(ids, as_of)
+        return [self._claim(row, citations, made, received, as_of) for row in rows]
+
+    @staticmethod
+    def _apply_as_of(rows: list[dict], as_of: date, known: dict[int, flag_rules.Flags] | None) -> list[dict]:
+        """Rule 9: the flags as they stood on ``as_of``; claims made later are left out."""
+        from claims.filters import claims_flags_as_of
+
+        known = dict(known or {})
+        missing = [row["id"] for row in rows if row["id"] not in known and row["claimed_on"] <= as_of]
+        if missing:
+            known.update(claims_flags_as_of(missing, as_of))
+        shown = []
+        for row in rows:
+            result = known.get(row["id"])
+            if result is None:
+                continue
+            row.update(
+                status=result.status,
+                contested=result.contested,
+                corroborated=result.corroborated,
+                unverified=result.unverified,
+                reasons=result.reasons_as_dicts(),
+            )
+            shown.append(row)
+        return shown
+
+    def _citations(self, ids: list[int]) -> dict[int, list[dict]]:
+        result: dict[int, list[dict]] = defaultdict(list)
+        rows = Citation.objects.filter(claim_id__in=ids).order_by("id").values_list(*CITATION_VALUES)
+        for pk, claim_id, quote, report_id, title, url, published, source_id, slug, name, grade in rows:
+            result[claim_id].append(
+                {
+                    "id": pk,
+                    "report": {
+                        "id": report_id,
+                        "api_url": self._url("api:report-detail", report_id),
+                        "title": title,
+                        "url": url,
+                        "published_at": self._when(published),
+                        "source": {"id": source_id, "slug": slug, "name": name},
+                        "reliability": grade,
+                    },
+                    "quote": quote,
+                }
+            )
+        return result
+
+    def _relations(self, ids: list[int], as_of: date | None) -> tuple[dict[int, list[dict]], dict[int, list[dict]]]:
+        made: dict[int, list[dict]] = defaultdict(list)
+        received: dict[int, list[dict]] = defaultdict(list)
+        wanted = set(ids)
+        rows = (
+            Relation.objects.filter(Q(claim_id__in=ids) | Q(target_id__in=ids))
+            .order_by("id")
+            .values_list(*RELATION_VALUES)
+        )
+        for pk, claim_id, target_id, stance, origin, note, *ends in rows:
+            claim_end, target_end = ends[:5], ends[5:]
+            head = {"id": pk, "url": self._url("api:relation-detail", pk), "stance": stance, "origin": origin}
+            if claim_id in wanted and (as_of is None or target_end[1] <= as_of):
+                made[claim_id].append({**head, "note": note, "target": self._brief_claim(target_id, *target_end)})
+            if target_id in wanted and (as_of is None or claim_end[1] <= as_of):
+                received[target_id].append({**head, "note": note, "claim": self._brief_claim(claim_id, *claim_end)})
+        return made, received
+
+    def _brief_claim(
+        self, pk: int, summary: str, claimed_on: date, actor_id: int, actor_slug: str, actor_name: str
+    ) -> dict[str, Any]:
+        return {
+            "id": pk,
+            "url": self._url("api:claim-detail", pk),
+            "summary": summary,
+            "claimed_on": _date(claimed_on),
+            "claimant": {"id": actor_id, "slug": actor_slug, "name": actor_name},
+        }
+
+    def _claim(
+        self,
+        row: dict[str, Any],
+        citations: dict[int, list[dict]],
+        made: dict[int, list[dict]],
+        received: dict[int, list[dict]],
+        as_of: date | None,
+    ) -> dict[str, Any]:
+        pk = row["id"]
+        briefs = {
+            name: None
+            if row[f"{name}_id"] is None
+            else {"id": row[f"{name}_id"], "slug": row[f"{name}__slug"], "name": row[f"{name}__name"]}
+            for name in BRIEFS
+        }
+        return {
+            "id": pk,
+            "url": self._url("api:claim-detail", pk),
+            "claimant": briefs["claimant"],
+            "spokesperson": briefs["spokesperson"],
+            "claimed_on": _date(row["claimed_on"]),
+            "kind": row["kind"],
+            "summary": row["summary"],
+            "quote": row["quote"],
+            "language": row["language"],
+            "subject": briefs["subject"],
+            "location": briefs["location"],
+            "event_start": _date(row["event_start"]),
+            "event_end": _date(row["event_end"]),
+            "date_precision": row["date_precision"],
+            "count_min": row["count_min"],
+            "count_max": row["count_max"],
+            "verdict": row["verdict"],
+            "verdict_rationale": row["verdict_rationale"],
+            "verdict_on": _date(row["verdict_on"]),
+            "external_id": row["external_id"],
+            "location_precision": row["location_precision"],
+            "citations": citations.get(pk, []),
+            "status": row["status"],
+            "contested": row["contested"],
+            "corroborated": row["corroborated"],
+            "unverified": row["unverified"],
+            "reasons": [dict(reason) for reason in row["reasons"] or []],
+            "as_of": _date(as_of),
+            "relations_made": made.get(pk, []),
+            "relations_received": received.get(pk, []),
+            "created_at": self._when(row["created_at"]),
+            "updated_at": self._when(row["updated_at"]),
+        }
+
