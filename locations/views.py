@@ -158,8 +158,7 @@ def location_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "control_count": control.count() if len(control_rows) >= CLAIM_ROWS else len(control_rows),
         "control_url": reverse("claims:list") + f"?location={location.slug}&kind=control",
         "intervals": [
-            {**run, "names": sorted(bloc_names.get(b, "") for b in run["blocs"])}
-            for run in intervals[-INTERVAL_ROWS:]
+            {**run, "names": sorted(bloc_names.get(b, "") for b in run["blocs"])} for run in intervals[-INTERVAL_ROWS:]
         ],
         "interval_count": len(intervals),
         "control_api_url": reverse("api:location-control", args=[location.pk]),

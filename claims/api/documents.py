@@ -256,4 +256,3 @@ class ClaimDocuments:
             "created_at": self._when(row["created_at"]),
             "updated_at": self._when(row["updated_at"]),
         }
-
