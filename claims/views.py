@@ -13,20 +13,22 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import TruncWeek
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
 
-from actors.selectors import actor_list
+from actors.models import Actor
 from claims import selectors
 from claims.claimreview import claim_review
 from claims.filters import ClaimFilter, claims_apply_as_of
 from claims.models import Claim, Relation
-from locations.selectors import location_list
-from sources.selectors import source_list
+from config.api.pagination import CountCachingPaginator
+from config.versions import cached_for_version
+from locations.models import Location
+from sources.models import Source
 
 OVERVIEW_ROWS = 10
 CHART_WEEKS = 26
@@ -147,17 +149,21 @@ def _query_without(request: HttpRequest, *names: str) -> str:
     return params.urlencode()
 
 
-def _suggestions(form) -> dict[str, list[tuple[str, str]]]:
-    """Slugs and names offered while typing in the reference filters (one query per kind)."""
-    wanted = {SUGGESTIONS[name] for name in SUGGESTIONS if name in form.fields}
-    lists = {}
-    if "actors" in wanted:
-        lists["actors"] = list(actor_list().order_by("name").values_list("slug", "name"))
-    if "locations" in wanted:
-        lists["locations"] = list(location_list().order_by("name").values_list("slug", "name"))
-    if "sources" in wanted:
-        lists["sources"] = list(source_list().order_by("name").values_list("slug", "name"))
-    return lists
+def _suggestions(form) -> dict[str, str]:
+    """The ``<option>``s offered while typing in the reference filters (slug, shown with the name):
+    one query per kind, rendered once per data version (config/versions.py)."""
+    models = {"actors": Actor, "locations": Location, "sources": Source}
+    wanted = sorted({SUGGESTIONS[name] for name in SUGGESTIONS if name in form.fields})
+
+    def render() -> dict[str, str]:
+        return {
+            kind: format_html_join(
+                "", '<option value="{}">{}</option>', models[kind].objects.order_by("name").values_list("slug", "name")
+            )
+            for kind in wanted
+        }
+
+    return cached_for_version("suggestions", wanted, render)
 
 
 def _prepare_form(form) -> None:
@@ -196,7 +202,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         if name in form.fields:  # screen readers announce the field as invalid and read its error
             form.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}_errors"})
     queryset = filterset.qs if valid else Claim.objects.none()
-    paginator = Paginator(queryset, settings.FOGWATCH_PAGE_SIZE)
+    paginator = CountCachingPaginator(queryset, settings.FOGWATCH_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     as_of = filterset.as_of if valid else None
     claims = claims_apply_as_of(page.object_list, as_of, filterset.as_of_flags) if valid else []

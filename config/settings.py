@@ -160,6 +160,9 @@ CELERY_TIMEZONE = TIME_ZONE
 FOGWATCH_PUBLIC_READ = env_bool("FOGWATCH_PUBLIC_READ", True)
 FOGWATCH_PAGE_SIZE = env_int("FOGWATCH_PAGE_SIZE", 50, minimum=1)
 FOGWATCH_MAX_PAGE_SIZE = env_int("FOGWATCH_MAX_PAGE_SIZE", 500, minimum=1)
+# How long a claim list's count (and an as-of evaluation) stays cached under the data version
+# (config/versions.py; PostgreSQL only); 0 turns the cache off.
+FOGWATCH_VERSION_CACHE_SECONDS = env_int("FOGWATCH_VERSION_CACHE_SECONDS", 600, minimum=0)
 FOGWATCH_RECOMPUTE_BATCH = env_int("FOGWATCH_RECOMPUTE_BATCH", 10000, minimum=1)
 FOGWATCH_TILE_URL = env_str("FOGWATCH_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 

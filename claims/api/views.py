@@ -29,6 +29,7 @@ from claims.selectors import claim_detail, relation_list
 from claims.services import claim_create, claim_delete, claim_update, relation_create, relation_delete, relation_update
 from claims.timeline import ControlFact, control_intervals
 from config.api.fields import BriefSerializer
+from config.api.pagination import CountCachingPagination
 from config.api.schema import AutoSchema
 from config.api.views import ServiceViewSet
 from locations.models import Location
@@ -54,6 +55,7 @@ class ClaimViewSet(ServiceViewSet):
 
     serializer_class = ClaimSerializer
     filterset_class = ClaimFilter
+    pagination_class = CountCachingPagination
     selector = claim_detail
     create_service = claim_create
     update_service = claim_update

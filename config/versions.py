@@ -1,0 +1,104 @@
+"""The data version: a number PostgreSQL changes in the same transaction as any write to the
+tables a claim list reads, so a value computed from those tables can be cached under it.
+
+``claims`` migration 0008 creates the one-row table ``fogwatch_data_version`` and statement
+triggers on every table a claim list filters or shows (actors, places, sources, reports, claims,
+citations, relations): each INSERT, UPDATE, DELETE or TRUNCATE sets the version to the next value
+of a sequence. The trigger runs inside the writing transaction, so the new version becomes visible
+exactly when the write does, by whatever path it came (services, imports, ``recompute_flags``'s
+set-wise UPDATE, a hand-typed ``psql`` statement). A sequence never hands out a value twice, not
+even after a rollback, so a version names one state of the data for good.
+
+A reader reads the version *before* the data: if a write commits in between, the value it caches
+under the old version is newer than that version, never older, and the next reader sees the new
+version anyway. The cost on the write side: concurrent writing transactions queue on the one row
+until they commit (writes here are editorial and short).
+
+Elsewhere (SQLite, the embedded default) there is no version and nothing is cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import QuerySet
+
+T = TypeVar("T")
+
+VERSIONED_TABLES = (
+    "actors_actor",
+    "locations_location",
+    "sources_source",
+    "sources_report",
+    "claims_claim",
+    "claims_citation",
+    "claims_relation",
+)
+
+INSTALL_SQL = [
+    "CREATE SEQUENCE IF NOT EXISTS fogwatch_data_version_seq",
+    "CREATE TABLE IF NOT EXISTS fogwatch_data_version (version bigint NOT NULL)",
+    "INSERT INTO fogwatch_data_version (version) SELECT nextval('fogwatch_data_version_seq')"
+    " WHERE NOT EXISTS (SELECT 1 FROM fogwatch_data_version)",
+    """
+    CREATE OR REPLACE FUNCTION fogwatch_bump_data_version() RETURNS trigger AS $$
+    BEGIN
+        UPDATE fogwatch_data_version SET version = nextval('fogwatch_data_version_seq');
+        RETURN NULL;
+    END;
+    $$ LANGUAGE plpgsql
+    """,
+    *(
+        f"CREATE OR REPLACE TRIGGER fogwatch_data_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}"
+        " FOR EACH STATEMENT EXECUTE FUNCTION fogwatch_bump_data_version()"
+        for table in VERSIONED_TABLES
+    ),
+]
+UNINSTALL_SQL = [
+    *(f"DROP TRIGGER IF EXISTS fogwatch_data_version ON {table}" for table in VERSIONED_TABLES),
+    "DROP FUNCTION IF EXISTS fogwatch_bump_data_version()",
+    "DROP TABLE IF EXISTS fogwatch_data_version",
+    "DROP SEQUENCE IF EXISTS fogwatch_data_version_seq",
+]
+
+
+def data_version(using: str = "default") -> int | None:
+    """The current data version on this database, or None where there is none (not PostgreSQL)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version FROM fogwatch_data_version")
+        row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
+def cached_for_version(name: str, parts: Any, compute: Callable[[], T], *, using: str = "default") -> T:
+    """``compute()``, cached under the data version of ``using`` (computed every time when there is
+    no version or ``FOGWATCH_VERSION_CACHE_SECONDS`` is 0)."""
+    seconds = settings.FOGWATCH_VERSION_CACHE_SECONDS
+    version = data_version(using) if seconds else None
+    if version is None:
+        return compute()
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    key = f"fogwatch:{name}:{using}:{version}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
+def cached_count(queryset: QuerySet) -> int:
+    """``queryset.count()``, cached under the data version of the database it reads."""
+    try:
+        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:  # matches nothing (an empty ``IN``, ``.none()``): counted without a query
+        return queryset.count()
+    return cached_for_version("count", (sql, params), queryset.count, using=queryset.db)
