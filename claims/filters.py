@@ -30,6 +30,7 @@ from config.filters import (
     StrictBooleanFilter,
     UtcDateTimeFilter,
 )
+from config.versions import cached_for_version
 from locations.models import Location
 from locations.selectors import location_subtree_q
 from sources.models import Report, Source
@@ -173,12 +174,11 @@ class ClaimFilter(django_filters.FilterSet):
         if not any(v not in (None, [], "") for v in wanted.values()):
             return qs  # flags are computed for the rows shown only
         # Only claims whose state on that date may differ from the stored one are evaluated; for the
-        # rest the stored flags are the as-of flags (claims.selectors.as_of_sensitive_q).
-        sensitive = as_of_sensitive_ids(as_of)
-        ids = list(qs.filter(pk__in=sensitive).order_by().values_list("pk", flat=True)) if sensitive else []
-        self.as_of_flags = claims_flags_as_of(ids, as_of)
+        # rest the stored flags are the as-of flags (claims.selectors.as_of_sensitive_ids).
+        sensitive, self.as_of_flags = as_of_sensitive_flags(as_of)
         keep = [pk for pk, f in self.as_of_flags.items() if flags_match(f, **wanted)]
-        return qs.filter((stored_flags_q(**wanted) & ~Q(pk__in=sensitive)) | Q(pk__in=keep))
+        stored = stored_flags_q(**wanted) & ~Q(pk__any_of=sorted(sensitive)) if sensitive else stored_flags_q(**wanted)
+        return qs.filter(stored | Q(pk__any_of=keep)) if keep else qs.filter(stored)
 
 
 def flags_match(
@@ -195,6 +195,18 @@ def flags_match(
         if wanted is not None and getattr(result, name) != wanted:
             return False
     return True
+
+
+def as_of_sensitive_flags(as_of: date) -> tuple[frozenset[int], dict[int, flag_rules.Flags]]:
+    """The claims whose flags on ``as_of`` may differ from the stored ones, and those claims' flags
+    then (the ones made by that date); cached under the data version (config/versions.py), since
+    they depend on nothing but the data and the date."""
+
+    def compute() -> tuple[frozenset[int], dict[int, flag_rules.Flags]]:
+        sensitive = as_of_sensitive_ids(as_of)
+        return frozenset(sensitive), claims_flags_as_of(sorted(sensitive), as_of)
+
+    return cached_for_version("as-of-flags", as_of.isoformat(), compute)
 
 
 def claims_flags_as_of(ids: Iterable[int], as_of: date) -> dict[int, flag_rules.Flags]:
