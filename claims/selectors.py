@@ -36,7 +36,7 @@ INERTING = (Relation.Stance.RETRACTS, Relation.Stance.SUPERSEDES)
 
 
 def claim_facts(ids: Iterable[int]) -> dict[int, flags.ClaimFacts]:
-    rows = Claim.objects.filter(pk__in=list(ids)).values_list(*FACT_FIELDS)
+    rows = Claim.objects.filter(pk__any_of=list(ids)).values_list(*FACT_FIELDS)
     return {
         row[0]: flags.ClaimFacts(
             id=row[0],
@@ -62,9 +62,12 @@ def flag_inputs(targets: Iterable[int]) -> tuple[dict[int, flags.ClaimFacts], li
     """Everything ``flags.evaluate`` needs for ``targets``: their relations, the claims on the other end,
     and the retractions and supersessions of those claims (which make them inert)."""
     targets = set(targets)
-    first = _relation_facts(Q(target_id__in=targets) | Q(claim_id__in=targets, stance=Relation.Stance.CONTRADICTS))
+    first = _relation_facts(
+        Q(target_id__any_of=list(targets)) | Q(claim_id__any_of=list(targets), stance=Relation.Stance.CONTRADICTS)
+    )
     responders = {r.claim_id for r in first} | {r.target_id for r in first}
-    second = _relation_facts(Q(target_id__in=responders - targets, stance__in=INERTING)) if responders else []
+    others = list(responders - targets)
+    second = _relation_facts(Q(target_id__any_of=others, stance__in=INERTING)) if others else []
     ids = targets | responders | {r.claim_id for r in second}
     return claim_facts(ids), first + second
 
@@ -74,7 +77,9 @@ def neighbour_ids(ids: Iterable[int]) -> set[int]:
     ids = set(ids)
     if not ids:
         return set()
-    pairs = Relation.objects.filter(Q(claim_id__in=ids) | Q(target_id__in=ids)).values_list("claim_id", "target_id")
+    pairs = Relation.objects.filter(Q(claim_id__any_of=list(ids)) | Q(target_id__any_of=list(ids))).values_list(
+        "claim_id", "target_id"
+    )
     return {end for pair in pairs for end in pair} - ids
 
 
@@ -161,7 +166,7 @@ def as_of_sensitive_ids(as_of: date) -> set[int]:
             inert_differs.add(target_id)
     if inert_differs:
         for claim_id, target_id in Relation.objects.filter(
-            Q(claim_id__in=inert_differs) | Q(target_id__in=inert_differs)
+            Q(claim_id__any_of=list(inert_differs)) | Q(target_id__any_of=list(inert_differs))
         ).values_list("claim_id", "target_id"):
             ids.update((claim_id, target_id))
     return ids

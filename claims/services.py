@@ -24,7 +24,7 @@ from django.utils import timezone
 from actors.selectors import bloc_ids
 from claims import auto_relations, flags
 from claims.models import Citation, Claim, RecomputeJob, Relation, Tombstone
-from claims.selectors import affected_ids, flag_inputs, proposition_facts
+from claims.selectors import affected_ids, claim_facts, flag_inputs, proposition_facts
 from config.services import ReferencedError, apply_fields, delete_or_refuse, full_clean
 
 logger = logging.getLogger(__name__)
@@ -347,7 +347,7 @@ def _store_flags_postgresql(results: dict[int, flags.Flags], now: datetime) -> d
     the old values for the listeners."""
     buffer = io.StringIO()
     for claim_id, result in results.items():
-        reasons = json.dumps(result.reasons_as_dicts(), ensure_ascii=False).replace("\\", "\\\\")
+        reasons = _reasons_json(result)
         buffer.write(
             f"{claim_id}\t{result.status}\t{'t' if result.contested else 'f'}\t"
             f"{'t' if result.corroborated else 'f'}\t{'t' if result.unverified else 'f'}\t{reasons}\n"
@@ -384,12 +384,107 @@ def _store_flags_postgresql(results: dict[int, flags.Flags], now: datetime) -> d
     return {row[0]: FlagChange(row[1], row[2], tuple(row[3:6]), tuple(row[6:9])) for row in rows}
 
 
+def _reasons_json(result: flags.Flags) -> str:
+    """The reasons as a jsonb value in a line of COPY's text format (backslashes doubled)."""
+    return json.dumps(result.reasons_as_dicts(), ensure_ascii=False).replace("\\", "\\\\")
+
+
+UNRELATED_SQL = """
+    CREATE TEMPORARY TABLE fogwatch_unrelated ON COMMIT DROP AS
+    SELECT c.id, c.claimant_id, COALESCE(c.spokesperson_id, 0) AS spokesperson_key, c.verdict,
+           COALESCE(c.verdict_on, DATE '0001-01-01') AS verdict_on_key
+    FROM claims_claim c
+    WHERE NOT EXISTS (SELECT 1 FROM claims_relation r WHERE r.target_id = c.id)
+      AND NOT EXISTS (SELECT 1 FROM claims_relation r WHERE r.claim_id = c.id AND r.stance = 'contradicts')
+"""
+UNRELATED_UPDATE_SQL = """
+    WITH old AS (
+        SELECT c.id, c.status, c.contested, c.corroborated, c.unverified,
+               g.status AS new_status, g.contested AS new_contested, g.corroborated AS new_corroborated,
+               g.unverified AS new_unverified, g.reasons AS new_reasons
+        FROM fogwatch_unrelated u
+        JOIN fogwatch_group_flags g USING (claimant_id, spokesperson_key, verdict, verdict_on_key)
+        JOIN claims_claim c ON c.id = u.id
+        WHERE (c.status, c.contested, c.corroborated, c.unverified, c.reasons)
+              IS DISTINCT FROM (g.status, g.contested, g.corroborated, g.unverified, g.reasons)
+        FOR UPDATE OF c
+    )
+    UPDATE claims_claim c
+    SET status = old.new_status, contested = old.new_contested, corroborated = old.new_corroborated,
+        unverified = old.new_unverified, reasons = old.new_reasons, updated_at = %s
+    FROM old
+    WHERE c.id = old.id
+    RETURNING c.id, old.status, old.new_status, old.contested, old.corroborated, old.unverified,
+              old.new_contested, old.new_corroborated, old.new_unverified
+"""
+
+
+def _recompute_unrelated_postgresql(now: datetime) -> tuple[int, list[int], dict[int, FlagChange]]:
+    """Recompute, set-wise, every claim no relation touches (none received, no contradiction made):
+    by the rules its flags follow from its own facts alone (claimant, spokesperson, verdict), so
+    one claim per group of equal facts is evaluated by ``flags.evaluate`` and one UPDATE gives the
+    group's result to the rest. Returns how many such claims there are, the ids of all the others
+    (read in the same transaction), and what changed."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Dropped here too: inside an outer transaction (a savepoint) ON COMMIT has not come yet.
+        cursor.execute("DROP TABLE IF EXISTS fogwatch_unrelated, fogwatch_group_flags")
+        cursor.execute(UNRELATED_SQL)
+        cursor.execute(
+            "SELECT min(id), claimant_id, spokesperson_key, verdict, verdict_on_key, count(*) FROM fogwatch_unrelated"
+            " GROUP BY claimant_id, spokesperson_key, verdict, verdict_on_key"
+        )
+        groups = cursor.fetchall()
+        representatives = [row[0] for row in groups]
+        results = flags.evaluate(representatives, claim_facts(representatives), [])
+        buffer = io.StringIO()
+        for representative, claimant_id, spokesperson_key, verdict, verdict_on_key, _count in groups:
+            result = results[representative]
+            buffer.write(
+                f"{claimant_id}\t{spokesperson_key}\t{verdict}\t{verdict_on_key.isoformat()}\t{result.status}\t"
+                f"{'t' if result.contested else 'f'}\t{'t' if result.corroborated else 'f'}\t"
+                f"{'t' if result.unverified else 'f'}\t{_reasons_json(result)}\n"
+            )
+        buffer.seek(0)
+        cursor.execute(
+            "CREATE TEMPORARY TABLE fogwatch_group_flags (claimant_id bigint, spokesperson_key bigint, verdict"
+            " varchar(10), verdict_on_key date, status varchar(12), contested boolean, corroborated boolean,"
+            " unverified boolean, reasons jsonb) ON COMMIT DROP"
+        )
+        cursor.cursor.copy_expert("COPY fogwatch_group_flags FROM STDIN", buffer)
+        cursor.execute(UNRELATED_UPDATE_SQL, [now])
+        changes = {row[0]: FlagChange(row[1], row[2], tuple(row[3:6]), tuple(row[6:9])) for row in cursor.fetchall()}
+        cursor.execute(
+            "SELECT c.id FROM claims_claim c WHERE NOT EXISTS (SELECT 1 FROM fogwatch_unrelated u WHERE u.id = c.id)"
+            " ORDER BY c.id"
+        )
+        others = [row[0] for row in cursor.fetchall()]
+        cursor.execute("DROP TABLE fogwatch_unrelated, fogwatch_group_flags")
+    return sum(row[5] for row in groups), others, changes
+
+
 def claims_recompute_all(*, progress: ProgressCallback | None = None, refresh_auto: bool = True) -> dict[str, int]:
-    """Refresh every automatic relation and recompute every claim's flags. Returns counts."""
+    """Refresh every automatic relation and recompute every claim's flags. Returns counts.
+
+    On PostgreSQL the claims no relation touches (most of them) are recomputed set-wise by group
+    (``_recompute_unrelated_postgresql``) and only the others one by one."""
     added_removed = auto_relations_refresh_all() if refresh_auto else 0
-    all_ids = list(Claim.objects.values_list("pk", flat=True).order_by("pk"))
-    changed = claims_recompute(all_ids, progress=progress)
-    return {"claims": len(all_ids), "changed": len(changed), "auto_relations_changed": added_removed}
+    if connection.vendor != "postgresql":
+        all_ids = list(Claim.objects.values_list("pk", flat=True).order_by("pk"))
+        changed = claims_recompute(all_ids, progress=progress)
+        return {"claims": len(all_ids), "changed": len(changed), "auto_relations_changed": added_removed}
+    unrelated, others, changes = _recompute_unrelated_postgresql(timezone.now())
+    total = unrelated + len(others)
+    if changes:
+        _announce_flag_changes(changes)
+    if progress:
+        progress(unrelated, total)
+
+    def offset(done: int, _total: int) -> None:
+        if progress:
+            progress(unrelated + done, total)
+
+    changed = claims_recompute(others, progress=offset)
+    return {"claims": total, "changed": len(changes) + len(changed), "auto_relations_changed": added_removed}
 
 
 # Listeners told of claims whose flags, status or reasons changed (webhooks subscribe here), with

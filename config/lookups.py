@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import IntegerField, Lookup
+from django.db.models import ForeignKey, IntegerField, Lookup
 
 
 class AnyOf(Lookup):
@@ -31,3 +31,4 @@ class AnyOf(Lookup):
 
 
 IntegerField.register_lookup(AnyOf)  # and so every integer field and primary key below it
+ForeignKey.register_lookup(AnyOf)  # ``target__any_of`` / ``target_id__any_of``: the id column

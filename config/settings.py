@@ -163,7 +163,7 @@ FOGWATCH_MAX_PAGE_SIZE = env_int("FOGWATCH_MAX_PAGE_SIZE", 500, minimum=1)
 # How long a claim list's count (and an as-of evaluation) stays cached under the data version
 # (config/versions.py; PostgreSQL only); 0 turns the cache off.
 FOGWATCH_VERSION_CACHE_SECONDS = env_int("FOGWATCH_VERSION_CACHE_SECONDS", 600, minimum=0)
-FOGWATCH_RECOMPUTE_BATCH = env_int("FOGWATCH_RECOMPUTE_BATCH", 10000, minimum=1)
+FOGWATCH_RECOMPUTE_BATCH = env_int("FOGWATCH_RECOMPUTE_BATCH", 25000, minimum=1)
 FOGWATCH_TILE_URL = env_str("FOGWATCH_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 
 # Background work (docs/background.md). A bloc move affecting more claims than the limit is

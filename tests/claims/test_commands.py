@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from claims.models import Claim, Relation
+from claims.services import _flag_listeners, on_flags_changed
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +69,31 @@ def test_recompute_flags_in_small_batches_repairs_every_claim(panjshir, settings
     progress = [line for line in output.splitlines() if line.startswith("[")]
     assert progress[-1].endswith(f"{len(expected)}/{len(expected)} claims")
     assert len(progress) <= 11
+
+
+def test_recompute_flags_repairs_related_and_unrelated_claims_alike(db):
+    """Claims no relation touches are recomputed set-wise by group on PostgreSQL, the rest one by
+    one: after every claim drifts, both come back to what the rules give, and the listeners hear
+    of every change."""
+    call_command("generate_data", claims=500, seed=11, stdout=StringIO())
+    expected = {pk: (status, reasons) for pk, status, reasons in Claim.objects.values_list("pk", "status", "reasons")}
+    related = set(Relation.objects.values_list("target_id", flat=True)) | set(
+        Relation.objects.filter(stance="contradicts").values_list("claim_id", flat=True)
+    )
+    assert 0 < len(related) < len(expected), "the data has claims of both kinds"
+    assert Claim.objects.exclude(verdict="").exclude(pk__in=related).exists(), "and unrelated claims with verdicts"
+    heard = {}
+    on_flags_changed(heard.update)
+    try:
+        Claim.objects.update(status="confirmed", contested=True, corroborated=True, unverified=False, reasons=[])
+        output = run("recompute_flags")
+    finally:
+        _flag_listeners.remove(heard.update)
+    fresh = {pk: (status, reasons) for pk, status, reasons in Claim.objects.values_list("pk", "status", "reasons")}
+    assert fresh == expected
+    assert set(heard) == set(expected)
+    assert f"{len(expected)} changed" in output
+    assert "0 changed" in run("recompute_flags")
 
 
 # --- load_example ---------------------------------------------------------------------------------
