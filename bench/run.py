@@ -864,7 +864,10 @@ def report(run: Run) -> str:
         "allowed); the floor (`bench/floor.py`) under the same gunicorn; Datasette "
         "(`datasette serve -i`) over a SQLite copy of `claims_claim` (`bench/datasette_copy.py`, index on "
         "`(status, claimed_on)`). One server at a time, so none competes with another for the 2 cores; wrk "
-        "runs on the same machine."
+        "runs on the same machine. The first GET of a URL runs with an empty cache; under wrk a list's count and "
+        "the as-of evaluation come from the cache kept under the data version (`config/versions.py`, correct "
+        "because PostgreSQL changes the version with every write), while the page's rows are read and "
+        "serialised on every request. The floor counts on every request."
     )
     add("")
     add("## Dataset")
