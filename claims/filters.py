@@ -218,6 +218,18 @@ def claims_flags_as_of(ids: Iterable[int], as_of: date) -> dict[int, flag_rules.
     return result
 
 
+def flags_then(
+    claims: Iterable[tuple[int, date]], as_of: date, known: dict[int, flag_rules.Flags] | None = None
+) -> dict[int, flag_rules.Flags]:
+    """The flags on ``as_of`` of these claims, given as ``(id, claimed_on)``: ``known`` ones reused,
+    the rest evaluated; the claims made later are absent."""
+    result = dict(known or {})
+    missing = [pk for pk, claimed_on in claims if pk not in result and claimed_on <= as_of]
+    if missing:
+        result.update(claims_flags_as_of(missing, as_of))
+    return result
+
+
 def claims_apply_as_of(
     claims: Iterable[Claim], as_of: date | None, known: dict[int, flag_rules.Flags] | None = None
 ) -> list[Claim]:
@@ -229,13 +241,10 @@ def claims_apply_as_of(
     claims = list(claims)
     if as_of is None:
         return claims
-    known = dict(known or {})
-    missing = [c.pk for c in claims if c.pk not in known and c.claimed_on <= as_of]
-    if missing:
-        known.update(claims_flags_as_of(missing, as_of))
+    then = flags_then(((c.pk, c.claimed_on) for c in claims), as_of, known)
     shown = []
     for claim in claims:
-        result = known.get(claim.pk)
+        result = then.get(claim.pk)
         if result is None:
             continue
         claim.status = result.status

@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.reverse import reverse
 
 from claims import flags as flag_rules
+from claims.filters import flags_then
 from claims.models import Citation, Claim, Relation
 
 SENTINEL = 987654321987654321
@@ -136,15 +137,10 @@ class ClaimDocuments:
     @staticmethod
     def _apply_as_of(rows: list[dict], as_of: date, known: dict[int, flag_rules.Flags] | None) -> list[dict]:
         """Rule 9: the flags as they stood on ``as_of``; claims made later are left out."""
-        from claims.filters import claims_flags_as_of
-
-        known = dict(known or {})
-        missing = [row["id"] for row in rows if row["id"] not in known and row["claimed_on"] <= as_of]
-        if missing:
-            known.update(claims_flags_as_of(missing, as_of))
+        then = flags_then(((row["id"], row["claimed_on"]) for row in rows), as_of, known)
         shown = []
         for row in rows:
-            result = known.get(row["id"])
+            result = then.get(row["id"])
             if result is None:
                 continue
             row.update(
