@@ -6,7 +6,7 @@ from django.db.models import Count
 
 from actors import services
 from actors.models import Actor
-from config.admin import AliasesField, ServiceAdmin, admin_link
+from core.admin import AliasesField, ServiceAdmin, admin_link
 
 
 class ActorForm(forms.ModelForm):

@@ -3,7 +3,7 @@
 import django_filters
 
 from actors.models import Actor
-from config.filters import (
+from core.filters import (
     ReferenceFilter,
     StableOrderingFilter,
     StrictBooleanFilter,

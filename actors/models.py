@@ -3,7 +3,7 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from config.tree import TreeNode
+from core.tree import TreeNode
 
 
 class Actor(TreeNode):

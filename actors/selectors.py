@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from actors.models import Actor
-from config.tree import subtree_q
+from core.tree import subtree_q
 
 
 def actor_list() -> QuerySet[Actor]:

@@ -7,8 +7,8 @@ from typing import Any
 from django.db import transaction
 
 from actors.models import Actor
-from config.services import apply_fields, check_slug, clean_aliases, delete_or_refuse, full_clean, unique_slug
-from config.tree import check_parent, move_subtree, node_path, refresh_parent
+from core.services import apply_fields, check_slug, clean_aliases, delete_or_refuse, full_clean, unique_slug
+from core.tree import check_parent, move_subtree, node_path, refresh_parent
 
 EDITABLE = ("name", "slug", "kind", "parent", "aliases", "description", "is_party")
 

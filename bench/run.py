@@ -48,7 +48,7 @@ from bench.datasette_copy import copy_claims
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/fogwatch_bench"
 SECRET_KEY = "fogwatch-bench-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
-GENERATOR_FILES = ("claims/generate.py", "claims/management/commands/generate_data.py")
+GENERATOR_FILES = ("devdata/generate.py", "devdata/management/commands/generate_data.py")
 
 # Targets at 1,000,000 claims (issue 7).
 P99_TARGET_MS = 100.0
@@ -865,7 +865,7 @@ def report(run: Run) -> str:
         "(`datasette serve -i`) over a SQLite copy of `claims_claim` (`bench/datasette_copy.py`, index on "
         "`(status, claimed_on)`). One server at a time, so none competes with another for the 2 cores; wrk "
         "runs on the same machine. The first GET of a URL runs with an empty cache; under wrk a list's count and "
-        "the as-of evaluation come from the cache kept under the data version (`config/versions.py`, correct "
+        "the as-of evaluation come from the cache kept under the data version (`core/versions.py`, correct "
         "because PostgreSQL changes the version with every write), while the page's rows are read and "
         "serialised on every request. The floor counts on every request."
     )

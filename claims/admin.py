@@ -19,7 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from claims import services, webhooks
 from claims.models import Citation, Claim, RecomputeJob, Relation, Tombstone, WebhookDelivery, WebhookSubscription
-from config.admin import (
+from core.admin import (
     DeletesWithMixin,
     ReadOnlyAdmin,
     ReadOnlyInline,

@@ -6,8 +6,6 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Claims"
 
     def ready(self) -> None:
-        import config.lookups  # noqa: F401  (registers ``__any_of``)
-
         # Bloc moves and renames of actors change claims' flags and reasons: the claims app
         # subscribes to the actors' services (which cannot import claims).
         from actors.services import on_actors_changed

@@ -23,14 +23,14 @@ from actors.selectors import actor_subtree_q
 from claims import flags as flag_rules
 from claims.models import Citation, Claim, Relation
 from claims.selectors import as_of_sensitive_ids, flags_as_of, stored_flags_q
-from config.filters import (
+from core.filters import (
     MultipleChoiceCSVFilter,
     ReferenceFilter,
     StableOrderingFilter,
     StrictBooleanFilter,
     UtcDateTimeFilter,
 )
-from config.versions import cached_for_version
+from core.versions import cached_for_version
 from locations.models import Location
 from locations.selectors import location_subtree_q
 from sources.models import Report, Source
@@ -199,7 +199,7 @@ def flags_match(
 
 def as_of_sensitive_flags(as_of: date) -> tuple[frozenset[int], dict[int, flag_rules.Flags]]:
     """The claims whose flags on ``as_of`` may differ from the stored ones, and those claims' flags
-    then (the ones made by that date); cached under the data version (config/versions.py), since
+    then (the ones made by that date); cached under the data version (core/versions.py), since
     they depend on nothing but the data and the date."""
 
     def compute() -> tuple[frozenset[int], dict[int, flag_rules.Flags]]:

@@ -25,7 +25,7 @@ from actors.selectors import bloc_ids
 from claims import auto_relations, flags
 from claims.models import Citation, Claim, RecomputeJob, Relation, Tombstone
 from claims.selectors import affected_ids, claim_facts, flag_inputs, proposition_facts
-from config.services import ReferencedError, apply_fields, delete_or_refuse, full_clean
+from core.services import ReferencedError, apply_fields, delete_or_refuse, full_clean
 
 logger = logging.getLogger(__name__)
 
@@ -542,7 +542,7 @@ def _recompute_moved(claim_ids: set[int]) -> set[int]:
 def recompute_job_start(*, reason: str, claim_ids: Iterable[int]) -> RecomputeJob:
     """Record a recompute job and queue its task when the transaction commits."""
     from claims.tasks import recompute_job  # tasks call services; imported here to avoid a cycle
-    from config.tasks import enqueue
+    from core.tasks import enqueue
 
     ids = sorted(set(claim_ids))
     job = RecomputeJob.objects.create(reason=reason[:200], claim_ids=ids, total=len(ids))

@@ -8,7 +8,7 @@ from celery import shared_task
 from django.conf import settings
 
 from claims import services, webhooks
-from config.tasks import TASK_OPTIONS, send
+from core.tasks import TASK_OPTIONS, send
 
 
 @shared_task(**TASK_OPTIONS)

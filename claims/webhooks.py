@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from claims.models import Claim, WebhookDelivery, WebhookSubscription
 from claims.services import FlagChange
-from config.tasks import PRIMARY
+from core.tasks import PRIMARY
 
 logger = logging.getLogger(__name__)
 
@@ -171,7 +171,7 @@ _CLAIM_FIELDS = (
 
 def _queue(delivery_ids: list[int]) -> None:
     from claims.tasks import webhook_deliver
-    from config.tasks import send
+    from core.tasks import send
 
     for pk in delivery_ids:
         send(webhook_deliver, pk)

@@ -2,7 +2,7 @@
 
 Configuration comes from the ``CELERY_*`` settings (config/settings.py), the periodic tasks
 from ``CELERY_BEAT_SCHEDULE`` there; tasks live in each app's ``tasks.py`` and are queued through
-``config.tasks.enqueue`` (on commit, never raising). See docs/background.md.
+``core.tasks.enqueue`` (on commit, never raising). See docs/background.md.
 
     celery -A config worker     # runs the tasks
     celery -A config beat       # schedules the periodic ones (exactly one)

@@ -39,10 +39,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "core",
     "actors",
     "locations",
     "sources",
     "claims",
+    "interchange",
+    "devdata",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -118,7 +122,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG else "config.storage.StaticFilesStorage"
+            "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG else "core.storage.StaticFilesStorage"
         )
     },
 }
@@ -143,7 +147,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Publishing from a request gives up fast when Redis is down (config/tasks.py then falls back):
+# Publishing from a request gives up fast when Redis is down (core/tasks.py then falls back):
 # at most FOGWATCH_BROKER_PUBLISH_RETRIES reconnects, a fraction of a second apart.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": env_int("FOGWATCH_BROKER_PUBLISH_RETRIES", 1, minimum=0),
@@ -161,7 +165,7 @@ FOGWATCH_PUBLIC_READ = env_bool("FOGWATCH_PUBLIC_READ", True)
 FOGWATCH_PAGE_SIZE = env_int("FOGWATCH_PAGE_SIZE", 50, minimum=1)
 FOGWATCH_MAX_PAGE_SIZE = env_int("FOGWATCH_MAX_PAGE_SIZE", 500, minimum=1)
 # How long a claim list's count (and an as-of evaluation) stays cached under the data version
-# (config/versions.py; PostgreSQL only); 0 turns the cache off.
+# (core/versions.py; PostgreSQL only); 0 turns the cache off.
 FOGWATCH_VERSION_CACHE_SECONDS = env_int("FOGWATCH_VERSION_CACHE_SECONDS", 600, minimum=0)
 FOGWATCH_RECOMPUTE_BATCH = env_int("FOGWATCH_RECOMPUTE_BATCH", 25000, minimum=1)
 FOGWATCH_TILE_URL = env_str("FOGWATCH_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
@@ -199,12 +203,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["config.api.permissions.ModelPermissionsOrPublicRead"],
-    "DEFAULT_PAGINATION_CLASS": "config.api.pagination.PageNumberPagination",
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ModelPermissionsOrPublicRead"],
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": FOGWATCH_PAGE_SIZE,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from config.admin import AliasesField, ServiceAdmin, admin_link
+from core.admin import AliasesField, ServiceAdmin, admin_link
 from locations import services
 from locations.models import Location
 

@@ -2,7 +2,7 @@
 
 import django_filters
 
-from config.filters import (
+from core.filters import (
     ReferenceFilter,
     StableOrderingFilter,
     StrictBooleanFilter,

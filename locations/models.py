@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from config.tree import TreeNode
+from core.tree import TreeNode
 
 
 class Location(TreeNode):

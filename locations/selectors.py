@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
-from config.tree import subtree_q
+from core.tree import subtree_q
 from locations.models import Location
 
 

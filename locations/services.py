@@ -5,8 +5,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from config.services import apply_fields, check_slug, clean_aliases, delete_or_refuse, full_clean, unique_slug
-from config.tree import check_parent, move_subtree, node_path, refresh_parent
+from core.services import apply_fields, check_slug, clean_aliases, delete_or_refuse, full_clean, unique_slug
+from core.tree import check_parent, move_subtree, node_path, refresh_parent
 from locations.models import Location
 
 EDITABLE = ("name", "slug", "kind", "parent", "latitude", "longitude", "aliases", "description")

@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
-from config.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin, admin_link
+from core.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin, admin_link
 from sources import services
 from sources.models import Feed, Report, Snapshot, Source
 
@@ -189,7 +189,7 @@ class FeedAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Pull selected feeds now (in the background)", permissions=["change"])
     def pull_now(self, request, queryset):
-        from config.tasks import enqueue
+        from core.tasks import enqueue
         from sources.tasks import feed_pull
 
         ids = list(queryset.filter(is_active=True).values_list("pk", flat=True))

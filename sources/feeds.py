@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from config.tasks import PRIMARY
+from core.tasks import PRIMARY
 from sources.archive import fetch
 from sources.models import Feed, Report
 from sources.services import report_create

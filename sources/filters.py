@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from actors.models import Actor
-from config.filters import MultipleChoiceCSVFilter, ReferenceFilter, StableOrderingFilter, UtcDateTimeFilter
+from core.filters import MultipleChoiceCSVFilter, ReferenceFilter, StableOrderingFilter, UtcDateTimeFilter
 from sources.models import Report, Source
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from config.tasks import PRIMARY, TASK_OPTIONS, send
+from core.tasks import PRIMARY, TASK_OPTIONS, send
 from sources import archive, feeds
 from sources.models import Feed, Report, Snapshot
 

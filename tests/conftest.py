@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from rest_framework.test import APIClient
 
-from claims.examples import load_panjshir_2021
+from devdata.examples import load_panjshir_2021
 
 
 def _create_editors_group() -> None:
@@ -60,8 +60,8 @@ def analyst_api(analyst):
 @pytest.fixture
 def panjshir(db):
     """The Panjshir example, loaded through the services; claims by their example key."""
-    from claims.examples import CLAIMS
     from claims.models import Claim
+    from devdata.examples import CLAIMS
 
     load_panjshir_2021()
     by_summary = {c.summary: c for c in Claim.objects.all()}

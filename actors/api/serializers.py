@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from actors.models import Actor
-from config.api.fields import NestedOnReadField
+from core.api.fields import NestedOnReadField
 
 
 class ActorSerializer(serializers.ModelSerializer):

@@ -4,7 +4,7 @@ from actors.api.serializers import ActorSerializer
 from actors.filters import ActorFilter
 from actors.selectors import actor_list
 from actors.services import actor_create, actor_delete, actor_update
-from config.api.views import ServiceViewSet
+from core.api.views import ServiceViewSet
 
 
 class ActorViewSet(ServiceViewSet):

@@ -13,7 +13,7 @@ from actors.models import Actor
 from claims import flags as flag_rules
 from claims.models import Citation, Claim, Relation
 from claims.services import CLAIM_EDITABLE
-from config.api.fields import BriefSerializer, NestedOnReadField
+from core.api.fields import BriefSerializer, NestedOnReadField
 from locations.models import Location
 from sources.api.serializers import ReportBriefSerializer
 from sources.models import Report

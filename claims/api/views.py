@@ -28,10 +28,10 @@ from claims.models import Citation, Claim
 from claims.selectors import claim_detail, relation_list
 from claims.services import claim_create, claim_delete, claim_update, relation_create, relation_delete, relation_update
 from claims.timeline import ControlFact, control_intervals
-from config.api.fields import BriefSerializer
-from config.api.pagination import CountCachingPagination
-from config.api.schema import AutoSchema
-from config.api.views import ServiceViewSet
+from core.api.fields import BriefSerializer
+from core.api.pagination import CountCachingPagination
+from core.api.schema import AutoSchema
+from core.api.views import ServiceViewSet
 from locations.models import Location
 
 INERT_STATUSES = {Claim.Status.RETRACTED, Claim.Status.SUPERSEDED, Claim.Status.REFUTED}

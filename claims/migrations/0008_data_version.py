@@ -1,9 +1,9 @@
-"""The data version (config/versions.py): a one-row table bumped by statement triggers on the
+"""The data version (core/versions.py): a one-row table bumped by statement triggers on the
 tables a claim list reads, on PostgreSQL."""
 
 from django.db import migrations
 
-from config.versions import INSTALL_SQL, UNINSTALL_SQL
+from core.versions import INSTALL_SQL, UNINSTALL_SQL
 
 
 def install(apps, schema_editor):

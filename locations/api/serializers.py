@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from config.api.fields import NestedOnReadField
+from core.api.fields import NestedOnReadField
 from locations.models import Location
 
 

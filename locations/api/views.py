@@ -1,6 +1,6 @@
 """Locations API: /api/v1/locations/ (the control timeline lives with the claims API)."""
 
-from config.api.views import ServiceViewSet
+from core.api.views import ServiceViewSet
 from locations.api.serializers import LocationSerializer
 from locations.filters import LocationFilter
 from locations.selectors import location_list

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from actors.models import Actor
-from config.api.fields import BriefSerializer, NestedOnReadField
+from core.api.fields import BriefSerializer, NestedOnReadField
 from sources.models import Report, Source
 
 

@@ -1,6 +1,6 @@
 """Sources and reports API: /api/v1/sources/, /api/v1/reports/."""
 
-from config.api.views import ServiceViewSet
+from core.api.views import ServiceViewSet
 from sources.api.serializers import ReportSerializer, SourceSerializer
 from sources.filters import ReportFilter, SourceFilter
 from sources.selectors import report_list, source_list

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from actors.models import Actor
 from actors.services import actor_create, actor_delete, actor_update
-from config.services import ReferencedError
+from core.services import ReferencedError
 from sources.services import source_create
 from tests.factories import ActorFactory, ClaimFactory
 

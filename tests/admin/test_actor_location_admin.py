@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from actors.models import Actor
-from config.admin import ServiceAdmin
+from core.admin import ServiceAdmin
 from locations.models import Location
 from tests.admin.conftest import form_errors
 from tests.factories import ActorFactory, ClaimFactory, LocationFactory, RelationFactory

@@ -25,7 +25,7 @@ from django.db import connection, connections
 from django.db.migrations.loader import MigrationLoader
 
 from config.celery import app
-from config.tasks import broker_reset
+from core.tasks import broker_reset
 
 REDIS_URL = os.environ.get("TEST_BACKGROUND_REDIS_URL", "redis://127.0.0.1:6379/14")
 CLOSED_PORT_URL = "redis://127.0.0.1:6399/0"  # nothing listens there: "Redis is down"

@@ -1,4 +1,4 @@
-"""The data version (config/versions.py) changes with every write to what a claim list reads, by
+"""The data version (core/versions.py) changes with every write to what a claim list reads, by
 any path, so counts cached under it are never stale."""
 
 from datetime import date
@@ -8,7 +8,7 @@ from django.db import connection, transaction
 
 from actors.services import actor_update
 from claims.models import Claim
-from config.versions import VERSIONED_TABLES, cached_count, cached_for_version, data_version
+from core.versions import VERSIONED_TABLES, cached_count, cached_for_version, data_version
 from tests.factories import ActorFactory, ClaimFactory, LocationFactory, RelationFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db

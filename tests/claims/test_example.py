@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 
 from actors.models import Actor
-from claims.examples import CLAIMS, RELATIONS, load_panjshir_2021
 from claims.models import Citation, Claim, Relation
 from claims.selectors import flags_as_of
+from devdata.examples import CLAIMS, RELATIONS, load_panjshir_2021
 from locations.models import Location
 from sources.models import Report, Source
 

@@ -17,7 +17,7 @@ from claims.services import (
     relation_delete,
     relation_update,
 )
-from config.services import ReferencedError
+from core.services import ReferencedError
 
 pytestmark = pytest.mark.django_db
 

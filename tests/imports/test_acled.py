@@ -7,9 +7,9 @@ from django.core.management import CommandError, call_command
 from django.db.models import Max
 
 from actors.models import Actor
-from claims.importers.acled import COLUMNS, import_acled
-from claims.importers.base import ImportFileError
 from claims.models import Citation, Claim
+from interchange.importers.acled import COLUMNS, import_acled
+from interchange.importers.base import ImportFileError
 from locations.models import Location
 from sources.models import Report, Source
 from tests.imports.conftest import FIXTURES

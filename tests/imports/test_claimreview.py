@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 import pytest
 from django.core.management import call_command
 
-from claims.claimreview import find_reviews, import_claim_reviews, verdict_from_rating
 from claims.models import Claim
 from claims.services import claim_delete, claim_set_verdict
+from interchange.claimreview import find_reviews, import_claim_reviews, verdict_from_rating
 from tests.factories import ActorFactory, ClaimFactory, ReportFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db

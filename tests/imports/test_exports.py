@@ -11,8 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.http import StreamingHttpResponse
 
-from claims import exports
-from claims.exports import CSV_HEADER
+from interchange import exports
+from interchange.exports import CSV_HEADER
 from tests.factories import ActorFactory, ClaimFactory, LocationFactory, RelationFactory
 
 pytestmark = pytest.mark.django_db

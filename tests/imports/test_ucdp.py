@@ -6,9 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from actors.models import Actor
-from claims.importers.base import ImportFileError
-from claims.importers.ucdp import import_ucdp, split_originals
 from claims.models import Claim
+from interchange.importers.base import ImportFileError
+from interchange.importers.ucdp import import_ucdp, split_originals
 from locations.models import Location
 from tests.imports.conftest import rows_to_csv, sample_rows, sample_text
 

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.db.models import Max
 
 from actors.models import Actor
-from claims.importers.ucdp import import_ucdp
 from claims.models import Citation, Claim
+from interchange.importers.ucdp import import_ucdp
 from locations.models import Location
 from sources.models import Report, Source
 from tests.imports.conftest import UCDP_SAMPLE, sample_rows

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from config.services import ReferencedError
+from core.services import ReferencedError
 from locations.models import Location
 from locations.services import location_create, location_delete, location_update
 from tests.factories import ActorFactory, ClaimFactory, LocationFactory

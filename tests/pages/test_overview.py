@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from django.utils.html import escape
 
-from claims.views import week_chart
 from tests.factories import RelationFactory
 from tests.pages.helpers import queries_for
+from web.views.claims import week_chart
 
 pytestmark = pytest.mark.django_db
 

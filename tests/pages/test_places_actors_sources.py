@@ -8,10 +8,10 @@ import pytest
 from django.utils.html import escape
 
 from claims.services import claim_set_verdict
-from locations.views import control_chart
 from sources.models import Snapshot
 from tests.factories import ActorFactory, ClaimFactory, LocationFactory, ReportFactory, SourceFactory
 from tests.pages.helpers import queries_for
+from web.views.locations import control_chart
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from config.services import ReferencedError
+from core.services import ReferencedError
 from sources.models import Report, Source
 from sources.services import report_create, report_delete, report_update, source_create, source_delete
 from tests.factories import ClaimFactory, ReportFactory, SourceFactory

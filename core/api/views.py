@@ -1,0 +1,71 @@
+"""The base of every resource's viewset: read through a selector, write through a service."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import viewsets
+from rest_framework.serializers import BaseSerializer
+
+from core.api.schema import AutoSchema
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, keeping the bound FilterSet on the view (``view.filterset``) so a
+    view can read what it worked out (the as-of flags of claims)."""
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        view.filterset = filterset
+        return filterset
+
+
+class ServiceViewSet(viewsets.ModelViewSet):
+    """A thin viewset: the serializer validates, a service writes, the serializer shows the result.
+
+    Subclasses name the selector (``selector``), the services (``create_service``,
+    ``update_service``, ``delete_service``) and the keyword the update and delete services take
+    the object by (``service_object``).
+    """
+
+    lookup_value_regex = r"[0-9]+"
+    schema = AutoSchema()
+    filter_backends = [FilterBackend]
+    selector: Callable[[], QuerySet]
+    create_service: Callable[..., Model]
+    update_service: Callable[..., Model]
+    delete_service: Callable[..., None]
+    service_object: str
+    self_link = "url"  # the field holding the link to the object itself (reports: ``api_url``)
+
+    def get_success_headers(self, data: Any) -> dict[str, str]:
+        try:
+            return {"Location": str(data[self.self_link])}
+        except (TypeError, KeyError):
+            return {}
+
+    def get_queryset(self) -> QuerySet:
+        queryset = type(self).selector()
+        if not queryset.ordered:  # an aggregate drops the model's ordering; pages need a stable one
+            queryset = queryset.order_by(*(queryset.model._meta.ordering or ["pk"]))
+        return queryset
+
+    def service_fields(self, data: dict[str, Any]) -> dict[str, Any]:
+        return dict(data)
+
+    def fresh(self, obj: Model) -> Model:
+        """The written object as a read shows it (annotations and prefetches of the selector)."""
+        return type(self).selector().get(pk=obj.pk)
+
+    def perform_create(self, serializer: BaseSerializer) -> None:
+        obj = type(self).create_service(**self.service_fields(serializer.validated_data))
+        serializer.instance = self.fresh(obj)
+
+    def perform_update(self, serializer: BaseSerializer) -> None:
+        fields = self.service_fields(serializer.validated_data)
+        obj = type(self).update_service(**{self.service_object: serializer.instance}, **fields)
+        serializer.instance = self.fresh(obj)
+
+    def perform_destroy(self, instance: Model) -> None:
+        type(self).delete_service(**{self.service_object: instance})

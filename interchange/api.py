@@ -1,0 +1,257 @@
+"""Claims exports under /api/v1/claims/: CSV, GeoJSON, a JSON Lines dump (all streamed, all honouring
+every claim filter), ClaimReview JSON-LD (one claim and a feed), and the tombstone feed for sync.
+
+Reads follow FOGWATCH_PUBLIC_READ through the project's permission class.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, time
+from typing import Any
+
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import generics, serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from claims.filters import ClaimFilter
+from claims.models import Claim, Tombstone
+from interchange import claimreview, exports
+
+FILTER_PARAMETERS = [
+    OpenApiParameter(
+        name,
+        OpenApiTypes.STR,
+        description=str(getattr(f, "extra", {}).get("help_text") or f.label or name),
+        required=False,
+    )
+    for name, f in ClaimFilter.base_filters.items()
+]
+
+
+class AnyAccept(BaseContentNegotiation):
+    """The exports answer in their own format whatever ``Accept`` says (errors in JSON)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+FILTER_ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="A filter value is wrong: a message per parameter.")
+
+
+class ClaimExportView(generics.GenericAPIView):
+    """Base of the claim exports: the claims that pass every filter of the claim list."""
+
+    content_negotiation_class = AnyAccept
+    renderer_classes = [JSONRenderer]
+
+    queryset = Claim.objects.none()  # for the permission class; rows come from exports.export_queryset()
+    filter_backends: list = []
+    pagination_class = None
+    serializer_class = None
+
+    def get_queryset(self):
+        return exports.export_queryset()
+
+    def claims(self) -> tuple[Any, ClaimFilter]:
+        """The filtered claims and the bound filterset (its ``as_of`` and as-of flags). A wrong
+        parameter is a 400 naming it."""
+        filterset = ClaimFilter(self.request.query_params, queryset=self.get_queryset(), request=self.request)
+        if not filterset.is_valid():
+            raise ValidationError({name: [str(m) for m in messages] for name, messages in filterset.errors.items()})
+        return filterset.qs, filterset
+
+    def url_for(self, request: Request):
+        base = request.build_absolute_uri(reverse("api:claim-list"))
+
+        def url_for(claim: Claim) -> str:
+            return f"{base}{claim.pk}/"
+
+        return url_for
+
+    def stream(self, queryset, filterset) -> Iterator[Claim]:
+        """The claims, the first chunk already fetched: a query that fails does so before the 200 is sent."""
+        as_of = filterset.as_of if filterset is not None else None
+        known = filterset.as_of_flags if filterset is not None else None
+        # In id order by keyset unless the client asked for an order.
+        keyset = not self.request.query_params.get("ordering")
+        claims = exports.iterate_claims(queryset, as_of=as_of, known=known, keyset=keyset)
+        first = next(claims, None)
+        return claims if first is None else itertools.chain([first], claims)
+
+
+class ClaimCsvExportView(ClaimExportView):
+    @extend_schema(
+        operation_id="claims_export_csv",
+        summary="Claims as CSV",
+        description="One row per claim, flat; the columns are documented in docs/import-export.md. Streamed. "
+        "Takes every filter of the claim list (as_of included).",
+        parameters=FILTER_PARAMETERS,
+        responses={(200, "text/csv"): OpenApiTypes.STR, 400: FILTER_ERROR},
+    )
+    def get(self, request: Request) -> StreamingHttpResponse:
+        queryset, filterset = self.claims()
+        response = StreamingHttpResponse(
+            exports.csv_lines(self.stream(queryset, filterset), self.url_for(request)),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="fogwatch-claims.csv"'
+        return response
+
+
+class ClaimGeoJsonExportView(ClaimExportView):
+    @extend_schema(
+        operation_id="claims_export_geojson",
+        summary="Claims as GeoJSON",
+        description="A FeatureCollection of the claims whose location has coordinates: Point geometry "
+        "([longitude, latitude]), properties with status, flags, reasons and location_precision. Streamed. "
+        "Takes every filter of the claim list.",
+        parameters=FILTER_PARAMETERS,
+        responses={(200, "application/geo+json"): OpenApiTypes.OBJECT, 400: FILTER_ERROR},
+    )
+    def get(self, request: Request) -> StreamingHttpResponse:
+        queryset, filterset = self.claims()
+        queryset = queryset.filter(location__latitude__isnull=False, location__longitude__isnull=False)
+        response = StreamingHttpResponse(
+            exports.geojson_chunks(self.stream(queryset, filterset), self.url_for(request)),
+            content_type="application/geo+json",
+        )
+        response["Content-Disposition"] = 'attachment; filename="fogwatch-claims.geojson"'
+        return response
+
+
+class ClaimJsonLinesExportView(ClaimExportView):
+    @extend_schema(
+        operation_id="claims_export_jsonl",
+        summary="Full dump of claims as JSON Lines",
+        description="One JSON object per line per claim (with citations, reports and sources), streamed in "
+        "constant memory. Takes every filter of the claim list.",
+        parameters=FILTER_PARAMETERS,
+        responses={(200, "application/x-ndjson"): OpenApiTypes.STR, 400: FILTER_ERROR},
+    )
+    def get(self, request: Request) -> StreamingHttpResponse:
+        queryset, filterset = self.claims()
+        response = StreamingHttpResponse(
+            exports.jsonl_lines(self.stream(queryset, filterset), self.url_for(request)),
+            content_type="application/x-ndjson; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="fogwatch-claims.jsonl"'
+        return response
+
+
+def _jsonld(data: dict[str, Any]) -> HttpResponse:
+    return HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/ld+json; charset=utf-8"
+    )
+
+
+class ClaimReviewFeedView(ClaimExportView):
+    @extend_schema(
+        operation_id="claims_claimreview_feed",
+        summary="ClaimReview feed",
+        description="Every claim with a verdict as a schema.org ClaimReview, in a schema.org DataFeed "
+        "(JSON-LD). Takes every filter of the claim list.",
+        parameters=FILTER_PARAMETERS,
+        responses={(200, "application/ld+json"): OpenApiTypes.OBJECT, 400: FILTER_ERROR},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        queryset, filterset = self.claims()
+        queryset = queryset.exclude(verdict="")
+        claims = self.stream(queryset, filterset)
+        return _jsonld(claimreview.claim_review_feed(claims, site_url=request.build_absolute_uri("/")))
+
+
+class ClaimReviewView(ClaimExportView):
+    @extend_schema(
+        operation_id="claims_claimreview_retrieve",
+        summary="One claim's ClaimReview",
+        description="The claim's editorial verdict as schema.org ClaimReview JSON-LD; 404 when it has no verdict.",
+        responses={(200, "application/ld+json"): OpenApiTypes.OBJECT, 404: OpenApiResponse(description="No verdict")},
+    )
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        claim = self.get_queryset().filter(pk=pk).first() if 0 < pk < 2**63 else None
+        if claim is None:
+            raise Http404("No such claim.")
+        if not claim.verdict:
+            raise Http404("This claim has no verdict, so there is no ClaimReview of it.")
+        return _jsonld(claimreview.claim_review(claim, site_url=request.build_absolute_uri("/")))
+
+
+class TombstoneSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="claim_id", help_text="Id of the deleted claim.")
+
+    class Meta:
+        model = Tombstone
+        fields = ["id", "external_id", "deleted_at"]
+
+
+def parse_since(value: str | None) -> datetime | None:
+    """An ISO 8601 date and time (or a date: its midnight); naive times are in the site's time zone."""
+    if value in (None, ""):
+        return None
+    text = value.strip().replace(" ", "+") if "T" in value else value.strip()
+    try:
+        moment = parse_datetime(text)
+        if moment is None:
+            day = parse_date(text)
+            if day is None:
+                raise ValueError
+            moment = datetime.combine(day, time.min)
+    except ValueError:
+        raise ValidationError(
+            {"since": [f"“{value}” is not an ISO 8601 date and time (e.g. 2024-05-01T12:00:00Z)."]}
+        ) from None
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        return moment.astimezone(UTC)  # the database gets UTC whatever offset was given
+    except (OverflowError, ValueError):
+        raise ValidationError({"since": [f"“{value}” is out of range."]}) from None
+
+
+class TombstoneListView(generics.ListAPIView):
+    """Claims deleted since a moment: their ids and deletion times, oldest first, paginated."""
+
+    queryset = Tombstone.objects.all()
+    serializer_class = TombstoneSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        since = parse_since(self.request.query_params.get("since"))
+        queryset = Tombstone.objects.order_by("deleted_at", "id")
+        return queryset.filter(deleted_at__gte=since) if since else queryset
+
+    @extend_schema(
+        operation_id="claims_deleted_list",
+        summary="Deleted claims (tombstones)",
+        description="Ids and deletion times of claims deleted at or after `since`, oldest first. With "
+        "`GET /api/v1/claims/?updated_since=` a client can mirror the claims exactly.",
+        parameters=[
+            OpenApiParameter(
+                "since",
+                OpenApiTypes.DATETIME,
+                description="ISO 8601 date and time; deletions at or after it. Empty: every deletion.",
+            )
+        ],
+        responses={
+            200: TombstoneSerializer(many=True),
+            400: inline_serializer("SinceError", {"since": serializers.ListField(child=serializers.CharField())}),
+            404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such page."),
+        },
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)

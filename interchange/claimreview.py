@@ -1,0 +1,358 @@
+"""schema.org ClaimReview: claims with a verdict out as JSON-LD, and ClaimReview JSON-LD in as claims
+with verdicts (``manage.py import_claimreview FILE``).
+
+Export shape (https://schema.org/ClaimReview)::
+
+    {"@context": "https://schema.org", "@type": "ClaimReview", "url", "datePublished",
+     "author": Organization (Fogwatch), "claimReviewed": the summary, "reviewBody": the rationale,
+     "itemReviewed": {"@type": "Claim", "author": Organization|Person (the claimant),
+                      "datePublished": claimed_on, "appearance": [CreativeWork…], "firstAppearance"},
+     "reviewRating": {"@type": "Rating", "ratingValue": 1–5, "bestRating": 5, "worstRating": 1,
+                      "alternateName": the verdict}}
+
+The import also takes the older shape (``"@type": ["ClaimReview"]`` as a list, ``itemReviewed``
+typed CreativeWork, no ``appearance``), a list, an ``@graph`` or a DataFeed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlparse
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.utils.dateparse import parse_date, parse_datetime
+
+from actors.models import Actor
+from claims.models import Claim
+from interchange.importers.base import (
+    ClaimSpec,
+    Directory,
+    ImportFileError,
+    ImportSummary,
+    clip,
+    existing_claims,
+    not_future,
+    run_in_transaction,
+    upsert_claim,
+    validation_text,
+)
+from sources.models import Report, Source
+
+CONTEXT = "https://schema.org"
+SITE_NAME = "Fogwatch"
+# Verdict → rating on a 1–5 scale (5 best: the claim holds).
+RATING = {
+    Claim.Verdict.CONFIRMED: 5,
+    Claim.Verdict.LIKELY: 4,
+    Claim.Verdict.UNPROVEN: 3,
+    Claim.Verdict.UNLIKELY: 2,
+    Claim.Verdict.FALSE: 1,
+}
+BEST, WORST = 5, 1
+# Textual ratings other fact-checkers use, mapped to Fogwatch verdicts.
+SYNONYMS = {
+    "true": Claim.Verdict.CONFIRMED,
+    "correct": Claim.Verdict.CONFIRMED,
+    "accurate": Claim.Verdict.CONFIRMED,
+    "mostly true": Claim.Verdict.LIKELY,
+    "mostly correct": Claim.Verdict.LIKELY,
+    "half true": Claim.Verdict.UNPROVEN,
+    "mixture": Claim.Verdict.UNPROVEN,
+    "mixed": Claim.Verdict.UNPROVEN,
+    "unverified": Claim.Verdict.UNPROVEN,
+    "unsupported": Claim.Verdict.UNPROVEN,
+    "misleading": Claim.Verdict.UNLIKELY,
+    "mostly false": Claim.Verdict.UNLIKELY,
+    "fake": Claim.Verdict.FALSE,
+    "pants on fire": Claim.Verdict.FALSE,
+    "incorrect": Claim.Verdict.FALSE,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Export
+# ---------------------------------------------------------------------------------------------
+
+
+def _day(value: date | datetime | None) -> str | None:
+    if value is None:
+        return None
+    return (value.date() if isinstance(value, datetime) else value).isoformat()
+
+
+def _author(actor: Actor) -> dict[str, Any]:
+    kind = "Person" if actor.kind == Actor.Kind.PERSON else "Organization"
+    return {"@type": kind, "name": actor.name}
+
+
+def _creative_work(report: Report) -> dict[str, Any]:
+    work: dict[str, Any] = {"@type": "CreativeWork", "headline": report.title}
+    if report.url:
+        work["url"] = report.url
+    if report.published_at:
+        work["datePublished"] = _day(report.published_at)
+    publisher: dict[str, Any] = {"@type": "Organization", "name": report.source.name}
+    if report.source.homepage:
+        publisher["url"] = report.source.homepage
+    work["publisher"] = publisher
+    return work
+
+
+def claim_review(claim: Claim, *, site_url: str) -> dict[str, Any]:
+    """A claim with a verdict as a ClaimReview JSON-LD object (raises ValueError without a verdict)."""
+    if not claim.verdict:
+        raise ValueError(f"Claim #{claim.pk} has no verdict.")
+    site = site_url.rstrip("/")
+    reports = [c.report for c in claim.citations.all()]
+    dated = sorted((r for r in reports if r.published_at), key=lambda r: (r.published_at, r.pk))
+    first = dated[0] if dated else (reports[0] if reports else None)
+    item: dict[str, Any] = {
+        "@type": "Claim",
+        "author": _author(claim.claimant),
+        "datePublished": _day(claim.claimed_on),
+        "appearance": [_creative_work(r) for r in reports],
+    }
+    if first is not None:
+        item["firstAppearance"] = _creative_work(first)
+    if claim.location_id:
+        item["contentLocation"] = {"@type": "Place", "name": claim.location.name}
+    review: dict[str, Any] = {
+        "@context": CONTEXT,
+        "@type": "ClaimReview",
+        "url": f"{site}/claims/{claim.pk}/",
+        "datePublished": _day(claim.verdict_on or claim.updated_at),
+        "author": {"@type": "Organization", "name": SITE_NAME, "url": f"{site}/"},
+        "claimReviewed": claim.summary,
+        "itemReviewed": item,
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": RATING[claim.verdict],  # type: ignore[index]
+            "bestRating": BEST,
+            "worstRating": WORST,
+            "alternateName": Claim.Verdict(claim.verdict).label,
+        },
+    }
+    if claim.verdict_rationale:
+        review["reviewBody"] = claim.verdict_rationale
+    return review
+
+
+def claim_review_feed(claims: Iterable[Claim], *, site_url: str) -> dict[str, Any]:
+    """Every claim with a verdict, as a schema.org DataFeed of ClaimReviews."""
+    elements = []
+    for claim in claims:
+        if not claim.verdict:
+            continue
+        review = claim_review(claim, site_url=site_url)
+        review.pop("@context")
+        elements.append({"@type": "DataFeedItem", "dateModified": claim.updated_at.isoformat(), "item": [review]})
+    return {
+        "@context": CONTEXT,
+        "@type": "DataFeed",
+        "name": f"{SITE_NAME} claim reviews",
+        "dataFeedElement": elements,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Import
+# ---------------------------------------------------------------------------------------------
+
+
+def _types(node: Any) -> set[str]:
+    if not isinstance(node, dict):
+        return set()
+    value = node.get("@type", [])
+    values = value if isinstance(value, list) else [value]
+    return {str(v).removeprefix("http://schema.org/").removeprefix("https://schema.org/") for v in values}
+
+
+def find_reviews(data: Any) -> list[dict[str, Any]]:
+    """Every ClaimReview object in the document: one object, a list, an @graph or a DataFeed."""
+    found: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            if "ClaimReview" in _types(node):
+                found.append(node)
+                return
+            for key in ("@graph", "dataFeedElement", "item", "mainEntity", "hasPart"):
+                if key in node:
+                    walk(node[key])
+
+    walk(data)
+    return found
+
+
+def _first(value: Any) -> Any:
+    if isinstance(value, list):
+        return value[0] if value else None
+    return value
+
+
+def _text(value: Any) -> str:
+    value = _first(value)
+    if isinstance(value, dict):
+        return str(value.get("name") or value.get("@value") or "").strip()
+    return str(value or "").strip()
+
+
+def _date(value: Any) -> date | None:
+    text = _text(value)
+    if not text:
+        return None
+    try:
+        moment = parse_datetime(text)
+        if moment is not None:
+            return moment.date()
+        return parse_date(text[:10])
+    except ValueError:
+        return None
+
+
+def verdict_from_rating(rating: Any) -> str | None:
+    """The verdict of a reviewRating: its alternateName when it names one, else the value on its scale."""
+    rating = _first(rating)
+    if not isinstance(rating, dict):
+        return None
+    name = _text(rating.get("alternateName")).casefold()
+    for verdict in Claim.Verdict:
+        if name in (verdict.value, verdict.label.casefold()):
+            return verdict.value
+    if name in SYNONYMS:
+        return SYNONYMS[name].value
+    try:
+        value = float(rating["ratingValue"])
+        best = float(rating.get("bestRating", BEST))
+        worst = float(rating.get("worstRating", WORST))
+    except (KeyError, TypeError, ValueError):
+        return None
+    if best == worst:
+        return None
+    share = (value - worst) / (best - worst)
+    for threshold, verdict in ((0.875, "confirmed"), (0.625, "likely"), (0.375, "unproven"), (0.125, "unlikely")):
+        if share >= threshold:
+            return verdict
+    return Claim.Verdict.FALSE.value
+
+
+def _works(item: dict[str, Any]) -> list[dict[str, Any]]:
+    works = []
+    for key in ("firstAppearance", "appearance"):
+        value = item.get(key)
+        for work in value if isinstance(value, list) else [value]:
+            if isinstance(work, dict):
+                works.append(work)
+            elif isinstance(work, str) and work:
+                works.append({"url": work})
+    return works
+
+
+def _external_id(review: dict[str, Any], claim_text: str, author: str, claimed_on: date | None) -> str:
+    key = _text(review.get("url")) or _text(review.get("@id"))
+    if key and len(key) <= 88:
+        return f"claimreview:{key}"
+    basis = key or json.dumps([claim_text, author, claimed_on.isoformat() if claimed_on else ""])
+    return "claimreview:" + hashlib.sha256(basis.encode()).hexdigest()[:40]
+
+
+class ClaimReviewImporter:
+    def __init__(self, directory: Directory, summary: ImportSummary) -> None:
+        self.dir = directory
+        self.summary = summary
+
+    def _report(self, work: dict[str, Any], fallback_source: str) -> Report:
+        url = _text(work.get("url")) or None
+        publisher = _text(work.get("publisher")) or _text(work.get("author"))
+        if not publisher and url:
+            publisher = urlparse(url).netloc.removeprefix("www.")
+        source = self.dir.source(publisher or fallback_source, kind=Source.Kind.OTHER)
+        title = _text(work.get("headline")) or _text(work.get("name")) or url or f"{source.name} publication"
+        return self.dir.report(source, title=title, published=_date(work.get("datePublished")), url=url)
+
+    def spec(self, review: dict[str, Any]) -> ClaimSpec:
+        item = _first(review.get("itemReviewed")) or {}
+        if not isinstance(item, dict):
+            item = {}
+        claim_text = _text(review.get("claimReviewed")) or _text(item.get("text")) or _text(item.get("name"))
+        if not claim_text:
+            raise ValidationError({"claimReviewed": "The review names no claim (claimReviewed is empty)."})
+        author_node = _first(item.get("author"))
+        author = _text(author_node)
+        if not author:
+            raise ValidationError({"author": "The reviewed claim has no author (itemReviewed.author)."})
+        kind = Actor.Kind.PERSON if "Person" in _types(author_node) else Actor.Kind.ORGANIZATION
+        claimant = self.dir.actor(author, kind=kind)
+        works = _works(item)
+        reviewed_on = _date(review.get("datePublished"))
+        claimed_on = (
+            _date(item.get("datePublished"))
+            or next((d for d in (_date(w.get("datePublished")) for w in works) if d), None)
+            or reviewed_on
+        )
+        if claimed_on is None:
+            raise ValidationError({"datePublished": "Neither the claim nor the review has a date."})
+        verdict = verdict_from_rating(review.get("reviewRating"))
+        if verdict is None:
+            raise ValidationError({"reviewRating": "The rating names no verdict (alternateName or ratingValue)."})
+        reviewer = _text(review.get("author")) or "ClaimReview"
+        citations = [(self._report(work, reviewer), "") for work in works]
+        if not citations:
+            own = {"url": review.get("url"), "headline": f"{reviewer}: review of “{clip(claim_text, 200)}”"}
+            own["publisher"] = reviewer
+            own["datePublished"] = review.get("datePublished")
+            citations = [(self._report(own, reviewer), "")]
+        fields = {
+            "claimant": claimant,
+            "claimed_on": not_future(claimed_on),
+            "kind": Claim.Kind.STATEMENT,
+            "summary": clip(claim_text, 1000),
+            "verdict": verdict,
+            "verdict_rationale": _text(review.get("reviewBody")),
+            "verdict_on": not_future(reviewed_on) if reviewed_on else None,
+        }
+        return ClaimSpec(_external_id(review, claim_text, author, claimed_on), fields, citations)
+
+    def run(self, reviews: list[dict[str, Any]]) -> ImportSummary:
+        for index, review in enumerate(reviews, start=1):
+            self.summary.rows += 1
+            mark = self.dir.mark()
+            counts = (self.summary.created, self.summary.updated, self.summary.unchanged)
+            try:
+                with transaction.atomic():
+                    spec = self.spec(review)
+                    upsert_claim(spec, existing_claims([spec.external_id]).get(spec.external_id), self.summary)
+            except (ValidationError, DatabaseError) as exc:
+                self.dir.forget_since(mark)
+                self.summary.created, self.summary.updated, self.summary.unchanged = counts
+                reason = validation_text(exc) if isinstance(exc, ValidationError) else str(exc).splitlines()[0]
+                key = _text(review.get("url")) or _text(review.get("claimReviewed"))[:60]
+                self.summary.problem(index, key, reason, skipped=True)
+        return self.summary
+
+
+def import_claim_reviews(data: Any, *, dry_run: bool = False) -> ImportSummary:
+    """Import ClaimReview JSON-LD (parsed JSON, a JSON string or bytes). Each review becomes a claim with
+    a verdict, keyed on the review's url, so a re-import updates it. A review that cannot be read is
+    reported (by its position) and skipped."""
+    if isinstance(data, bytes | str):
+        try:
+            data = json.loads(data)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ImportFileError(f"The file is not JSON: {exc}.") from exc
+    reviews = find_reviews(data)
+    if not reviews:
+        raise ImportFileError('No ClaimReview found (expected objects with "@type": "ClaimReview").')
+
+    def work() -> ImportSummary:
+        return ClaimReviewImporter(Directory(), ImportSummary(dataset="ClaimReview", unit="review")).run(reviews)
+
+    return run_in_transaction(work, dry_run=dry_run)

@@ -1,0 +1,30 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from interchange.importers.acled import import_acled
+from interchange.importers.base import ImportFileError, console_progress
+
+
+class Command(BaseCommand):
+    help = (
+        "Import an ACLED CSV export (ACLED's current columns). Re-importing the same file changes nothing; "
+        "rows with unreadable values are reported by line and skipped."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Path to the ACLED CSV.")
+        parser.add_argument("--dry-run", action="store_true", help="Read and check everything, write nothing.")
+
+    def handle(self, *args, file: str, dry_run: bool, **options):
+        progress = console_progress(
+            lambda text, ending: self.stdout.write(text, ending=ending), tty=sys.stdout.isatty()
+        )
+        try:
+            summary = import_acled(file, dry_run=dry_run, progress=progress)
+        except ImportFileError as exc:
+            raise CommandError(str(exc)) from exc
+        head, *problems = summary.lines()
+        self.stdout.write(self.style.SUCCESS(head))
+        for line in problems:
+            self.stdout.write(self.style.WARNING(line))

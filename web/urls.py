@@ -1,0 +1,32 @@
+"""The analysts' pages. Each group keeps the URL namespace it has always had (``claims:detail``,
+``locations:detail`` …), so links and templates name pages the same way."""
+
+from django.urls import include, path
+
+from web.views import actors, claims, locations, sources
+
+claim_pages = [
+    path("", claims.overview, name="overview"),
+    path("claims/", claims.claim_list, name="list"),
+    path("claims/<int:pk>/", claims.claim_detail, name="detail"),
+]
+actor_pages = [
+    path("actors/", actors.actor_list, name="list"),
+    path("actors/<slug:slug>/", actors.actor_detail, name="detail"),
+]
+location_pages = [
+    path("locations/", locations.location_list, name="list"),
+    path("locations/<slug:slug>/", locations.location_detail, name="detail"),
+]
+source_pages = [
+    path("sources/", sources.source_list, name="list"),
+    path("sources/<slug:slug>/", sources.source_detail, name="detail"),
+    path("reports/<int:pk>/", sources.report_detail, name="report_detail"),
+]
+
+urlpatterns = [
+    path("", include((claim_pages, "claims"))),
+    path("", include((actor_pages, "actors"))),
+    path("", include((location_pages, "locations"))),
+    path("", include((source_pages, "sources"))),
+]

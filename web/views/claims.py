@@ -1,0 +1,421 @@
+"""HTML pages of claims: the overview, the filtered list and one claim (DESIGN.md, Pages).
+
+Views only shape what the templates show: querysets come from the selectors, filtering from
+``claims.filters.ClaimFilter`` (the same FilterSet as the API), flags as of a date from the
+flag rules via the selectors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from django import forms
+from django.conf import settings
+from django.db.models import Count
+from django.db.models.functions import TruncWeek
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html_join
+
+from actors.models import Actor
+from claims import selectors
+from claims.filters import ClaimFilter, claims_apply_as_of
+from claims.models import Claim, Relation
+from core.api.pagination import CountCachingPaginator
+from core.versions import cached_for_version
+from interchange.claimreview import claim_review
+from locations.models import Location
+from sources.models import Source
+
+OVERVIEW_ROWS = 10
+CHART_WEEKS = 26
+# The filters shown at once; the rest sit in "More filters".
+MAIN_FILTERS = ("q", "kind", "location", "claimant", "claimed_after", "claimed_before", "as_of", "ordering", "status")
+DATE_FILTERS = ("claimed_after", "claimed_before", "event_after", "event_before", "as_of")
+# Each reference filter offers its objects as suggestions (a datalist of slugs and names).
+SUGGESTIONS = {"claimant": "actors", "subject": "actors", "location": "locations", "source": "sources"}
+ORDER_LABELS = {
+    "claimed_on": "Oldest claimed first",
+    "-claimed_on": "Newest claimed first",
+    "updated_at": "Least recently updated",
+    "-updated_at": "Most recently updated",
+    "id": "Oldest entered first",
+    "-id": "Newest entered first",
+}
+STATUS_ORDER = [value for value, _label in Claim.Status.choices]
+
+
+# -- overview ------------------------------------------------------------------------------------
+
+
+@dataclass
+class WeekBar:
+    week: date
+    x: float
+    total: int = 0
+    label: str = ""
+    top: float = 0.0
+    segments: list[dict] = field(default_factory=list)
+
+
+def week_chart(
+    rows: list[tuple[date, str, int]], *, weeks: int = CHART_WEEKS, width: int = 720, height: int = 180
+) -> dict | None:
+    """Stacked bars of claims per week by status, as SVG geometry (pure: no database).
+
+    ``rows`` are ``(week start, status, count)``; the chart ends at the latest week with claims
+    and spans at most ``weeks`` weeks back, empty weeks included.
+    """
+    if not rows:
+        return None
+    counts: dict[date, dict[str, int]] = {}
+    for week, status, n in rows:
+        week = week.date() if hasattr(week, "date") else week
+        counts.setdefault(week, {})[status] = counts.setdefault(week, {}).get(status, 0) + n
+    last, first = max(counts), min(counts)
+    first = max(first, last - timedelta(weeks=weeks - 1))
+    span = (last - first).days // 7 + 1
+    plot_top, plot_bottom, left = 20, height - 30, 36
+    slot = (width - left - 6) / span
+    bar_width = max(min(slot * 0.7, 48), 2)
+    peak = max((sum(counts.get(first + timedelta(weeks=i), {}).values()) for i in range(span)), default=0) or 1
+    scale = (plot_bottom - plot_top) / peak
+    bars = []
+    label_every = max(1, round(span / 8))
+    for i in range(span):
+        week = first + timedelta(weeks=i)
+        bar = WeekBar(week=week, x=round(left + i * slot + (slot - bar_width) / 2, 1))
+        y = plot_bottom
+        for status in STATUS_ORDER:
+            n = counts.get(week, {}).get(status, 0)
+            if not n:
+                continue
+            h = n * scale
+            y -= h
+            bar.segments.append({"status": status, "n": n, "y": round(y, 1), "h": round(h, 1)})
+            bar.total += n
+        bar.top = round(y, 1)
+        bar.label = f"{week.day} {week:%b}" if i % label_every == 0 else ""
+        bars.append(bar)
+    used = [s for s in STATUS_ORDER if any(seg["status"] == s for bar in bars for seg in bar.segments)]
+    return {
+        "bars": bars,
+        "bar_width": round(bar_width, 1),
+        "width": width,
+        "height": height,
+        "left": left,
+        "plot_top": plot_top,
+        "plot_bottom": plot_bottom,
+        "peak": peak,
+        "label_y": height - 12,
+        "first": first,
+        "last": last + timedelta(days=6),
+        "statuses": used,
+        "total": sum(bar.total for bar in bars),
+    }
+
+
+def overview(request: HttpRequest) -> HttpResponse:
+    by_status = dict(Claim.objects.order_by().values_list("status").annotate(n=Count("id")))
+    counts = [
+        {"status": status, "label": label, "n": by_status.get(status, 0)} for status, label in Claim.Status.choices
+    ]
+    weekly = (
+        Claim.objects.order_by()
+        .annotate(week=TruncWeek("claimed_on"))
+        .values_list("week", "status")
+        .annotate(n=Count("id"))
+    )
+    context = {
+        "counts": counts,
+        "total": sum(by_status.values()),
+        "newest": selectors.claim_list()[:OVERVIEW_ROWS],
+        "contested": selectors.claim_list().filter(contested=True).order_by("-updated_at", "-id")[:OVERVIEW_ROWS],
+        "chart": week_chart(list(weekly)),
+    }
+    return render(request, "claims/overview.html", context)
+
+
+# -- list ----------------------------------------------------------------------------------------
+
+
+def _query_without(request: HttpRequest, *names: str) -> str:
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+def _suggestions(form) -> dict[str, str]:
+    """The ``<option>``s offered while typing in the reference filters (slug, shown with the name):
+    one query per kind, rendered once per data version (core/versions.py)."""
+    models = {"actors": Actor, "locations": Location, "sources": Source}
+    wanted = sorted({SUGGESTIONS[name] for name in SUGGESTIONS if name in form.fields})
+
+    def render() -> dict[str, str]:
+        return {
+            kind: format_html_join(
+                "", '<option value="{}">{}</option>', models[kind].objects.order_by("name").values_list("slug", "name")
+            )
+            for kind in wanted
+        }
+
+    return cached_for_version("suggestions", wanted, render)
+
+
+def _prepare_form(form) -> None:
+    for name in DATE_FILTERS:
+        if name in form.fields:
+            form.fields[name].widget.input_type = "date"
+    for name, kind in SUGGESTIONS.items():
+        if name in form.fields:
+            form.fields[name].widget.attrs.update({"list": f"suggest-{kind}", "autocomplete": "off"})
+    if "q" in form.fields:
+        form.fields["q"].widget.input_type = "search"
+    for name in ("contested", "corroborated", "unverified"):
+        if name in form.fields:  # the flags, told apart from the statuses of the same name
+            form.fields[name].label = f"Flag: {name}"
+    if "kind" in form.fields:
+        field = form.fields["kind"]
+        field.empty_label = "Any kind"
+        field.choices = [choice for choice in field.choices if choice[0] != ""]
+    if "ordering" in form.fields:
+        field = form.fields["ordering"]
+        field.empty_label = "Default (newest claimed first)"
+        field.choices = [(value, ORDER_LABELS.get(value, label)) for value, label in field.choices if value != ""]
+
+
+def claim_list(request: HttpRequest) -> HttpResponse:
+    pairs = [(name, value) for name, values in request.GET.lists() for value in values]
+    if any(value == "" for _name, value in pairs):
+        # The form sends every field; keep the address short and shareable: only what was set.
+        params = [(name, value) for name, value in pairs if value != ""]
+        return redirect(reverse("claims:list") + (f"?{urlencode(params)}" if params else ""))
+    filterset = ClaimFilter(request.GET, queryset=selectors.claim_list())
+    form = filterset.form
+    _prepare_form(form)
+    valid = filterset.is_valid()
+    for name in form.errors:
+        if name in form.fields:  # screen readers announce the field as invalid and read its error
+            form.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}_errors"})
+    queryset = filterset.qs if valid else Claim.objects.none()
+    paginator = CountCachingPaginator(queryset, settings.FOGWATCH_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    as_of = filterset.as_of if valid else None
+    claims = claims_apply_as_of(page.object_list, as_of, filterset.as_of_flags) if valid else []
+    query = _query_without(request, "page")
+    fields = [form[name] for name in form.fields]
+    more_names = [f.name for f in fields if f.name not in MAIN_FILTERS]
+    context = {
+        "filterset": filterset,
+        "form": form,
+        "main_fields": [form[name] for name in MAIN_FILTERS if name in form.fields],
+        "more_fields": [f for f in fields if f.name not in MAIN_FILTERS],
+        "error_list": [
+            {"label": form[name].label if name in form.fields else name, "id": f"id_{name}", "error": error}
+            for name, errors in form.errors.items()
+            for error in errors
+        ],
+        "more_open": any(request.GET.get(name) for name in more_names) or any(form.errors.get(n) for n in more_names),
+        "suggestions": _suggestions(form),
+        "page": page,
+        "claims": claims,
+        "as_of": as_of,
+        "query": query,
+        "api_url": "/api/v1/claims/" + (f"?{query}" if query else ""),
+        "csv_url": "/api/v1/claims/export.csv" + (f"?{query}" if query else ""),
+        "filtered": bool(query),
+    }
+    return render(request, "claims/claim_list.html", context, status=200 if valid else 400)
+
+
+# -- detail --------------------------------------------------------------------------------------
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(
+        required=False,
+        label="As of",
+        help_text="Show the status and reasons as they stood on this date.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+@dataclass
+class TimelineEvent:
+    """One dated step on a claim's timeline: the claim itself, or a claim on the other end of a relation."""
+
+    on: date
+    claim: Claim
+    stance: str = ""
+    incoming: bool = True  # the other claim responds to this one
+    origin: str = ""
+    note: str = ""
+    echo: bool = False
+    is_self: bool = False
+
+    @property
+    def sentence(self) -> str:
+        if self.is_self:
+            return "This claim is made"
+        verb = dict(Relation.Stance.choices).get(self.stance, self.stance).lower()
+        if self.incoming:
+            return f"{verb} this claim"
+        return f"this claim {verb} it"
+
+
+def relation_timeline(claim: Claim, as_of: date | None = None) -> list[TimelineEvent]:
+    """The claims that respond to this one and the ones it answers, with the claim itself, by date."""
+    bloc = claim.claimant.bloc_id or claim.claimant_id
+    events = [TimelineEvent(on=claim.claimed_on, claim=claim, is_self=True)]
+    for relation in claim.relations_received.all():
+        other = relation.claim
+        events.append(
+            TimelineEvent(
+                on=other.claimed_on,
+                claim=other,
+                stance=relation.stance,
+                incoming=True,
+                origin=relation.origin,
+                note=relation.note,
+                echo=(other.claimant.bloc_id or other.claimant_id) == bloc
+                and relation.stance in (Relation.Stance.DENIES, Relation.Stance.SUPPORTS, Relation.Stance.CONTRADICTS),
+            )
+        )
+    for relation in claim.relations_made.all():
+        other = relation.target
+        events.append(
+            TimelineEvent(
+                on=other.claimed_on,
+                claim=other,
+                stance=relation.stance,
+                incoming=False,
+                origin=relation.origin,
+                note=relation.note,
+                echo=(other.claimant.bloc_id or other.claimant_id) == bloc
+                and relation.stance in (Relation.Stance.DENIES, Relation.Stance.SUPPORTS, Relation.Stance.CONTRADICTS),
+            )
+        )
+    if as_of is not None:
+        events = [event for event in events if event.on <= as_of]
+    return sorted(events, key=lambda e: (e.on, not e.is_self, e.claim.pk))
+
+
+HISTORY_FIELDS = (
+    ("summary", "summary"),
+    ("quote", "quote"),
+    ("kind", "kind"),
+    ("claimed_on", "claimed on"),
+    ("claimant_id", "claimant"),
+    ("spokesperson_id", "spokesperson"),
+    ("subject_id", "subject"),
+    ("location_id", "location"),
+    ("event_start", "event start"),
+    ("event_end", "event end"),
+    ("count_min", "count min"),
+    ("count_max", "count max"),
+    ("verdict", "verdict"),
+    ("verdict_on", "verdict date"),
+    ("status", "status"),
+)
+HISTORY_TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
+
+
+def claim_history(claim: Claim) -> list[dict]:
+    """The recorded versions of the claim, newest first, each with the fields it changed."""
+    records = list(claim.history.select_related("history_user").order_by("history_date", "history_id"))
+    entries = []
+    previous = None
+    for record in records:
+        changes = []
+        if previous is not None:
+            for attname, label in HISTORY_FIELDS:
+                old, new = getattr(previous, attname, None), getattr(record, attname, None)
+                if old != new:
+                    show = not attname.endswith("_id")
+                    changes.append({"field": label, "old": old if show else "", "new": new if show else ""})
+        entries.append(
+            {
+                "when": record.history_date,
+                "type": HISTORY_TYPES.get(record.history_type, record.history_type),
+                "user": record.history_user.get_username() if record.history_user else "",
+                "reason": record.history_change_reason or "",
+                "changes": changes,
+                "status": record.status,
+            }
+        )
+        previous = record
+    return list(reversed(entries))
+
+
+def claim_json_ld(claim: Claim, url: str, site_url: str) -> list[dict]:
+    """schema.org ``Claim``, and the ``ClaimReview`` of the exports (``interchange.claimreview``) when it has
+    a verdict."""
+    author_type = "Person" if claim.claimant.kind == "person" else "Organization"
+    appearances = []
+    for citation in claim.citations.all():
+        report = citation.report
+        work = {
+            "@type": "CreativeWork",
+            "headline": report.title,
+            "publisher": {"@type": "Organization", "name": report.source.name},
+        }
+        if report.url:
+            work["url"] = report.url
+        if report.published_at:
+            work["datePublished"] = report.published_at
+        appearances.append(work)
+    claim_ld = {
+        "@context": "https://schema.org",
+        "@type": "Claim",
+        "@id": url,
+        "url": url,
+        "text": claim.summary,
+        "datePublished": claim.claimed_on,
+        "author": {"@type": author_type, "name": claim.claimant.name},
+        "appearance": appearances,
+    }
+    if appearances:
+        claim_ld["firstAppearance"] = appearances[0]
+    if claim.location_id:
+        claim_ld["contentLocation"] = {"@type": "Place", "name": claim.location.name}
+    data = [claim_ld]
+    if claim.verdict:
+        data.append(claim_review(claim, site_url=site_url))
+    return data
+
+
+def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(selectors.claim_detail(), pk=pk)
+    form = AsOfForm(request.GET)
+    valid = form.is_valid()
+    as_of = form.cleaned_data.get("as_of") if valid else None
+    status, reasons = claim.status, claim.reasons
+    if as_of is not None:
+        if claim.claimed_on > as_of:
+            raise Http404(f"Claim #{claim.pk} was made on {claim.claimed_on.isoformat()}, after {as_of.isoformat()}.")
+        result = selectors.flags_as_of([claim.pk], as_of)[claim.pk]
+        status, reasons = result.status, result.reasons_as_dicts()
+    url = request.build_absolute_uri(reverse("claims:detail", args=[claim.pk]))
+    context = {
+        "claim": claim,
+        "form": form,
+        "as_of": as_of,
+        "status": status,
+        "reasons": reasons,
+        "timeline": relation_timeline(claim, as_of),
+        "history": claim_history(claim),
+        "json_ld": claim_json_ld(claim, url, request.build_absolute_uri("/")),
+        "citations": list(claim.citations.all()),
+        "api_url": f"/api/v1/claims/{claim.pk}/" + (f"?as_of={as_of.isoformat()}" if as_of else ""),
+        "today": date.today(),
+    }
+    return render(request, "claims/claim_detail.html", context, status=200 if valid else 400)
+
+
+def claims_query_url(**params: str) -> str:
+    """``/claims/?…``: the list filtered by these parameters."""
+    return reverse("claims:list") + "?" + urlencode(params)
