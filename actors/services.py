@@ -1,32 +1,21 @@
-"""Writes to actors. A change of parent moves a subtree between blocs; listeners (the
-claims app) are told which actors moved so they can recompute what depends on blocs."""
+"""Writes to actors. A change of parent moves a subtree between blocs; ``actors.events.actors_changed``
+tells subscribers (the claims app) which actors moved, so they can recompute what depends on blocs."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
 
+from actors import events
 from actors.models import Actor
 from core.services import apply_fields, check_slug, clean_aliases, delete_or_refuse, full_clean, unique_slug
 from core.tree import check_parent, move_subtree, node_path, refresh_parent
 
 EDITABLE = ("name", "slug", "kind", "parent", "aliases", "description", "is_party")
 
-# Called with the ids of actors whose bloc or name changed, inside the writing transaction.
-ActorsChangedListener = Callable[[set[int]], None]
-_listeners: list[ActorsChangedListener] = []
-
-
-def on_actors_changed(listener: ActorsChangedListener) -> None:
-    """Register a function told of actors whose bloc or name changed (the claims app recomputes)."""
-    if listener not in _listeners:
-        _listeners.append(listener)
-
 
 def _announce(actor_ids: set[int]) -> None:
     if actor_ids:
-        for listener in _listeners:
-            listener(actor_ids)
+        events.actors_changed.send(sender=Actor, actor_ids=actor_ids)
 
 
 def _prepare(actor: Actor) -> None:

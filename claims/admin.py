@@ -1,4 +1,4 @@
-"""The editors' admin for claims, citations, relations, webhooks and background jobs.
+"""The editors' admin for claims, citations, relations and background jobs.
 
 A claim and its citations are one write: the admin validates the claim form and the citation
 formset, then ``save_related`` hands both to ``claim_create`` / ``claim_update``, which
@@ -8,19 +8,17 @@ relations (rule 7) are shown, never edited.
 """
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Max
 from django.forms.models import BaseInlineFormSet, construct_instance
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
-from claims import services, webhooks
-from claims.models import Citation, Claim, RecomputeJob, Relation, Tombstone, WebhookDelivery, WebhookSubscription
+from claims import services
+from claims.models import Citation, Claim, RecomputeJob, Relation, Tombstone
 from core.admin import (
-    DeletesWithMixin,
     ReadOnlyAdmin,
     ReadOnlyInline,
     ServiceAdmin,
@@ -446,125 +444,6 @@ class RelationAdmin(AutoRelationReadOnly, ServiceAdmin):
                 "only when the claims change."
             )
         super().delete_queryset(request, queryset)
-
-
-# ---------------------------------------------------------------------------------------------
-# Webhooks
-# ---------------------------------------------------------------------------------------------
-
-
-class WebhookSubscriptionForm(forms.ModelForm):
-    statuses = forms.MultipleChoiceField(
-        choices=Claim.Status.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Only claims whose new status is one of these; none ticked: every status.",
-    )
-
-    class Meta:
-        model = WebhookSubscription
-        fields = ("name", "url", "secret", "is_active", "statuses", "claimant_bloc", "location")
-
-
-class PausedFilter(admin.SimpleListFilter):
-    title = "delivery state"
-    parameter_name = "state"
-
-    def lookups(self, request, model_admin):
-        return (("paused", "Paused (kept failing)"), ("live", "Delivering"), ("off", "Switched off"))
-
-    def queryset(self, request, queryset):
-        if self.value() == "paused":
-            return queryset.filter(paused_at__isnull=False)
-        if self.value() == "live":
-            return queryset.filter(is_active=True, paused_at__isnull=True)
-        if self.value() == "off":
-            return queryset.filter(is_active=False)
-        return queryset
-
-
-@admin.register(WebhookSubscription)
-class WebhookSubscriptionAdmin(DeletesWithMixin, SimpleHistoryAdmin):
-    form = WebhookSubscriptionForm
-    deletes_with = (WebhookDelivery,)
-    list_display = ("name", "url", "state", "paused_since", "consecutive_failures", "last_delivery", "deliveries_link")
-    list_filter = (PausedFilter, "is_active")
-    search_fields = ("name", "url")
-    autocomplete_fields = ("claimant_bloc", "location")
-    readonly_fields = ("state", "paused_since", "consecutive_failures", "created_at", "deliveries_link")
-    actions = ("resume",)
-    fieldsets = (
-        (None, {"fields": ("name", "url", "secret", "is_active")}),
-        ("Filters", {"fields": ("statuses", "claimant_bloc", "location")}),
-        ("Delivery", {"fields": ("state", "paused_since", "consecutive_failures", "deliveries_link", "created_at")}),
-    )
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_last_delivery=Max("deliveries__created_at"))
-
-    @admin.display(description="state")
-    def state(self, obj):
-        if obj is None or obj.pk is None:
-            return "—"
-        if obj.paused_at:
-            return format_html(
-                '<strong style="color:#991b1b">PAUSED</strong> after {} failures', obj.consecutive_failures
-            )
-        if not obj.is_active:
-            return "switched off"
-        return "delivering"
-
-    @admin.display(description="paused since", ordering="paused_at")
-    def paused_since(self, obj):
-        if obj is None or not obj.paused_at:
-            return "—"
-        return obj.paused_at
-
-    @admin.display(description="last delivery", ordering="_last_delivery")
-    def last_delivery(self, obj):
-        return getattr(obj, "_last_delivery", None) or "—"
-
-    @admin.display(description="deliveries")
-    def deliveries_link(self, obj):
-        if obj is None or obj.pk is None:
-            return "—"
-        url = reverse("admin:claims_webhookdelivery_changelist")
-        return format_html('<a href="{}?subscription__id__exact={}">deliveries</a>', url, obj.pk)
-
-    @admin.action(description="Resume selected subscriptions (deliver again)", permissions=["change"])
-    def resume(self, request, queryset):
-        resumed = 0
-        for subscription in queryset.filter(paused_at__isnull=False):
-            webhooks.subscription_resume(subscription=subscription)
-            resumed += 1
-        self.message_user(request, f"{resumed} subscription(s) resumed.", messages.SUCCESS)
-
-
-@admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(ReadOnlyAdmin):
-    list_display = (
-        "created_at",
-        "subscription",
-        "claim",
-        "event_id",
-        "attempt",
-        "response_code",
-        "delivered",
-        "error_short",
-    )
-    list_filter = ("delivered", "subscription", "response_code")
-    search_fields = ("event_id", "=claim_id", "error")
-    list_select_related = ("subscription",)
-    date_hierarchy = "created_at"
-
-    @admin.display(description="claim", ordering="claim_id")
-    def claim(self, obj):
-        url = reverse("admin:claims_claim_change", args=[obj.claim_id])
-        return format_html('<a href="{}">#{}</a>', url, obj.claim_id)
-
-    @admin.display(description="error")
-    def error_short(self, obj):
-        return Truncator(obj.error).chars(80) or "—"
 
 
 # ---------------------------------------------------------------------------------------------

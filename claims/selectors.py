@@ -187,3 +187,27 @@ def stored_flags_q(
         if wanted is not None:
             q &= Q(**{name: wanted})
     return q
+
+
+def claim_event_rows(ids: Iterable[int]) -> list[dict]:
+    """What an event about a claim's flags tells: its status, flags and reasons, with the claimant's
+    bloc and the place's tree path (for subscriptions filtered by bloc or place)."""
+    rows = Claim.objects.filter(pk__in=list(ids)).values(
+        "id",
+        "status",
+        "contested",
+        "corroborated",
+        "unverified",
+        "reasons",
+        "claimant_id",
+        "claimant__bloc_id",
+        "location__path",
+    )
+    return [
+        {
+            **row,
+            "bloc_id": row.pop("claimant__bloc_id") or row["claimant_id"],
+            "location_path": row.pop("location__path") or "",
+        }
+        for row in rows
+    ]

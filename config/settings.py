@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "sources",
     "claims",
     "interchange",
+    "notifications",
     "devdata",
     "web",
 ]
@@ -194,7 +195,7 @@ FOGWATCH_SWEEP_INTERVAL = env_int("FOGWATCH_SWEEP_INTERVAL", 86400, minimum=60)
 CELERY_BEAT_SCHEDULE = {
     "feeds-pull": {"task": "sources.tasks.feeds_pull_all", "schedule": FOGWATCH_FEED_INTERVAL},
     "archive-missing": {"task": "sources.tasks.archive_missing", "schedule": FOGWATCH_ARCHIVE_SWEEP_INTERVAL},
-    "webhooks-sweep": {"task": "claims.tasks.webhooks_sweep", "schedule": FOGWATCH_WEBHOOK_SWEEP_INTERVAL},
+    "webhooks-sweep": {"task": "notifications.tasks.webhooks_sweep", "schedule": FOGWATCH_WEBHOOK_SWEEP_INTERVAL},
     "consistency-sweep": {"task": "claims.tasks.consistency_sweep", "schedule": FOGWATCH_SWEEP_INTERVAL},
 }
 

@@ -5,13 +5,19 @@ Each part owns its own URL module: ``config.api_urls`` (the DRF router and API e
 """
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 admin.site.site_header = "Fogwatch editors"
 admin.site.site_title = "Fogwatch admin"
 admin.site.index_title = "Claims, actors, places and sources"
 
 urlpatterns = [
+    # Webhooks moved from the claims app to notifications: old admin links still lead there.
+    re_path(
+        r"^admin/claims/(?P<model>webhooksubscription|webhookdelivery)/(?P<rest>.*)$",
+        RedirectView.as_view(url="/admin/notifications/%(model)s/%(rest)s", permanent=True, query_string=True),
+    ),
     path("admin/import/", include("interchange.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),

@@ -9,4 +9,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Fogwatch core"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from core import lookups  # noqa: F401  (registers ``__any_of``)
+        from core.groups import editors_group_sync
+
+        post_migrate.connect(editors_group_sync, dispatch_uid="core.editors_group_sync")

@@ -20,6 +20,7 @@ import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from importlib import import_module
 from typing import Any
 
 from celery import Task
@@ -62,13 +63,23 @@ def _background() -> ThreadPoolExecutor:
         return _executor
 
 
-def enqueue(task: Task, *args: Any) -> None:
+def task_named(task: Task | str) -> Task:
+    """The task itself, given it or its dotted path (``"claims.tasks.recompute_job"``): services name
+    the tasks they queue, so a tasks module may import its services without an import circle."""
+    if not isinstance(task, str):
+        return task
+    module, _, name = task.rpartition(".")
+    return getattr(import_module(module), name)
+
+
+def enqueue(task: Task | str, *args: Any) -> None:
     """Queue ``task(*args)`` once the current transaction commits. Never raises."""
     transaction.on_commit(lambda: send(task, *args), robust=True)
 
 
-def send(task: Task, *args: Any) -> bool:
+def send(task: Task | str, *args: Any) -> bool:
     """Send ``task(*args)`` now (see the module docstring). True when it was queued or run."""
+    task = task_named(task)
     inline = getattr(task, "fogwatch_inline", False)
     if task.app.conf.task_always_eager:
         if inline:

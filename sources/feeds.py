@@ -20,8 +20,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from core.http import fetch
 from core.tasks import PRIMARY
-from sources.archive import fetch
 from sources.models import Feed, Report
 from sources.services import report_create
 

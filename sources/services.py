@@ -5,6 +5,7 @@ from typing import Any
 from django.db import transaction
 
 from core.services import apply_fields, check_slug, delete_or_refuse, full_clean, unique_slug
+from core.tasks import enqueue
 from sources.models import Report, Source
 
 SOURCE_EDITABLE = ("name", "slug", "kind", "homepage", "country", "reliability", "actor", "description")
@@ -61,10 +62,7 @@ def report_create(*, source: Source, title: str, **fields: Any) -> Report:
 
 def _archive_on_commit(report: Report) -> None:
     """Preserve the page: a task fetches the report's URL once the report is committed."""
-    from core.tasks import enqueue
-    from sources.tasks import archive_report  # tasks call services; imported here to avoid a cycle
-
-    enqueue(archive_report, report.pk)
+    enqueue("sources.tasks.archive_report", report.pk)  # by name: the tasks import the services
 
 
 @transaction.atomic

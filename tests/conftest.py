@@ -1,27 +1,10 @@
 """Shared fixtures: personas (editor, analyst, anonymous) and the Panjshir example."""
 
-import importlib
-
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 from rest_framework.test import APIClient
 
 from devdata.examples import load_panjshir_2021
-
-
-def _create_editors_group() -> None:
-    editors = importlib.import_module("claims.migrations.0002_editors_group")
-    editors.create_editors(MigrationLoader(connection).project_state().apps, None)
-
-
-@pytest.fixture(autouse=True)
-def _migration_data(request):
-    """A transactional test ends by emptying every table, the editors group a data migration made
-    included: before each database test, put it back if an earlier test removed it."""
-    if request.node.get_closest_marker("django_db") is not None and not Group.objects.filter(name="editors").exists():
-        _create_editors_group()
 
 
 @pytest.fixture

@@ -5,13 +5,14 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.models import RecomputeJob, Tombstone, WebhookDelivery, WebhookSubscription
+from claims.models import RecomputeJob, Tombstone
+from notifications.models import WebhookDelivery, WebhookSubscription
 from sources.models import Feed, Snapshot
 from tests.factories import ClaimFactory, RelationFactory
 
 pytestmark = pytest.mark.django_db
 
-FOGWATCH_APPS = ("actors", "locations", "sources", "claims")
+FOGWATCH_APPS = ("actors", "locations", "sources", "claims", "notifications")
 MODELS = sorted(
     (model._meta.app_label, model._meta.model_name)
     for model in admin.site._registry
@@ -83,7 +84,7 @@ def test_every_admin_page_loads_for_an_editor(
         "claims_claim",
         "claims_relation",
         "sources_feed",
-        "claims_webhooksubscription",
+        "notifications_webhooksubscription",
     ],
 )
 def test_add_pages_load_for_an_editor(editor_client, model):

@@ -4,17 +4,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.models import WebhookDelivery, WebhookSubscription
+from notifications.models import WebhookDelivery, WebhookSubscription
 from tests.admin.conftest import form_errors
 
 pytestmark = pytest.mark.django_db
 
-SUBSCRIPTIONS = reverse("admin:claims_webhooksubscription_changelist")
+SUBSCRIPTIONS = reverse("admin:notifications_webhooksubscription_changelist")
 
 
 def test_an_editor_registers_a_subscription_with_status_filters(editor_client, world):
     response = editor_client.post(
-        reverse("admin:claims_webhooksubscription_add"),
+        reverse("admin:notifications_webhooksubscription_add"),
         {
             "name": "Newsroom",
             "url": "https://hooks.example/fogwatch",
@@ -53,7 +53,7 @@ def test_a_paused_subscription_is_shown_paused_and_can_be_resumed(editor_client)
     assert paused.paused_at is None and paused.consecutive_failures == 0
 
     deliveries = editor_client.get(
-        reverse("admin:claims_webhookdelivery_changelist"), {"subscription__id__exact": paused.pk}
+        reverse("admin:notifications_webhookdelivery_changelist"), {"subscription__id__exact": paused.pk}
     )
     assert deliveries.status_code == 200
     assert "e1" in deliveries.content.decode()
@@ -63,7 +63,7 @@ def test_deliveries_and_recompute_jobs_are_read_only(editor_client):
     subscription = WebhookSubscription.objects.create(name="R", url="https://r.example/", secret="x")
     delivery = WebhookDelivery.objects.create(subscription=subscription, claim_id=1, event_id="e1", payload={})
 
-    page = editor_client.get(reverse("admin:claims_webhookdelivery_change", args=[delivery.pk]))
+    page = editor_client.get(reverse("admin:notifications_webhookdelivery_change", args=[delivery.pk]))
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
-    assert editor_client.get(reverse("admin:claims_webhookdelivery_add")).status_code == 403
+    assert editor_client.get(reverse("admin:notifications_webhookdelivery_add")).status_code == 403
     assert editor_client.get(reverse("admin:claims_recomputejob_add")).status_code == 403

@@ -8,7 +8,6 @@ servers on 127.0.0.1 standing in for feeds, article pages and webhook receivers.
 
 from __future__ import annotations
 
-import importlib
 import os
 import threading
 import time
@@ -21,8 +20,7 @@ import pytest
 import redis
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
-from django.db import connection, connections
-from django.db.migrations.loader import MigrationLoader
+from django.db import connections
 
 from config.celery import app
 from core.tasks import broker_reset
@@ -51,16 +49,6 @@ def _reset_connections() -> None:
         app.amqp._producer_pool = None
     if hasattr(app._local, "backend"):
         del app._local.backend
-
-
-@pytest.fixture(scope="package", autouse=True)
-def restore_migration_data(django_db_setup, django_db_blocker) -> Iterator[None]:
-    """These tests are transactional: each ends by emptying every table, which also removes the
-    rows data migrations made (the editors group). Put them back for the tests that follow."""
-    yield
-    editors = importlib.import_module("claims.migrations.0002_editors_group")
-    with django_db_blocker.unblock():
-        editors.create_editors(MigrationLoader(connection).project_state().apps, None)
 
 
 @pytest.fixture(scope="package")

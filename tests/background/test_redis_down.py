@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from rest_framework.test import APIClient
 
-from claims.models import Claim, RecomputeJob, WebhookDelivery, WebhookSubscription
+from claims.models import Claim, RecomputeJob
 from claims.services import claims_sweep
-from claims.webhooks import deliveries_stranded
+from notifications.models import WebhookDelivery, WebhookSubscription
+from notifications.webhooks import deliveries_stranded
 from sources.archive import reports_to_archive
 from sources.models import Snapshot
 from tests.factories import ActorFactory, ClaimFactory, RelationFactory, ReportFactory

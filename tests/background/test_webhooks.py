@@ -9,8 +9,9 @@ from datetime import date
 
 import pytest
 
-from claims.models import Claim, WebhookDelivery, WebhookSubscription
-from claims.webhooks import webhook_attempt
+from claims.models import Claim
+from notifications.models import WebhookDelivery, WebhookSubscription
+from notifications.webhooks import webhook_attempt
 from tests.background.conftest import Reply, wait_for
 from tests.factories import ActorFactory, ClaimFactory, LocationFactory, RelationFactory, ReportFactory
 

@@ -11,8 +11,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from claims.events import flags_changed
 from claims.models import Claim, Relation
-from claims.services import _flag_listeners, on_flags_changed
 
 pytestmark = pytest.mark.django_db
 
@@ -83,12 +83,16 @@ def test_recompute_flags_repairs_related_and_unrelated_claims_alike(db):
     assert 0 < len(related) < len(expected), "the data has claims of both kinds"
     assert Claim.objects.exclude(verdict="").exclude(pk__in=related).exists(), "and unrelated claims with verdicts"
     heard = {}
-    on_flags_changed(heard.update)
+
+    def listen(sender, changes, **kwargs):
+        heard.update(changes)
+
+    flags_changed.connect(listen)
     try:
         Claim.objects.update(status="confirmed", contested=True, corroborated=True, unverified=False, reasons=[])
         output = run("recompute_flags")
     finally:
-        _flag_listeners.remove(heard.update)
+        flags_changed.disconnect(listen)
     fresh = {pk: (status, reasons) for pk, status, reasons in Claim.objects.values_list("pk", "status", "reasons")}
     assert fresh == expected
     assert set(heard) == set(expected)

@@ -1,7 +1,7 @@
 """Webhooks: tell subscribed tools when a claim's status or flags change.
 
-When a recompute changes a claim's status or flags, ``flags_changed`` (a listener of
-``claims.services.on_flags_changed``, inside the writing transaction) writes one pending
+When a recompute changes a claim's status or flags, ``flags_changed_receiver`` (a receiver of
+the ``claims.events.flags_changed`` signal, inside the writing transaction) writes one pending
 ``WebhookDelivery`` per matching subscription (an outbox: the event survives a broker
 outage) and queues its delivery on commit. ``webhook_attempt`` POSTs the event, signed with
 ``X-Fogwatch-Signature: sha256=<HMAC-SHA256 of the raw body>``, and logs every attempt as a
@@ -15,8 +15,6 @@ import hashlib
 import hmac
 import json
 import logging
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Mapping
 from datetime import timedelta
@@ -28,9 +26,11 @@ from django.db.models import F, Max, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from claims.models import Claim, WebhookDelivery, WebhookSubscription
-from claims.services import FlagChange
-from core.tasks import PRIMARY
+from claims.events import FlagChange
+from claims.selectors import claim_event_rows
+from core import http
+from core.tasks import PRIMARY, send
+from notifications.models import WebhookDelivery, WebhookSubscription
 
 logger = logging.getLogger(__name__)
 
@@ -66,16 +66,21 @@ def claim_url(claim_id: int) -> str:
     return f"{settings.FOGWATCH_BASE_URL}{path}"
 
 
-def event_payload(claim: Claim, change: FlagChange, *, event_id: str, at: str) -> dict[str, Any]:
+def event_payload(claim: Mapping[str, Any], change: FlagChange, *, event_id: str, at: str) -> dict[str, Any]:
+    """The event for one claim (a row of ``claims.selectors.claim_event_rows``)."""
     return {
         "event_id": event_id,
         "type": EVENT_TYPE,
         "time": at,
-        "claim": {"id": claim.pk, "url": claim_url(claim.pk)},
+        "claim": {"id": claim["id"], "url": claim_url(claim["id"])},
         "old_status": change.old_status,
         "new_status": change.new_status,
-        "flags": {"contested": claim.contested, "corroborated": claim.corroborated, "unverified": claim.unverified},
-        "reasons": claim.reasons,
+        "flags": {
+            "contested": claim["contested"],
+            "corroborated": claim["corroborated"],
+            "unverified": claim["unverified"],
+        },
+        "reasons": claim["reasons"],
     }
 
 
@@ -118,8 +123,8 @@ def subscription_resume(*, subscription: WebhookSubscription) -> WebhookSubscrip
 # ---------------------------------------------------------------------------------------------
 
 
-def flags_changed(changes: Mapping[int, FlagChange]) -> None:
-    """Listener of ``on_flags_changed``: an event per claim whose status or flags changed, for
+def flags_changed_receiver(sender: Any, changes: Mapping[int, FlagChange], **kwargs: Any) -> None:
+    """Receiver of ``claims.events.flags_changed``: an event per claim whose status or flags changed, for
     every live subscription it matches. Reason-only changes send nothing."""
     relevant = {
         pk: change
@@ -132,21 +137,20 @@ def flags_changed(changes: Mapping[int, FlagChange]) -> None:
     if not subscriptions:
         return
     at = timezone.now().isoformat()
-    claims = Claim.objects.filter(pk__in=list(relevant)).select_related("claimant", "location")
     pending = []
-    for claim in claims.only(*_CLAIM_FIELDS):
-        change = relevant[claim.pk]
-        bloc_id = claim.claimant.bloc_id or claim.claimant_id
-        path = claim.location.path if claim.location is not None else ""
+    for claim in claim_event_rows(list(relevant)):
+        change = relevant[claim["id"]]
+        bloc_id = claim["bloc_id"]
+        path = claim["location_path"]
         matching = [
-            s for s in subscriptions if subscription_matches(s, status=claim.status, bloc_id=bloc_id, path=path)
+            s for s in subscriptions if subscription_matches(s, status=claim["status"], bloc_id=bloc_id, path=path)
         ]
         if not matching:
             continue
         event_id = uuid.uuid4().hex
         payload = event_payload(claim, change, event_id=event_id, at=at)
         pending += [
-            WebhookDelivery(subscription=s, claim_id=claim.pk, event_id=event_id, payload=payload, attempt=1)
+            WebhookDelivery(subscription=s, claim_id=claim["id"], event_id=event_id, payload=payload, attempt=1)
             for s in matching
         ]
     if pending:
@@ -155,45 +159,14 @@ def flags_changed(changes: Mapping[int, FlagChange]) -> None:
         transaction.on_commit(lambda: _queue(ids), robust=True)
 
 
-_CLAIM_FIELDS = (
-    "id",
-    "status",
-    "contested",
-    "corroborated",
-    "unverified",
-    "reasons",
-    "claimant__id",
-    "claimant__bloc_id",
-    "location__id",
-    "location__path",
-)
-
-
 def _queue(delivery_ids: list[int]) -> None:
-    from claims.tasks import webhook_deliver
-    from core.tasks import send
-
     for pk in delivery_ids:
-        send(webhook_deliver, pk)
+        send("notifications.tasks.webhook_deliver", pk)  # by name: the tasks import this module
 
 
 # ---------------------------------------------------------------------------------------------
 # Delivery
 # ---------------------------------------------------------------------------------------------
-
-
-def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
-    request = urllib.request.Request(url, data=body, method="POST", headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=float(settings.FOGWATCH_WEBHOOK_TIMEOUT)) as response:
-            response.read(64 * 1024)
-            return response.status, ""
-    except urllib.error.HTTPError as exc:
-        return exc.code, f"HTTP {exc.code} {exc.reason}"
-    except urllib.error.URLError as exc:
-        return None, f"Could not connect: {exc.reason}"
-    except (TimeoutError, OSError, ValueError) as exc:
-        return None, f"Could not deliver: {exc or type(exc).__name__}"
 
 
 def _already_delivered(delivery: WebhookDelivery) -> bool:
@@ -234,7 +207,7 @@ def webhook_attempt(*, delivery_id: int) -> WebhookDelivery | None:
         "X-Fogwatch-Event-Id": delivery.event_id,
         "X-Fogwatch-Attempt": str(delivery.attempt),
     }
-    code, error = _post(subscription.url, body, headers)
+    code, error = http.post(subscription.url, body, headers, timeout=float(settings.FOGWATCH_WEBHOOK_TIMEOUT))
     delivery.response_code = code
     delivery.delivered = code is not None and 200 <= code < 300
     delivery.error = "" if delivery.delivered else (error or f"HTTP {code}")

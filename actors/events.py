@@ -1,0 +1,11 @@
+"""News the actors app sends outward, as Django signals.
+
+- ``actors_changed``: actors moved between blocs (a change of parent moves the whole subtree) or
+  were renamed. Sent inside the writing transaction with ``actor_ids``: the set of actors whose
+  bloc or name changed. The claims app listens and recomputes the claims that depend on them.
+"""
+
+from django.dispatch import Signal
+
+# Sent with ``actor_ids: set[int]``.
+actors_changed = Signal()

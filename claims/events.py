@@ -1,0 +1,34 @@
+"""News the claims app sends outward, as Django signals: subscribers (webhooks, caches, anything
+later) react to them; nothing here decides a rule.
+
+- ``flags_changed``: a recompute changed the status, flags or reasons of some claims. Sent once per
+  recompute, inside the writing transaction, with ``changes``: claim id -> ``FlagChange``. A
+  receiver that needs the change to be committed queues its work with ``transaction.on_commit``.
+
+Bloc moves start in the actors app, which may not import claims: it sends
+``actors.events.actors_changed`` (re-exported here), and the claims app recomputes what depends on
+the moved blocs, which in turn sends ``flags_changed`` for the claims whose flags changed.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from django.dispatch import Signal
+
+from actors.events import actors_changed
+
+__all__ = ["FlagChange", "actors_changed", "flags_changed"]
+
+
+class FlagChange(NamedTuple):
+    """What a recompute changed on one claim; flags are (contested, corroborated, unverified)."""
+
+    old_status: str
+    new_status: str
+    old_flags: tuple[bool, bool, bool]
+    new_flags: tuple[bool, bool, bool]
+
+
+# Sent with ``changes: dict[int, FlagChange]``.
+flags_changed = Signal()

@@ -1,0 +1,53 @@
+"""Writes to claims and relations: the one write path for the API, the admin, imports and commands.
+
+Every write validates (``ValidationError`` naming the field), then refreshes the automatic
+relations it touches and recomputes the flags of every claim it affects, in the same
+transaction, so flags are right the moment it returns.
+
+- ``validation``: the checks a claim or relation must pass;
+- ``claims`` and ``relations``: create, update, delete;
+- ``recompute``: automatic relations and stored flags, set-wise;
+- ``jobs``: recomputes too large for a request (bloc moves) and the consistency sweep.
+"""
+
+from claims.events import FlagChange
+from claims.services.claims import claim_create, claim_delete, claim_set_verdict, claim_update
+from claims.services.jobs import actors_changed, claims_sweep, recompute_job_run, recompute_job_start
+from claims.services.recompute import (
+    SET_WRITE_THRESHOLD,
+    auto_relations_refresh,
+    auto_relations_refresh_all,
+    claims_recompute,
+    claims_recompute_all,
+    relation_dates_sync,
+)
+from claims.services.relations import relation_create, relation_delete, relation_update
+from claims.services.validation import CLAIM_EDITABLE, DERIVED, CitationInput, claim_validate, relation_validate
+from core.services import ReferencedError
+
+__all__ = [
+    "CLAIM_EDITABLE",
+    "DERIVED",
+    "SET_WRITE_THRESHOLD",
+    "CitationInput",
+    "FlagChange",
+    "ReferencedError",
+    "actors_changed",
+    "auto_relations_refresh",
+    "auto_relations_refresh_all",
+    "claim_create",
+    "claim_delete",
+    "claim_set_verdict",
+    "claim_update",
+    "claim_validate",
+    "claims_recompute",
+    "claims_recompute_all",
+    "claims_sweep",
+    "recompute_job_run",
+    "recompute_job_start",
+    "relation_create",
+    "relation_dates_sync",
+    "relation_delete",
+    "relation_update",
+    "relation_validate",
+]

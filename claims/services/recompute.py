@@ -1,0 +1,370 @@
+"""Keeping derived state right: automatic relations (rule 7) and the stored flags, status and
+reasons of claims (rules 1–6, 8), recomputed set-wise for the claims a write affects.
+
+Every recompute that changes claims sends ``claims.events.flags_changed`` once, inside the
+writing transaction.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from claims import auto_relations, events, flags
+from claims.events import FlagChange
+from claims.models import Claim, Relation
+from claims.selectors import affected_ids, claim_facts, flag_inputs, proposition_facts
+from claims.services.validation import DERIVED
+
+ProgressCallback = Callable[[int, int], None]
+
+# Batches at least this large are written through a temporary table on PostgreSQL.
+SET_WRITE_THRESHOLD = 500
+
+
+def relation_dates_sync(relations: Q | None = None) -> int:
+    """Copy the dates both claims were made onto these relations (all whose dates differ when no
+    filter is given). Returns how many relations were written."""
+    stale = Relation.objects.all() if relations is None else Relation.objects.filter(relations)
+    if relations is None:
+        stale = stale.filter(
+            Q(claim_on__isnull=True)
+            | Q(target_on__isnull=True)
+            | ~Q(claim_on=F("claim__claimed_on"))
+            | ~Q(target_on=F("target__claimed_on"))
+        )
+    return stale.update(
+        claim_on=Subquery(Claim.objects.filter(pk=OuterRef("claim_id")).values("claimed_on")[:1]),
+        target_on=Subquery(Claim.objects.filter(pk=OuterRef("target_id")).values("claimed_on")[:1]),
+    )
+
+
+def auto_relations_refresh(claim_ids: Iterable[int]) -> set[int]:
+    """Bring the automatic relations touching these claims in line with rule 7.
+
+    Returns the ids of claims at either end of a relation that was added or removed.
+    """
+    ids = set(claim_ids)
+    if not ids:
+        return set()
+    focus = proposition_facts(Q(pk__in=ids))
+    controls = {f.location_id for f in focus if f.kind == Claim.Kind.CONTROL and f.location_id}
+    casualties = [f for f in focus if f.kind == Claim.Kind.CASUALTIES and f.location_id and f.subject_id]
+    candidates = {f.id: f for f in focus}
+    group_q = Q(pk__in=[])
+    if controls:
+        group_q |= Q(kind=Claim.Kind.CONTROL, location_id__in=controls)
+    if casualties:
+        group_q |= Q(
+            kind=Claim.Kind.CASUALTIES,
+            subject_id__in={f.subject_id for f in casualties},
+            location_id__in={f.location_id for f in casualties},
+        )
+    if controls or casualties:
+        for facts in proposition_facts(group_q & Q(event_start__isnull=False)):
+            candidates[facts.id] = facts
+    desired = auto_relations.compute(candidates.values(), focus=ids)
+
+    touching = Q(claim_id__in=ids) | Q(target_id__in=ids)
+    existing = {
+        (c, t, s): pk
+        for pk, c, t, s in Relation.objects.filter(touching)
+        .values_list("id", "claim_id", "target_id", "stance")
+        .filter(origin=Relation.Origin.AUTO)
+    }
+    editor = set(
+        Relation.objects.filter(touching, origin=Relation.Origin.EDITOR).values_list("claim_id", "target_id", "stance")
+    )
+
+    def covered_by_editor(rel: auto_relations.AutoRelation) -> bool:
+        claim_id, target_id, stance = rel
+        if rel in editor:
+            return True
+        # A contradiction counts both ways: an editor's contradiction either way covers it.
+        return stance == Relation.Stance.CONTRADICTS and (target_id, claim_id, stance) in editor
+
+    wanted = {rel for rel in desired if not covered_by_editor(rel)}
+    stale = [pk for rel, pk in existing.items() if rel not in wanted]
+    new = [rel for rel in wanted if rel not in existing]
+    if stale:
+        Relation.objects.filter(pk__in=stale).delete()
+    if new:
+        Relation.objects.bulk_create(
+            [Relation(claim_id=c, target_id=t, stance=s, origin=Relation.Origin.AUTO) for c, t, s in new],
+            ignore_conflicts=True,
+        )
+    relation_dates_sync(touching)
+    changed = {rel for rel, pk in existing.items() if pk in set(stale)} | set(new)
+    return {end for c, t, _ in changed for end in (c, t)}
+
+
+def auto_relations_refresh_all() -> int:
+    """Bring every automatic relation in line with rule 7 in one pass: every candidate claim is read
+    once and every group swept once (per-batch refreshes would re-read the same groups again and
+    again). Returns how many relations were added or removed."""
+    candidates = proposition_facts(
+        Q(kind__in=[Claim.Kind.CONTROL, Claim.Kind.CASUALTIES], event_start__isnull=False, location__isnull=False)
+    )
+    desired = auto_relations.compute(candidates)
+    existing = {
+        (c, t, st): pk
+        for pk, c, t, st in Relation.objects.filter(origin=Relation.Origin.AUTO).values_list(
+            "id", "claim_id", "target_id", "stance"
+        )
+    }
+    editor = set(
+        Relation.objects.filter(
+            origin=Relation.Origin.EDITOR, stance__in=[Relation.Stance.CONTRADICTS, Relation.Stance.SUPPORTS]
+        ).values_list("claim_id", "target_id", "stance")
+    )
+    wanted = {
+        rel
+        for rel in desired
+        if rel not in editor and not (rel[2] == Relation.Stance.CONTRADICTS and (rel[1], rel[0], rel[2]) in editor)
+    }
+    stale = [pk for rel, pk in existing.items() if rel not in wanted]
+    new = [rel for rel in wanted if rel not in existing]
+    for start in range(0, len(stale), 10000):
+        Relation.objects.filter(pk__in=stale[start : start + 10000]).delete()
+    Relation.objects.bulk_create(
+        [Relation(claim_id=c, target_id=t, stance=st, origin=Relation.Origin.AUTO) for c, t, st in new],
+        batch_size=5000,
+        ignore_conflicts=True,
+    )
+    relation_dates_sync()
+    return len(stale) + len(new)
+
+
+def _batches(ids: Sequence[int], size: int) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def claims_recompute(
+    claim_ids: Iterable[int], *, progress: ProgressCallback | None = None, batch_size: int | None = None
+) -> set[int]:
+    """Recompute and store the flags of these claims, set-wise, in batches.
+
+    Only claims whose flags, status or reasons changed are written, and their ``updated_at``
+    moves. Returns the ids of the claims that changed.
+    """
+    ids = sorted(set(claim_ids))
+    size = batch_size or settings.FOGWATCH_RECOMPUTE_BATCH
+    changed_ids: set[int] = set()
+    changes: dict[int, FlagChange] = {}
+    now = timezone.now()
+    done = 0
+    for batch in _batches(ids, size):
+        facts, relations = flag_inputs(batch)
+        results = flags.evaluate(batch, facts, relations)
+        if len(batch) >= SET_WRITE_THRESHOLD and connection.vendor == "postgresql":
+            batch_changes = _store_flags_postgresql(results, now)
+            changes.update(batch_changes)
+            changed_ids.update(batch_changes)
+            done += len(batch)
+            if progress:
+                progress(done, len(ids))
+            continue
+        stored = Claim.objects.filter(pk__in=batch).only("id", *DERIVED)
+        dirty = []
+        for claim in stored:
+            result = results.get(claim.pk)
+            if result is None:
+                continue
+            reasons = result.reasons_as_dicts()
+            if (
+                claim.status != result.status
+                or claim.contested != result.contested
+                or claim.corroborated != result.corroborated
+                or claim.unverified != result.unverified
+                or claim.reasons != reasons
+            ):
+                changes[claim.pk] = FlagChange(
+                    claim.status,
+                    result.status,
+                    (claim.contested, claim.corroborated, claim.unverified),
+                    (result.contested, result.corroborated, result.unverified),
+                )
+                claim.status = result.status
+                claim.contested = result.contested
+                claim.corroborated = result.corroborated
+                claim.unverified = result.unverified
+                claim.reasons = reasons
+                claim.updated_at = now
+                dirty.append(claim)
+        if dirty:
+            Claim.objects.bulk_update(dirty, [*DERIVED, "updated_at"])
+            changed_ids.update(c.pk for c in dirty)
+        done += len(batch)
+        if progress:
+            progress(done, len(ids))
+    if changes:
+        _announce_flag_changes(changes)
+    return changed_ids
+
+
+def _store_flags_postgresql(results: dict[int, flags.Flags], now: datetime) -> dict[int, FlagChange]:
+    """Write many claims' flags set-wise: COPY them into a temporary table, then one UPDATE that
+    changes only the rows whose stored values differ (jsonb compares reasons by value), returning
+    the old values for the listeners."""
+    buffer = io.StringIO()
+    for claim_id, result in results.items():
+        reasons = _reasons_json(result)
+        buffer.write(
+            f"{claim_id}\t{result.status}\t{'t' if result.contested else 'f'}\t"
+            f"{'t' if result.corroborated else 'f'}\t{'t' if result.unverified else 'f'}\t{reasons}\n"
+        )
+    buffer.seek(0)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS fogwatch_new_flags (id bigint PRIMARY KEY, status varchar(12), "
+            "contested boolean, corroborated boolean, unverified boolean, reasons jsonb) ON COMMIT DELETE ROWS"
+        )
+        cursor.execute("TRUNCATE fogwatch_new_flags")
+        cursor.cursor.copy_expert("COPY fogwatch_new_flags FROM STDIN", buffer)
+        cursor.execute(
+            """
+            WITH old AS (
+                SELECT c.id, c.status, c.contested, c.corroborated, c.unverified
+                FROM claims_claim c JOIN fogwatch_new_flags n ON n.id = c.id
+                WHERE (c.status, c.contested, c.corroborated, c.unverified, c.reasons)
+                      IS DISTINCT FROM (n.status, n.contested, n.corroborated, n.unverified, n.reasons)
+                FOR UPDATE OF c
+            )
+            UPDATE claims_claim c
+            SET status = n.status, contested = n.contested, corroborated = n.corroborated,
+                unverified = n.unverified, reasons = n.reasons, updated_at = %s
+            FROM fogwatch_new_flags n, old
+            WHERE c.id = n.id AND old.id = n.id
+            RETURNING c.id, old.status, n.status, old.contested, old.corroborated, old.unverified,
+                      n.contested, n.corroborated, n.unverified
+            """,
+            [now],
+        )
+        rows = cursor.fetchall()
+        cursor.execute("TRUNCATE fogwatch_new_flags")
+    return {row[0]: FlagChange(row[1], row[2], tuple(row[3:6]), tuple(row[6:9])) for row in rows}
+
+
+def _reasons_json(result: flags.Flags) -> str:
+    """The reasons as a jsonb value in a line of COPY's text format (backslashes doubled)."""
+    return json.dumps(result.reasons_as_dicts(), ensure_ascii=False).replace("\\", "\\\\")
+
+
+UNRELATED_SQL = """
+    CREATE TEMPORARY TABLE fogwatch_unrelated ON COMMIT DROP AS
+    SELECT c.id, c.claimant_id, COALESCE(c.spokesperson_id, 0) AS spokesperson_key, c.verdict,
+           COALESCE(c.verdict_on, DATE '0001-01-01') AS verdict_on_key
+    FROM claims_claim c
+    WHERE NOT EXISTS (SELECT 1 FROM claims_relation r WHERE r.target_id = c.id)
+      AND NOT EXISTS (SELECT 1 FROM claims_relation r WHERE r.claim_id = c.id AND r.stance = 'contradicts')
+"""
+UNRELATED_UPDATE_SQL = """
+    WITH old AS (
+        SELECT c.id, c.status, c.contested, c.corroborated, c.unverified,
+               g.status AS new_status, g.contested AS new_contested, g.corroborated AS new_corroborated,
+               g.unverified AS new_unverified, g.reasons AS new_reasons
+        FROM fogwatch_unrelated u
+        JOIN fogwatch_group_flags g USING (claimant_id, spokesperson_key, verdict, verdict_on_key)
+        JOIN claims_claim c ON c.id = u.id
+        WHERE (c.status, c.contested, c.corroborated, c.unverified, c.reasons)
+              IS DISTINCT FROM (g.status, g.contested, g.corroborated, g.unverified, g.reasons)
+        FOR UPDATE OF c
+    )
+    UPDATE claims_claim c
+    SET status = old.new_status, contested = old.new_contested, corroborated = old.new_corroborated,
+        unverified = old.new_unverified, reasons = old.new_reasons, updated_at = %s
+    FROM old
+    WHERE c.id = old.id
+    RETURNING c.id, old.status, old.new_status, old.contested, old.corroborated, old.unverified,
+              old.new_contested, old.new_corroborated, old.new_unverified
+"""
+
+
+def _recompute_unrelated_postgresql(now: datetime) -> tuple[int, list[int], dict[int, FlagChange]]:
+    """Recompute, set-wise, every claim no relation touches (none received, no contradiction made):
+    by the rules its flags follow from its own facts alone (claimant, spokesperson, verdict), so
+    one claim per group of equal facts is evaluated by ``flags.evaluate`` and one UPDATE gives the
+    group's result to the rest. Returns how many such claims there are, the ids of all the others
+    (read in the same transaction), and what changed."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Dropped here too: inside an outer transaction (a savepoint) ON COMMIT has not come yet.
+        cursor.execute("DROP TABLE IF EXISTS fogwatch_unrelated, fogwatch_group_flags")
+        cursor.execute(UNRELATED_SQL)
+        cursor.execute(
+            "SELECT min(id), claimant_id, spokesperson_key, verdict, verdict_on_key, count(*) FROM fogwatch_unrelated"
+            " GROUP BY claimant_id, spokesperson_key, verdict, verdict_on_key"
+        )
+        groups = cursor.fetchall()
+        representatives = [row[0] for row in groups]
+        results = flags.evaluate(representatives, claim_facts(representatives), [])
+        buffer = io.StringIO()
+        for representative, claimant_id, spokesperson_key, verdict, verdict_on_key, _count in groups:
+            result = results[representative]
+            buffer.write(
+                f"{claimant_id}\t{spokesperson_key}\t{verdict}\t{verdict_on_key.isoformat()}\t{result.status}\t"
+                f"{'t' if result.contested else 'f'}\t{'t' if result.corroborated else 'f'}\t"
+                f"{'t' if result.unverified else 'f'}\t{_reasons_json(result)}\n"
+            )
+        buffer.seek(0)
+        cursor.execute(
+            "CREATE TEMPORARY TABLE fogwatch_group_flags (claimant_id bigint, spokesperson_key bigint, verdict"
+            " varchar(10), verdict_on_key date, status varchar(12), contested boolean, corroborated boolean,"
+            " unverified boolean, reasons jsonb) ON COMMIT DROP"
+        )
+        cursor.cursor.copy_expert("COPY fogwatch_group_flags FROM STDIN", buffer)
+        cursor.execute(UNRELATED_UPDATE_SQL, [now])
+        changes = {row[0]: FlagChange(row[1], row[2], tuple(row[3:6]), tuple(row[6:9])) for row in cursor.fetchall()}
+        cursor.execute(
+            "SELECT c.id FROM claims_claim c WHERE NOT EXISTS (SELECT 1 FROM fogwatch_unrelated u WHERE u.id = c.id)"
+            " ORDER BY c.id"
+        )
+        others = [row[0] for row in cursor.fetchall()]
+        cursor.execute("DROP TABLE fogwatch_unrelated, fogwatch_group_flags")
+    return sum(row[5] for row in groups), others, changes
+
+
+def claims_recompute_all(*, progress: ProgressCallback | None = None, refresh_auto: bool = True) -> dict[str, int]:
+    """Refresh every automatic relation and recompute every claim's flags. Returns counts.
+
+    On PostgreSQL the claims no relation touches (most of them) are recomputed set-wise by group
+    (``_recompute_unrelated_postgresql``) and only the others one by one."""
+    added_removed = auto_relations_refresh_all() if refresh_auto else 0
+    if connection.vendor != "postgresql":
+        all_ids = list(Claim.objects.values_list("pk", flat=True).order_by("pk"))
+        changed = claims_recompute(all_ids, progress=progress)
+        return {"claims": len(all_ids), "changed": len(changed), "auto_relations_changed": added_removed}
+    unrelated, others, changes = _recompute_unrelated_postgresql(timezone.now())
+    total = unrelated + len(others)
+    if changes:
+        _announce_flag_changes(changes)
+    if progress:
+        progress(unrelated, total)
+
+    def offset(done: int, _total: int) -> None:
+        if progress:
+            progress(unrelated + done, total)
+
+    changed = claims_recompute(others, progress=offset)
+    return {"claims": total, "changed": len(changes) + len(changed), "auto_relations_changed": added_removed}
+
+
+# Listeners told of claims whose flags, status or reasons changed (webhooks subscribe here), with
+
+
+def _announce_flag_changes(changes: dict[int, FlagChange]) -> None:
+    events.flags_changed.send(sender=Claim, changes=changes)
+
+
+def _settle(claim_ids: Iterable[int], *, extra: Iterable[int] = ()) -> set[int]:
+    """After a write: refresh automatic relations, then recompute every affected claim."""
+    ids = set(claim_ids)
+    touched = auto_relations_refresh(ids)
+    return claims_recompute(affected_ids(ids | touched | set(extra)))
