@@ -1,0 +1,251 @@
+"""Places, actors, sources and reports: their pages, 404s and query-count guards."""
+
+import json
+import re
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.utils.html import escape
+
+from claims.services import claim_set_verdict
+from sources.models import Snapshot
+from tests.factories import ActorFactory, ClaimFactory, LocationFactory, ReportFactory, SourceFactory
+from tests.support.queries import queries_for
+from web.views.locations import control_chart
+
+pytestmark = pytest.mark.django_db
+
+
+def map_data(html: str) -> dict:
+    return json.loads(re.search(r'<script id="map-data" type="application/json">(.*?)</script>', html, re.S).group(1))
+
+
+# -- places --------------------------------------------------------------------------------------
+
+
+def test_location_page_has_map_markers_places_aliases_and_claims(client, panjshir, settings):
+    settings.FOGWATCH_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    response = client.get("/locations/parwan/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    data = map_data(html)
+    assert data["tiles"] == "https://tiles.example.org/{z}/{x}/{y}.png"
+    assert [(m["name"], m["current"]) for m in data["markers"]] == [("Parwan", True), ("Shattal", False)]
+    assert '<a href="/locations/afghanistan/">Afghanistan</a>' in html  # the parent
+    assert '<a href="/locations/shattal/">Shattal</a>' in html  # a child
+    assert "Parvan" in html  # an alias
+    assert escape(panjshir["taliban-shattal"].summary) in html  # a claim about a place below
+    assert "/static/vendor/leaflet/leaflet.js" in html
+    assert "/static/js/map.js" in html
+
+
+def test_location_control_timeline_draws_a_band_per_bloc(client, panjshir):
+    html = client.get("/locations/panjshir/").content.decode()
+    assert '<g class="band" data-bloc="Afghan resistance">' in html
+    assert "Afghan resistance claimed in control 3 Sep 2021" in html
+
+
+def test_location_control_timeline_marks_contested_intervals(client, db):
+    town = LocationFactory(name="Crossroads", slug="crossroads", latitude=1.0, longitude=2.0)
+    red, blue = ActorFactory(name="Red"), ActorFactory(name="Blue")
+    ClaimFactory(
+        claimant=red,
+        kind="control",
+        subject=red,
+        location=town,
+        event_start=date(2021, 9, 1),
+        event_end=date(2021, 9, 5),
+    )
+    ClaimFactory(
+        claimant=blue,
+        kind="control",
+        subject=blue,
+        location=town,
+        event_start=date(2021, 9, 4),
+        event_end=date(2021, 9, 8),
+    )
+    html = client.get("/locations/crossroads/").content.decode()
+    assert html.count('<g class="band"') == 2
+    assert 'class="contested-mark"' in html
+    assert "Contested 4 Sep 2021 – 5 Sep 2021" in html
+    assert 'class="row-contested"' in html
+
+
+def test_control_chart_has_a_band_per_bloc_and_marks_contested_runs():
+    runs = [
+        {"start": date(2021, 9, 1), "end": date(2021, 9, 3), "blocs": (1,), "contested": False},
+        {"start": date(2021, 9, 4), "end": date(2021, 9, 5), "blocs": (1, 2), "contested": True},
+        {"start": date(2021, 9, 6), "end": date(2021, 9, 9), "blocs": (2,), "contested": False},
+    ]
+    chart = control_chart(runs, {1: "Red", 2: "Blue"})
+    assert [row["name"] for row in chart["rows"]] == ["Blue", "Red"]
+    blue, red = chart["rows"]
+    assert [r["start"].day for r in blue["rects"]] == [4, 6]
+    assert [r["contested"] for r in red["rects"]] == [False, True]
+    assert [(c["start"].day, c["end"].day) for c in chart["contested"]] == [(4, 5)]
+    # Days map to x linearly: 9 days over the plot width.
+    assert red["rects"][0]["x"] == chart["left"]
+    assert blue["rects"][-1]["x"] + blue["rects"][-1]["w"] == pytest.approx(chart["right"], abs=0.2)
+    assert chart["ticks"][0] == {"x": chart["left"], "day": date(2021, 9, 1)}
+    assert all(chart["right"] - tick["x"] > 115 for tick in chart["ticks"][1:])
+    assert control_chart([], {}) is None
+
+
+def test_control_chart_draws_adjacent_runs_with_the_same_mark_as_one_span():
+    runs = [
+        {"start": date(2021, 9, 1), "end": date(2021, 9, 3), "blocs": (1, 2), "contested": True},
+        {"start": date(2021, 9, 4), "end": date(2021, 9, 5), "blocs": (1, 2, 3), "contested": True},
+        {"start": date(2021, 9, 8), "end": date(2021, 9, 9), "blocs": (1,), "contested": False},
+    ]
+    chart = control_chart(runs, {1: "Red", 2: "Blue", 3: "Green"})
+    red = next(row for row in chart["rows"] if row["name"] == "Red")
+    assert [(r["start"].day, r["end"].day, r["contested"]) for r in red["rects"]] == [(1, 5, True), (8, 9, False)]
+    assert [(c["start"].day, c["end"].day) for c in chart["contested"]] == [(1, 5)]
+
+
+def test_a_place_with_years_of_control_claims_lists_the_latest(client, db):
+    town = LocationFactory(name="Frontline", slug="frontline")
+    red, blue = ActorFactory(name="Red"), ActorFactory(name="Blue")
+    first = date(2021, 1, 1)
+    for i in range(60):  # one-day claims two days apart: 60 intervals
+        ClaimFactory(
+            claimant=red,
+            kind="control",
+            subject=(red, blue)[i % 2],
+            location=town,
+            event_start=first + timedelta(days=2 * i),
+        )
+    html = client.get("/locations/frontline/").content.decode()
+    assert 'Control claims <span class="muted">(60)</span>' in html
+    assert "The latest 50 of 60 intervals" in html
+    intervals = html.split('<table class="compact intervals">')[1].split("</table>")[0]
+    assert intervals.count("<tr") == 51  # the header and 50 intervals
+    last = first + timedelta(days=118)
+    assert f"<td>{last.day} {last:%b %Y}</td>" in intervals and "<td>1 Jan 2021</td>" not in intervals
+    assert html.count('class="band-fill') == 60  # the chart still draws every interval
+    assert "/claims/?location=frontline&amp;kind=control" in html
+
+
+def test_inert_control_claims_leave_the_timeline(client, db):
+    town = LocationFactory(name="Bridge", slug="bridge")
+    red, blue = ActorFactory(name="Red"), ActorFactory(name="Blue")
+    ClaimFactory(claimant=red, kind="control", subject=red, location=town, event_start=date(2021, 9, 1))
+    refuted = ClaimFactory(claimant=blue, kind="control", subject=blue, location=town, event_start=date(2021, 9, 1))
+    claim_set_verdict(claim=refuted, verdict="false")
+    html = client.get("/locations/bridge/").content.decode()
+    assert html.count('<g class="band"') == 1
+    assert 'data-bloc="Red"' in html
+    assert 'class="contested-mark"' not in html
+
+
+def test_location_without_coordinates_has_no_map(client, db):
+    LocationFactory(name="Nowhere", slug="nowhere")
+    html = client.get("/locations/nowhere/").content.decode()
+    assert "No coordinates recorded" in html
+    assert "leaflet.js" not in html
+
+
+def test_unknown_location_is_404(client, db):
+    assert client.get("/locations/atlantis/").status_code == 404
+
+
+def test_location_pages_run_constant_queries(client, place, django_assert_max_num_queries):
+    ClaimFactory(location=place, kind="control", subject=ActorFactory(), event_start=date(2021, 9, 1))
+    one = queries_for(client, "/locations/testville/")
+    for i in range(10):
+        child = LocationFactory(parent=place, latitude=35.0 + i / 10, longitude=69.0)
+        ClaimFactory(location=child)
+        ClaimFactory(location=place, kind="control", subject=ActorFactory(), event_start=date(2021, 9, 2 + i))
+    assert queries_for(client, "/locations/testville/") == one
+    with django_assert_max_num_queries(10):
+        client.get("/locations/testville/")
+    assert queries_for(client, "/locations/") <= 3
+
+
+# -- actors --------------------------------------------------------------------------------------
+
+
+def test_actor_page_shows_bloc_members_claims_and_shares(client, panjshir):
+    response = client.get("/actors/nrf/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<a href="/actors/afghan-resistance/">Afghan resistance</a>' in html  # its bloc
+    assert '<a href="/actors/fahim-dashti/">Fahim Dashti</a>' in html  # a member
+    made = html.split('id="made-h"')[1].split("</section>")[0]
+    assert escape(panjshir["nrf-denial"].summary) in made
+    about = html.split('id="about-h"')[1].split("</section>")[0]
+    assert escape(panjshir["taliban-losses-claim"].summary) in about  # the NRF is its subject
+    # 3 claims made by the NRF, 1 contested (the passes); all unverified (Saleh's support is an echo).
+    assert '<a href="/claims/?claimant=nrf">3</a>' in html
+    assert '<a href="/claims/?claimant=nrf&amp;contested=true">33%</a>' in html
+    assert '<a href="/claims/?claimant=nrf&amp;unverified=true">100%</a>' in html
+
+
+def test_actor_list_groups_actors_by_bloc(client, panjshir):
+    html = client.get("/actors/").content.decode()
+    assert html.index(">Afghan resistance<") < html.index(">National Resistance Front<") < html.index(">Fahim Dashti<")
+
+
+def test_unknown_actor_is_404(client, db):
+    assert client.get("/actors/nobody/").status_code == 404
+
+
+def test_actor_page_runs_constant_queries(client, db, django_assert_max_num_queries):
+    actor = ActorFactory(slug="busy")
+    ClaimFactory(claimant=actor, subject=actor, kind="casualties")
+    one = queries_for(client, "/actors/busy/")
+    for _ in range(10):
+        ClaimFactory(claimant=ActorFactory(parent=actor))
+        ClaimFactory(claimant=actor, subject=actor, kind="casualties")
+    assert queries_for(client, "/actors/busy/") == one
+    with django_assert_max_num_queries(10):
+        client.get("/actors/busy/")
+    assert queries_for(client, "/actors/") <= 2
+
+
+# -- sources and reports -------------------------------------------------------------------------
+
+
+def test_source_page_shows_grade_reports_and_claims(client, panjshir):
+    response = client.get("/sources/reuters/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<span class="grade grade-B"' in html
+    assert "At least eight Taliban fighters killed in Panjshir clash" in html
+    assert escape(panjshir["reuters-eight-killed"].summary) in html
+    assert escape(panjshir["nrf-denial"].summary) not in html
+
+
+def test_report_page_shows_the_article_snapshots_and_cited_claims(client, db):
+    report = ReportFactory(title="Clash at the pass", url="https://news.example.org/clash", author="A. Writer")
+    Snapshot.objects.create(
+        report=report, fetched_at=datetime(2021, 9, 4, 10, 0, tzinfo=UTC), http_status=200, sha256="ab" * 32, size=2048
+    )
+    claim = ClaimFactory(citations=[{"report": report, "quote": "We hold the pass."}])
+    other = ClaimFactory()
+    html = client.get(f"/reports/{report.pk}/").content.decode()
+    assert "Clash at the pass" in html and "A. Writer" in html
+    assert 'href="https://news.example.org/clash"' in html
+    assert "4 Sep 2021 10:00" in html and "2.0\xa0KB" in html
+    assert claim.summary in html and other.summary not in html
+    assert '<blockquote class="quote" dir="auto">We hold the pass.</blockquote>' in html
+
+
+def test_unknown_source_and_report_are_404(client, db):
+    assert client.get("/sources/nobody/").status_code == 404
+    assert client.get("/reports/424242/").status_code == 404
+
+
+def test_source_and_report_pages_run_constant_queries(client, db, django_assert_max_num_queries):
+    source = SourceFactory(slug="busy-source")
+    report = ReportFactory(source=source)
+    ClaimFactory(citations=[{"report": report}])
+    source_one = queries_for(client, "/sources/busy-source/")
+    report_one = queries_for(client, f"/reports/{report.pk}/")
+    for _ in range(10):
+        ClaimFactory(citations=[{"report": report}, {"report": ReportFactory(source=source)}])
+    assert queries_for(client, "/sources/busy-source/") == source_one
+    assert queries_for(client, f"/reports/{report.pk}/") == report_one
+    assert queries_for(client, "/sources/") <= 2
+    with django_assert_max_num_queries(8):
+        client.get(f"/reports/{report.pk}/")
