@@ -2,15 +2,14 @@
 
 ``ClaimFilter(request.GET, queryset=claim_list())`` works on its own: ``.form`` renders the
 filters, ``.is_valid()``/``.errors`` report a bad parameter by name, ``.qs`` is the filtered
-queryset. With ``as_of`` (DESIGN.md rule 9) the claims made later are left out, and the
-status and flag filters use the values as they stood on that date; ``.as_of`` and
-``.as_of_flags`` then hold the date and the flags, and ``claims_apply_as_of`` puts those
-flags on the claim objects shown (in memory only, never saved).
+queryset. With ``as_of`` (rule 9) the claims made later are left out, and the status and
+flag filters use the values as they stood on that date (through ``claims.as_of``); ``.as_of``
+and ``.as_of_flags`` then hold the date and the flags already computed, for the readers of the
+rows to reuse.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -20,9 +19,9 @@ from django.db.models.functions import Coalesce
 
 from actors.models import Actor
 from actors.selectors import actor_subtree_q
-from claims import flags as flag_rules
+from claims.as_of import Flags, flags_match, sensitive_flags
 from claims.models import Citation, Claim, Relation
-from claims.selectors import as_of_sensitive_ids, flags_as_of, stored_flags_q
+from claims.selectors import stored_flags_q
 from core.filters import (
     MultipleChoiceCSVFilter,
     ReferenceFilter,
@@ -30,12 +29,9 @@ from core.filters import (
     StrictBooleanFilter,
     UtcDateTimeFilter,
 )
-from core.versions import cached_for_version
 from locations.models import Location
 from locations.selectors import location_subtree_q
 from sources.models import Report, Source
-
-AS_OF_BATCH = 5000
 
 
 def _claim_ids_citing(**lookup: Any) -> QuerySet:
@@ -108,7 +104,7 @@ class ClaimFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.as_of: date | None = None
-        self.as_of_flags: dict[int, flag_rules.Flags] | None = None
+        self.as_of_flags: dict[int, Flags] | None = None
 
     # -- the filters ---------------------------------------------------------------------------
 
@@ -175,86 +171,10 @@ class ClaimFilter(django_filters.FilterSet):
             return qs  # flags are computed for the rows shown only
         # Only claims whose state on that date may differ from the stored one are evaluated; for the
         # rest the stored flags are the as-of flags (claims.selectors.as_of_sensitive_ids).
-        sensitive, self.as_of_flags = as_of_sensitive_flags(as_of)
+        sensitive, self.as_of_flags = sensitive_flags(as_of)
         keep = [pk for pk, f in self.as_of_flags.items() if flags_match(f, **wanted)]
         stored = stored_flags_q(**wanted) & ~Q(pk__any_of=sorted(sensitive)) if sensitive else stored_flags_q(**wanted)
         return qs.filter(stored | Q(pk__any_of=keep)) if keep else qs.filter(stored)
-
-
-def flags_match(
-    result: flag_rules.Flags,
-    *,
-    status: Sequence[str] | None = None,
-    contested: bool | None = None,
-    corroborated: bool | None = None,
-    unverified: bool | None = None,
-) -> bool:
-    if status and result.status not in status:
-        return False
-    for name, wanted in (("contested", contested), ("corroborated", corroborated), ("unverified", unverified)):
-        if wanted is not None and getattr(result, name) != wanted:
-            return False
-    return True
-
-
-def as_of_sensitive_flags(as_of: date) -> tuple[frozenset[int], dict[int, flag_rules.Flags]]:
-    """The claims whose flags on ``as_of`` may differ from the stored ones, and those claims' flags
-    then (the ones made by that date); cached under the data version (core/versions.py), since
-    they depend on nothing but the data and the date."""
-
-    def compute() -> tuple[frozenset[int], dict[int, flag_rules.Flags]]:
-        sensitive = as_of_sensitive_ids(as_of)
-        return frozenset(sensitive), claims_flags_as_of(sorted(sensitive), as_of)
-
-    return cached_for_version("as-of-flags", as_of.isoformat(), compute)
-
-
-def claims_flags_as_of(ids: Iterable[int], as_of: date) -> dict[int, flag_rules.Flags]:
-    """The as-of flags of many claims, in batches (rule 9)."""
-    ids = list(ids)
-    result: dict[int, flag_rules.Flags] = {}
-    for start in range(0, len(ids), AS_OF_BATCH):
-        result.update(flags_as_of(ids[start : start + AS_OF_BATCH], as_of))
-    return result
-
-
-def flags_then(
-    claims: Iterable[tuple[int, date]], as_of: date, known: dict[int, flag_rules.Flags] | None = None
-) -> dict[int, flag_rules.Flags]:
-    """The flags on ``as_of`` of these claims, given as ``(id, claimed_on)``: ``known`` ones reused,
-    the rest evaluated; the claims made later are absent."""
-    result = dict(known or {})
-    missing = [pk for pk, claimed_on in claims if pk not in result and claimed_on <= as_of]
-    if missing:
-        result.update(claims_flags_as_of(missing, as_of))
-    return result
-
-
-def claims_apply_as_of(
-    claims: Iterable[Claim], as_of: date | None, known: dict[int, flag_rules.Flags] | None = None
-) -> list[Claim]:
-    """Put the flags as they stood on ``as_of`` on these claim objects (in memory; never saved).
-
-    Returns the claims that existed then (a claim made later is left out). Without ``as_of``
-    the claims are returned as they are.
-    """
-    claims = list(claims)
-    if as_of is None:
-        return claims
-    then = flags_then(((c.pk, c.claimed_on) for c in claims), as_of, known)
-    shown = []
-    for claim in claims:
-        result = then.get(claim.pk)
-        if result is None:
-            continue
-        claim.status = result.status
-        claim.contested = result.contested
-        claim.corroborated = result.corroborated
-        claim.unverified = result.unverified
-        claim.reasons = result.reasons_as_dicts()
-        claim._as_of = as_of
-        shown.append(claim)
-    return shown
 
 
 class RelationFilter(django_filters.FilterSet):

@@ -163,8 +163,18 @@ class _Graph:
     def independent_live(self, claim: ClaimFacts, responder_id: int) -> ClaimFacts | None:
         responder = self.claims[responder_id]
         if responder.bloc_id == claim.bloc_id or self.inert(responder_id):
-            return None  # an echo from the claimant's own bloc, or an inert claim
+            return None  # an echo from the claimant's own bloc (``is_echo``), or an inert claim
         return responder
+
+
+# The stances by which one claim backs or opposes another; from the claimant's own bloc, an echo.
+RESPONDING = (DENIES, CONTRADICTS, SUPPORTS)
+
+
+def is_echo(stance: str, claimant_bloc_id: int, responder_bloc_id: int) -> bool:
+    """Rule 6: a denial, contradiction or support from the claimant's own bloc is an echo: shown,
+    but it changes no flag."""
+    return stance in RESPONDING and claimant_bloc_id == responder_bloc_id
 
 
 def _by_date(reasons: list[Reason]) -> list[Reason]:

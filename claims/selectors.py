@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -211,3 +212,55 @@ def claim_event_rows(ids: Iterable[int]) -> list[dict]:
         }
         for row in rows
     ]
+
+
+HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def claim_history(claim: Claim) -> list[dict[str, Any]]:
+    """The recorded versions of the claim and of its citations, newest first. Each entry: ``id``,
+    ``object`` (claim or citation), ``when``, ``type`` (created, changed, deleted), ``user`` (the
+    user or None), ``reason``, ``changes`` (``{field, old, new}``; foreign keys as ids) and, for the
+    claim's own versions, ``status`` (the stored status of that version)."""
+    entries = []
+    previous = None
+    for record in claim.history.select_related("history_user").order_by("history_date", "history_id"):
+        changes = []
+        if previous is not None:
+            changes = [{"field": c.field, "old": c.old, "new": c.new} for c in record.diff_against(previous).changes]
+        entries.append(_history_entry(record, "claim", changes, status=record.status))
+        previous = record
+    citations = Citation.history.filter(claim_id=claim.pk).select_related("history_user")
+    for record in citations.order_by("history_date", "history_id"):
+        removed = record.history_type == "-"
+        changes = [
+            {"field": name, "old": value if removed else None, "new": None if removed else value}
+            for name, value in (("report", record.report_id), ("quote", record.quote))
+        ]
+        entries.append(_history_entry(record, "citation", changes))
+    entries.sort(key=lambda e: (e["when"], e["object"] == "citation", e["id"]), reverse=True)
+    return entries
+
+
+def _history_entry(record: Any, kind: str, changes: list[dict[str, Any]], **more: Any) -> dict[str, Any]:
+    return {
+        "id": record.history_id,
+        "object": kind,
+        "when": record.history_date,
+        "type": HISTORY_TYPES.get(record.history_type, record.history_type),
+        "user": record.history_user,
+        "reason": record.history_change_reason,
+        "changes": changes,
+        **more,
+    }
+
+
+def control_claim_rows(location: Any) -> QuerySet:
+    """The stored facts of the control claims on a place that say who holds it on some day (an event
+    start and a subject), as ``claims.timeline.control_facts`` reads them."""
+    return (
+        Claim.objects.filter(location=location, kind=Claim.Kind.CONTROL)
+        .exclude(event_start=None)
+        .exclude(subject=None)
+        .values("id", "subject_id", "subject__bloc_id", "event_start", "event_end", "status")
+    )

@@ -25,6 +25,27 @@ class ControlFact:
     inert: bool = False
 
 
+# A claim with one of these statuses is inert: it claims control of nothing.
+INERT_STATUSES = frozenset({"retracted", "superseded", "refuted"})
+
+
+def control_facts(rows: Iterable[dict]) -> list[ControlFact]:
+    """The facts of control-claim rows (``id``, ``subject_id``, ``subject__bloc_id``, ``event_start``,
+    ``event_end``, ``status``, as stored or as of a date); rows without a start or a subject say
+    nothing about a day."""
+    return [
+        ControlFact(
+            claim_id=row["id"],
+            bloc_id=row["subject__bloc_id"] or row["subject_id"],
+            start=row["event_start"],
+            end=row["event_end"],
+            inert=row["status"] in INERT_STATUSES,
+        )
+        for row in rows
+        if row["event_start"] is not None and row["subject_id"] is not None
+    ]
+
+
 @dataclass(frozen=True, slots=True)
 class Interval:
     start: date

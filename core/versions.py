@@ -2,8 +2,9 @@
 tables a claim list reads, so a value computed from those tables can be cached under it.
 
 ``claims`` migration 0008 creates the one-row table ``fogwatch_data_version`` and statement
-triggers on every table a claim list filters or shows (actors, places, sources, reports, claims,
-citations, relations): each INSERT, UPDATE, DELETE or TRUNCATE sets the version to the next value
+triggers on every table a claim list filters or shows (``VERSIONED_TABLES``: actors, places,
+sources, reports, claims, citations, relations; a migration that adds a table there adds its
+trigger): each INSERT, UPDATE, DELETE or TRUNCATE sets the version to the next value
 of a sequence. The trigger runs inside the writing transaction, so the new version becomes visible
 exactly when the write does, by whatever path it came (services, imports, ``recompute_flags``'s
 set-wise UPDATE, a hand-typed ``psql`` statement). A sequence never hands out a value twice, not
@@ -31,6 +32,7 @@ from django.db.models import QuerySet
 
 T = TypeVar("T")
 
+# The tables with the trigger (tests/core/test_data_version.py checks each has it).
 VERSIONED_TABLES = (
     "actors_actor",
     "locations_location",
@@ -40,33 +42,6 @@ VERSIONED_TABLES = (
     "claims_citation",
     "claims_relation",
 )
-
-INSTALL_SQL = [
-    "CREATE SEQUENCE IF NOT EXISTS fogwatch_data_version_seq",
-    "CREATE TABLE IF NOT EXISTS fogwatch_data_version (version bigint NOT NULL)",
-    "INSERT INTO fogwatch_data_version (version) SELECT nextval('fogwatch_data_version_seq')"
-    " WHERE NOT EXISTS (SELECT 1 FROM fogwatch_data_version)",
-    """
-    CREATE OR REPLACE FUNCTION fogwatch_bump_data_version() RETURNS trigger AS $$
-    BEGIN
-        UPDATE fogwatch_data_version SET version = nextval('fogwatch_data_version_seq');
-        RETURN NULL;
-    END;
-    $$ LANGUAGE plpgsql
-    """,
-    *(
-        f"CREATE OR REPLACE TRIGGER fogwatch_data_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}"
-        " FOR EACH STATEMENT EXECUTE FUNCTION fogwatch_bump_data_version()"
-        for table in VERSIONED_TABLES
-    ),
-]
-UNINSTALL_SQL = [
-    *(f"DROP TRIGGER IF EXISTS fogwatch_data_version ON {table}" for table in VERSIONED_TABLES),
-    "DROP FUNCTION IF EXISTS fogwatch_bump_data_version()",
-    "DROP TABLE IF EXISTS fogwatch_data_version",
-    "DROP SEQUENCE IF EXISTS fogwatch_data_version_seq",
-]
-
 
 def data_version(using: str = "default") -> int | None:
     """The current data version on this database, or None where there is none (not PostgreSQL)."""

@@ -13,7 +13,6 @@ from datetime import UTC, datetime, time
 from typing import Any
 
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.types import OpenApiTypes
@@ -25,9 +24,10 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from claims.documents import ClaimDocuments
 from claims.filters import ClaimFilter
 from claims.models import Claim, Tombstone
-from interchange import claimreview, exports
+from interchange import exports, jsonld
 
 FILTER_PARAMETERS = [
     OpenApiParameter(
@@ -59,13 +59,13 @@ class ClaimExportView(generics.GenericAPIView):
     content_negotiation_class = AnyAccept
     renderer_classes = [JSONRenderer]
 
-    queryset = Claim.objects.none()  # for the permission class; rows come from exports.export_queryset()
+    queryset = Claim.objects.none()  # for the permission class; rows are read as claim documents
     filter_backends: list = []
     pagination_class = None
     serializer_class = None
 
     def get_queryset(self):
-        return exports.export_queryset()
+        return Claim.objects.all()
 
     def claims(self) -> tuple[Any, ClaimFilter]:
         """The filtered claims and the bound filterset (its ``as_of`` and as-of flags). A wrong
@@ -75,23 +75,16 @@ class ClaimExportView(generics.GenericAPIView):
             raise ValidationError({name: [str(m) for m in messages] for name, messages in filterset.errors.items()})
         return filterset.qs, filterset
 
-    def url_for(self, request: Request):
-        base = request.build_absolute_uri(reverse("api:claim-list"))
-
-        def url_for(claim: Claim) -> str:
-            return f"{base}{claim.pk}/"
-
-        return url_for
-
-    def stream(self, queryset, filterset) -> Iterator[Claim]:
-        """The claims, the first chunk already fetched: a query that fails does so before the 200 is sent."""
+    def stream(self, queryset, filterset) -> Iterator[dict]:
+        """The claim documents, the first chunk already read: a query that fails does so before the
+        200 is sent."""
         as_of = filterset.as_of if filterset is not None else None
         known = filterset.as_of_flags if filterset is not None else None
         # In id order by keyset unless the client asked for an order.
         keyset = not self.request.query_params.get("ordering")
-        claims = exports.iterate_claims(queryset, as_of=as_of, known=known, keyset=keyset)
-        first = next(claims, None)
-        return claims if first is None else itertools.chain([first], claims)
+        documents = exports.iterate_documents(queryset, self.request, as_of=as_of, known=known, keyset=keyset)
+        first = next(documents, None)
+        return documents if first is None else itertools.chain([first], documents)
 
 
 class ClaimCsvExportView(ClaimExportView):
@@ -106,7 +99,7 @@ class ClaimCsvExportView(ClaimExportView):
     def get(self, request: Request) -> StreamingHttpResponse:
         queryset, filterset = self.claims()
         response = StreamingHttpResponse(
-            exports.csv_lines(self.stream(queryset, filterset), self.url_for(request)),
+            exports.csv_lines(self.stream(queryset, filterset)),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = 'attachment; filename="fogwatch-claims.csv"'
@@ -127,7 +120,7 @@ class ClaimGeoJsonExportView(ClaimExportView):
         queryset, filterset = self.claims()
         queryset = queryset.filter(location__latitude__isnull=False, location__longitude__isnull=False)
         response = StreamingHttpResponse(
-            exports.geojson_chunks(self.stream(queryset, filterset), self.url_for(request)),
+            exports.geojson_chunks(self.stream(queryset, filterset)),
             content_type="application/geo+json",
         )
         response["Content-Disposition"] = 'attachment; filename="fogwatch-claims.geojson"'
@@ -146,7 +139,7 @@ class ClaimJsonLinesExportView(ClaimExportView):
     def get(self, request: Request) -> StreamingHttpResponse:
         queryset, filterset = self.claims()
         response = StreamingHttpResponse(
-            exports.jsonl_lines(self.stream(queryset, filterset), self.url_for(request)),
+            exports.jsonl_lines(self.stream(queryset, filterset)),
             content_type="application/x-ndjson; charset=utf-8",
         )
         response["Content-Disposition"] = 'attachment; filename="fogwatch-claims.jsonl"'
@@ -171,8 +164,8 @@ class ClaimReviewFeedView(ClaimExportView):
     def get(self, request: Request) -> HttpResponse:
         queryset, filterset = self.claims()
         queryset = queryset.exclude(verdict="")
-        claims = self.stream(queryset, filterset)
-        return _jsonld(claimreview.claim_review_feed(claims, site_url=request.build_absolute_uri("/")))
+        documents = self.stream(queryset, filterset)
+        return _jsonld(jsonld.claim_review_feed(documents, site_url=request.build_absolute_uri("/")))
 
 
 class ClaimReviewView(ClaimExportView):
@@ -183,12 +176,12 @@ class ClaimReviewView(ClaimExportView):
         responses={(200, "application/ld+json"): OpenApiTypes.OBJECT, 404: OpenApiResponse(description="No verdict")},
     )
     def get(self, request: Request, pk: int) -> HttpResponse:
-        claim = self.get_queryset().filter(pk=pk).first() if 0 < pk < 2**63 else None
-        if claim is None:
+        found = ClaimDocuments(request, extra=True).for_ids([pk]) if 0 < pk < 2**63 else []
+        if not found:
             raise Http404("No such claim.")
-        if not claim.verdict:
+        if not found[0]["verdict"]:
             raise Http404("This claim has no verdict, so there is no ClaimReview of it.")
-        return _jsonld(claimreview.claim_review(claim, site_url=request.build_absolute_uri("/")))
+        return _jsonld(jsonld.claim_review(found[0], site_url=request.build_absolute_uri("/")))
 
 
 class TombstoneSerializer(serializers.ModelSerializer):

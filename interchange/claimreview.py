@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from urllib.parse import urlparse
 
@@ -72,91 +71,6 @@ SYNONYMS = {
     "pants on fire": Claim.Verdict.FALSE,
     "incorrect": Claim.Verdict.FALSE,
 }
-
-
-# ---------------------------------------------------------------------------------------------
-# Export
-# ---------------------------------------------------------------------------------------------
-
-
-def _day(value: date | datetime | None) -> str | None:
-    if value is None:
-        return None
-    return (value.date() if isinstance(value, datetime) else value).isoformat()
-
-
-def _author(actor: Actor) -> dict[str, Any]:
-    kind = "Person" if actor.kind == Actor.Kind.PERSON else "Organization"
-    return {"@type": kind, "name": actor.name}
-
-
-def _creative_work(report: Report) -> dict[str, Any]:
-    work: dict[str, Any] = {"@type": "CreativeWork", "headline": report.title}
-    if report.url:
-        work["url"] = report.url
-    if report.published_at:
-        work["datePublished"] = _day(report.published_at)
-    publisher: dict[str, Any] = {"@type": "Organization", "name": report.source.name}
-    if report.source.homepage:
-        publisher["url"] = report.source.homepage
-    work["publisher"] = publisher
-    return work
-
-
-def claim_review(claim: Claim, *, site_url: str) -> dict[str, Any]:
-    """A claim with a verdict as a ClaimReview JSON-LD object (raises ValueError without a verdict)."""
-    if not claim.verdict:
-        raise ValueError(f"Claim #{claim.pk} has no verdict.")
-    site = site_url.rstrip("/")
-    reports = [c.report for c in claim.citations.all()]
-    dated = sorted((r for r in reports if r.published_at), key=lambda r: (r.published_at, r.pk))
-    first = dated[0] if dated else (reports[0] if reports else None)
-    item: dict[str, Any] = {
-        "@type": "Claim",
-        "author": _author(claim.claimant),
-        "datePublished": _day(claim.claimed_on),
-        "appearance": [_creative_work(r) for r in reports],
-    }
-    if first is not None:
-        item["firstAppearance"] = _creative_work(first)
-    if claim.location_id:
-        item["contentLocation"] = {"@type": "Place", "name": claim.location.name}
-    review: dict[str, Any] = {
-        "@context": CONTEXT,
-        "@type": "ClaimReview",
-        "url": f"{site}/claims/{claim.pk}/",
-        "datePublished": _day(claim.verdict_on or claim.updated_at),
-        "author": {"@type": "Organization", "name": SITE_NAME, "url": f"{site}/"},
-        "claimReviewed": claim.summary,
-        "itemReviewed": item,
-        "reviewRating": {
-            "@type": "Rating",
-            "ratingValue": RATING[claim.verdict],  # type: ignore[index]
-            "bestRating": BEST,
-            "worstRating": WORST,
-            "alternateName": Claim.Verdict(claim.verdict).label,
-        },
-    }
-    if claim.verdict_rationale:
-        review["reviewBody"] = claim.verdict_rationale
-    return review
-
-
-def claim_review_feed(claims: Iterable[Claim], *, site_url: str) -> dict[str, Any]:
-    """Every claim with a verdict, as a schema.org DataFeed of ClaimReviews."""
-    elements = []
-    for claim in claims:
-        if not claim.verdict:
-            continue
-        review = claim_review(claim, site_url=site_url)
-        review.pop("@context")
-        elements.append({"@type": "DataFeedItem", "dateModified": claim.updated_at.isoformat(), "item": [review]})
-    return {
-        "@context": CONTEXT,
-        "@type": "DataFeed",
-        "name": f"{SITE_NAME} claim reviews",
-        "dataFeedElement": elements,
-    }
 
 
 # ---------------------------------------------------------------------------------------------

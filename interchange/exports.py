@@ -1,9 +1,10 @@
-"""Claims out as CSV, GeoJSON and JSON Lines: pure row building plus generators that stream.
+"""Claims out as CSV, GeoJSON and JSON Lines: each a view of the claim document
+(``claims.documents``), streamed.
 
-The generators take a queryset (already filtered by ``ClaimFilter``) and walk it with
-``.iterator(chunk_size=…)``, so memory stays flat whatever the number of rows; with ``as_of``
-the flags of each chunk are replaced by the flags as they stood on that date (rule 9).
-The columns are documented in docs/import-export.md.
+``iterate_documents`` walks a filtered queryset a chunk of ids at a time and builds each chunk's
+documents in three queries (with ``as_of``, the flags as they stood then: rule 9), so memory stays
+flat whatever the number of rows. ``csv_row``, ``jsonl_record`` and ``geojson_feature`` are pure
+functions of one document. The columns are documented in docs/import-export.md.
 """
 
 from __future__ import annotations
@@ -11,18 +12,18 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator
-from datetime import date, datetime
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
-from claims.filters import claims_apply_as_of
+from claims.documents import ClaimDocuments
 from claims.models import Claim
-from claims.selectors import claim_cited
 
 CHUNK_SIZE = 500
-UrlFor = Callable[[Claim], str]
+Document = dict[str, Any]
 
 # (column, description): the CSV export, one row per claim.
 CSV_COLUMNS: list[tuple[str, str]] = [
@@ -68,74 +69,60 @@ CSV_HEADER = [name for name, _ in CSV_COLUMNS]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def export_queryset() -> QuerySet[Claim]:
-    """Claims with what an export row needs: actors, the place, citations with reports and sources."""
-    return claim_cited()
-
-
-def _batched(items: Iterable[Claim], size: int) -> Iterator[list[Claim]]:
-    batch: list[Claim] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def iterate_claims(
+def iterate_documents(
     queryset: QuerySet[Claim],
+    request: HttpRequest | None,
     *,
     as_of: date | None = None,
     known: dict | None = None,
     chunk_size: int | None = None,
     keyset: bool = True,
-) -> Iterator[Claim]:
-    """Walk the queryset a chunk at a time; with ``as_of`` each chunk gets the flags as they stood on
-    that date.
+) -> Iterator[Document]:
+    """The claim documents (with the exports' extra facts) of the queryset, a chunk at a time.
 
-    ``keyset`` (the default): in id order, each chunk one query ``… AND id > <last id> ORDER BY id
-    LIMIT n`` — no cursor is held open between chunks, so it works behind a transaction pooler and
-    on a replica. Otherwise the queryset's own order through ``.iterator(chunk_size=n)`` (a
-    server-side cursor on PostgreSQL).
-    """
+    ``keyset`` (the default): in id order, each chunk of ids one query ``… AND id > <last id> ORDER
+    BY id LIMIT n``: no cursor is held open between chunks, so it works behind a transaction pooler
+    and on a replica. Otherwise the queryset's own order through ``.iterator(chunk_size=n)`` (a
+    server-side cursor on PostgreSQL)."""
     size = chunk_size or CHUNK_SIZE
-    if keyset:
-        batches: Iterable[list[Claim]] = _keyset_batches(queryset, size)
-    else:
-        batches = _batched(queryset.iterator(chunk_size=size), size)
-    for batch in batches:
-        yield from claims_apply_as_of(batch, as_of, known)
-        for claim in batch:
-            _release(claim)
+    documents = ClaimDocuments(request, extra=True)
+    chunks = _keyset_chunks(queryset, size) if keyset else _ordered_chunks(queryset, size)
+    for ids in chunks:
+        yield from documents.for_ids(ids, as_of=as_of, known=known)
 
 
-def _keyset_batches(queryset: QuerySet[Claim], size: int) -> Iterator[list[Claim]]:
-    ordered = queryset.order_by("pk")
+def _keyset_chunks(queryset: QuerySet[Claim], size: int) -> Iterator[list[int]]:
+    ordered = queryset.order_by("pk").values_list("pk", flat=True)
     last = None
     while True:
         page = ordered if last is None else ordered.filter(pk__gt=last)
-        batch = list(page[:size])
-        if not batch:
+        ids = list(page[:size])
+        if not ids:
             return
-        last = batch[-1].pk
-        yield batch
-        if len(batch) < size:
+        last = ids[-1]
+        yield ids
+        if len(ids) < size:
             return
 
 
-def _release(claim: Claim) -> None:
-    """Break the reference cycles a prefetch makes (claim → citations → claim), so a finished chunk is
-    freed at once rather than when the cyclic garbage collector next runs: memory stays flat."""
-    for citation in getattr(claim, "_prefetched_objects_cache", {}).get("citations", []):
-        citation._state.fields_cache.clear()
-    claim._prefetched_objects_cache = {}
-    claim._state.fields_cache.clear()
+def _ordered_chunks(queryset: QuerySet[Claim], size: int) -> Iterator[list[int]]:
+    chunk: list[int] = []
+    for pk in queryset.values_list("pk", flat=True).iterator(chunk_size=size):
+        chunk.append(pk)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _iso(value: date | datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
+    """ISO 8601; times in UTC (``+00:00``)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        value = value.astimezone(UTC)
+    return value.isoformat()
 
 
 def _safe(value: str) -> str:
@@ -143,57 +130,67 @@ def _safe(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
-def _brief(obj: Any) -> dict[str, Any] | None:
-    return {"id": obj.pk, "slug": obj.slug, "name": obj.name} if obj is not None else None
+def _name(brief: dict[str, Any] | None) -> str:
+    return brief["name"] if brief else ""
 
 
-def csv_row(claim: Claim, url_for: UrlFor) -> list[Any]:
-    citations = list(claim.citations.all())
-    location = claim.location
-    bloc = claim.claimant.bloc if claim.claimant.bloc_id else None
+def _brief(brief: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if brief is None else {"id": brief["id"], "slug": brief["slug"], "name": brief["name"]}
+
+
+def _blank(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def csv_row(doc: Document) -> list[Any]:
+    """One claim document as a CSV row (``CSV_HEADER``'s columns)."""
+    citations = doc["citations"]
+    extra = doc["extra"]
+    location = doc["location"]
+    reasons = doc["reasons"] or []
     values: dict[str, Any] = {
-        "id": claim.pk,
-        "url": url_for(claim),
-        "claimed_on": _iso(claim.claimed_on),
-        "kind": claim.kind,
-        "summary": _safe(claim.summary),
-        "quote": _safe(claim.quote),
-        "language": claim.language,
-        "claimant_id": claim.claimant_id,
-        "claimant": _safe(claim.claimant.name),
-        "claimant_bloc": _safe(bloc.name) if bloc else "",
-        "spokesperson": _safe(claim.spokesperson.name) if claim.spokesperson else "",
-        "subject_id": claim.subject_id or "",
-        "subject": _safe(claim.subject.name) if claim.subject else "",
-        "location_id": claim.location_id or "",
-        "location": _safe(location.name) if location else "",
-        "latitude": location.latitude if location and location.latitude is not None else "",
-        "longitude": location.longitude if location and location.longitude is not None else "",
-        "location_precision": claim.location_precision,
-        "event_start": _iso(claim.event_start) or "",
-        "event_end": _iso(claim.event_end) or "",
-        "date_precision": claim.date_precision,
-        "count_min": "" if claim.count_min is None else claim.count_min,
-        "count_max": "" if claim.count_max is None else claim.count_max,
-        "status": claim.status,
-        "contested": str(claim.contested).lower(),
-        "corroborated": str(claim.corroborated).lower(),
-        "unverified": str(claim.unverified).lower(),
-        "verdict": claim.verdict,
-        "verdict_on": _iso(claim.verdict_on) or "",
-        "reason_codes": " ".join(r.get("code", "") for r in claim.reasons or []),
-        "reasons": _safe(" | ".join(r.get("text", "") for r in claim.reasons or [])),
-        "report_ids": " ".join(str(c.report_id) for c in citations),
-        "report_urls": " ".join(c.report.url for c in citations if c.report.url),
-        "sources": _safe(" | ".join(dict.fromkeys(c.report.source.name for c in citations))),
-        "external_id": claim.external_id or "",
-        "created_at": _iso(claim.created_at),
-        "updated_at": _iso(claim.updated_at),
+        "id": doc["id"],
+        "url": doc["url"],
+        "claimed_on": _iso(doc["claimed_on"]),
+        "kind": doc["kind"],
+        "summary": _safe(doc["summary"]),
+        "quote": _safe(doc["quote"]),
+        "language": doc["language"],
+        "claimant_id": doc["claimant"]["id"],
+        "claimant": _safe(doc["claimant"]["name"]),
+        "claimant_bloc": _safe(_name(extra["claimant_bloc"])),
+        "spokesperson": _safe(_name(doc["spokesperson"])),
+        "subject_id": doc["subject"]["id"] if doc["subject"] else "",
+        "subject": _safe(_name(doc["subject"])),
+        "location_id": location["id"] if location else "",
+        "location": _safe(_name(location)),
+        "latitude": _blank(extra["latitude"]) if location else "",
+        "longitude": _blank(extra["longitude"]) if location else "",
+        "location_precision": doc["location_precision"],
+        "event_start": _iso(doc["event_start"]) or "",
+        "event_end": _iso(doc["event_end"]) or "",
+        "date_precision": doc["date_precision"],
+        "count_min": _blank(doc["count_min"]),
+        "count_max": _blank(doc["count_max"]),
+        "status": doc["status"],
+        "contested": str(doc["contested"]).lower(),
+        "corroborated": str(doc["corroborated"]).lower(),
+        "unverified": str(doc["unverified"]).lower(),
+        "verdict": doc["verdict"],
+        "verdict_on": _iso(doc["verdict_on"]) or "",
+        "reason_codes": " ".join(r.get("code", "") for r in reasons),
+        "reasons": _safe(" | ".join(r.get("text", "") for r in reasons)),
+        "report_ids": " ".join(str(c["report"]["id"]) for c in citations),
+        "report_urls": " ".join(c["report"]["url"] for c in citations if c["report"]["url"]),
+        "sources": _safe(" | ".join(dict.fromkeys(c["report"]["source"]["name"] for c in citations))),
+        "external_id": doc["external_id"] or "",
+        "created_at": _iso(doc["created_at"]),
+        "updated_at": _iso(doc["updated_at"]),
     }
     return [values[name] for name in CSV_HEADER]
 
 
-def csv_lines(claims: Iterable[Claim], url_for: UrlFor) -> Iterator[str]:
+def csv_lines(documents: Iterable[Document]) -> Iterator[str]:
     """The header, then a line per claim (RFC 4180 quoting, CRLF line ends)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -206,120 +203,124 @@ def csv_lines(claims: Iterable[Claim], url_for: UrlFor) -> Iterator[str]:
 
     writer.writerow(CSV_HEADER)
     yield flush()
-    for claim in claims:
-        writer.writerow(csv_row(claim, url_for))
+    for doc in documents:
+        writer.writerow(csv_row(doc))
         yield flush()
 
 
-def claim_record(claim: Claim, url_for: UrlFor) -> dict[str, Any]:
-    """One claim as a self-contained JSON object (the JSON Lines dump)."""
-    location = claim.location
+def jsonl_record(doc: Document) -> dict[str, Any]:
+    """One claim document as a self-contained JSON object (the JSON Lines dump): the document without
+    its relations and API links, the place with its coordinates."""
+    location = doc["location"]
+    extra = doc["extra"]
     record: dict[str, Any] = {
-        "id": claim.pk,
-        "url": url_for(claim),
-        "claimant": _brief(claim.claimant),
-        "spokesperson": _brief(claim.spokesperson),
-        "claimed_on": _iso(claim.claimed_on),
-        "kind": claim.kind,
-        "summary": claim.summary,
-        "quote": claim.quote,
-        "language": claim.language,
-        "subject": _brief(claim.subject),
+        "id": doc["id"],
+        "url": doc["url"],
+        "claimant": _brief(doc["claimant"]),
+        "spokesperson": _brief(doc["spokesperson"]),
+        "claimed_on": _iso(doc["claimed_on"]),
+        "kind": doc["kind"],
+        "summary": doc["summary"],
+        "quote": doc["quote"],
+        "language": doc["language"],
+        "subject": _brief(doc["subject"]),
         "location": (
-            {**_brief(location), "latitude": location.latitude, "longitude": location.longitude}  # type: ignore[dict-item]
+            {**_brief(location), "latitude": extra["latitude"], "longitude": extra["longitude"]}  # type: ignore[dict-item]
             if location
             else None
         ),
-        "location_precision": claim.location_precision,
-        "event_start": _iso(claim.event_start),
-        "event_end": _iso(claim.event_end),
-        "date_precision": claim.date_precision,
-        "count_min": claim.count_min,
-        "count_max": claim.count_max,
+        "location_precision": doc["location_precision"],
+        "event_start": _iso(doc["event_start"]),
+        "event_end": _iso(doc["event_end"]),
+        "date_precision": doc["date_precision"],
+        "count_min": doc["count_min"],
+        "count_max": doc["count_max"],
         "citations": [
             {
                 "report": {
-                    "id": c.report_id,
-                    "title": c.report.title,
-                    "url": c.report.url,
-                    "published_at": _iso(c.report.published_at),
-                    "source": _brief(c.report.source),
+                    "id": c["report"]["id"],
+                    "title": c["report"]["title"],
+                    "url": c["report"]["url"],
+                    "published_at": _iso(c["report"]["published_at"]),
+                    "source": _brief(c["report"]["source"]),
                 },
-                "quote": c.quote,
+                "quote": c["quote"],
             }
-            for c in claim.citations.all()
+            for c in doc["citations"]
         ],
-        "verdict": claim.verdict,
-        "verdict_rationale": claim.verdict_rationale,
-        "verdict_on": _iso(claim.verdict_on),
-        "status": claim.status,
-        "contested": claim.contested,
-        "corroborated": claim.corroborated,
-        "unverified": claim.unverified,
-        "reasons": claim.reasons,
-        "external_id": claim.external_id,
-        "created_at": _iso(claim.created_at),
-        "updated_at": _iso(claim.updated_at),
+        "verdict": doc["verdict"],
+        "verdict_rationale": doc["verdict_rationale"],
+        "verdict_on": _iso(doc["verdict_on"]),
+        "status": doc["status"],
+        "contested": doc["contested"],
+        "corroborated": doc["corroborated"],
+        "unverified": doc["unverified"],
+        "reasons": doc["reasons"],
+        "external_id": doc["external_id"],
+        "created_at": _iso(doc["created_at"]),
+        "updated_at": _iso(doc["updated_at"]),
     }
-    as_of = getattr(claim, "_as_of", None)
-    if as_of is not None:
-        record["as_of"] = _iso(as_of)
+    if doc["as_of"] is not None:
+        record["as_of"] = _iso(doc["as_of"])
     return record
 
 
-def jsonl_lines(claims: Iterable[Claim], url_for: UrlFor) -> Iterator[str]:
-    for claim in claims:
-        yield json.dumps(claim_record(claim, url_for), ensure_ascii=False, separators=(",", ":")) + "\n"
+def jsonl_lines(documents: Iterable[Document]) -> Iterator[str]:
+    for doc in documents:
+        yield json.dumps(jsonl_record(doc), ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def has_point(claim: Claim) -> bool:
-    loc = claim.location
-    return loc is not None and loc.latitude is not None and loc.longitude is not None
+def has_point(doc: Document) -> bool:
+    return (
+        doc["location"] is not None and doc["extra"]["latitude"] is not None and doc["extra"]["longitude"] is not None
+    )
 
 
-def geojson_feature(claim: Claim, url_for: UrlFor) -> dict[str, Any]:
+def geojson_feature(doc: Document) -> dict[str, Any]:
     """A Point feature (RFC 7946: [longitude, latitude]) with the claim's status, flags and reasons."""
-    location = claim.location
-    assert location is not None and location.latitude is not None and location.longitude is not None
+    location = doc["location"]
+    extra = doc["extra"]
+    assert has_point(doc), f"claim #{doc['id']} has no coordinates"
+    subject = doc["subject"]
     return {
         "type": "Feature",
-        "id": claim.pk,
-        "geometry": {"type": "Point", "coordinates": [location.longitude, location.latitude]},
+        "id": doc["id"],
+        "geometry": {"type": "Point", "coordinates": [extra["longitude"], extra["latitude"]]},
         "properties": {
-            "id": claim.pk,
-            "url": url_for(claim),
-            "summary": claim.summary,
-            "kind": claim.kind,
-            "claimed_on": _iso(claim.claimed_on),
-            "claimant": claim.claimant.name,
-            "claimant_id": claim.claimant_id,
-            "subject": claim.subject.name if claim.subject else None,
-            "subject_id": claim.subject_id,
-            "location": location.name,
-            "location_id": location.pk,
-            "location_precision": claim.location_precision,
-            "event_start": _iso(claim.event_start),
-            "event_end": _iso(claim.event_end),
-            "date_precision": claim.date_precision,
-            "count_min": claim.count_min,
-            "count_max": claim.count_max,
-            "status": claim.status,
-            "contested": claim.contested,
-            "corroborated": claim.corroborated,
-            "unverified": claim.unverified,
-            "verdict": claim.verdict or None,
-            "reasons": claim.reasons,
+            "id": doc["id"],
+            "url": doc["url"],
+            "summary": doc["summary"],
+            "kind": doc["kind"],
+            "claimed_on": _iso(doc["claimed_on"]),
+            "claimant": doc["claimant"]["name"],
+            "claimant_id": doc["claimant"]["id"],
+            "subject": subject["name"] if subject else None,
+            "subject_id": subject["id"] if subject else None,
+            "location": location["name"],
+            "location_id": location["id"],
+            "location_precision": doc["location_precision"],
+            "event_start": _iso(doc["event_start"]),
+            "event_end": _iso(doc["event_end"]),
+            "date_precision": doc["date_precision"],
+            "count_min": doc["count_min"],
+            "count_max": doc["count_max"],
+            "status": doc["status"],
+            "contested": doc["contested"],
+            "corroborated": doc["corroborated"],
+            "unverified": doc["unverified"],
+            "verdict": doc["verdict"] or None,
+            "reasons": doc["reasons"],
         },
     }
 
 
-def geojson_chunks(claims: Iterable[Claim], url_for: UrlFor) -> Iterator[str]:
+def geojson_chunks(documents: Iterable[Document]) -> Iterator[str]:
     """A FeatureCollection, streamed feature by feature; claims without coordinates are left out."""
     yield '{"type":"FeatureCollection","features":['
     first = True
-    for claim in claims:
-        if not has_point(claim):
+    for doc in documents:
+        if not has_point(doc):
             continue
-        yield ("" if first else ",") + json.dumps(geojson_feature(claim, url_for), ensure_ascii=False)
+        yield ("" if first else ",") + json.dumps(geojson_feature(doc), ensure_ascii=False)
         first = False
     yield "]}\n"

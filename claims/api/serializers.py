@@ -83,8 +83,9 @@ class RelationReceivedSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def _as_of(claim: Claim) -> Any:
-    return getattr(claim, "_as_of", None)
+def _as_of(claim: Any) -> Any:
+    """The date of a claim read as of a date (``claims.as_of.ClaimThen``); None for a stored claim."""
+    return getattr(claim, "as_of", None)
 
 
 def _visible(relations: Any, other: str, as_of: Any) -> list[Relation]:
@@ -116,9 +117,7 @@ class ClaimSerializer(serializers.ModelSerializer):
     relations_made = serializers.SerializerMethodField(help_text="Claims this claim responds to.")
     relations_received = serializers.SerializerMethodField(help_text="Claims that respond to this claim.")
     reasons = ReasonSerializer(many=True, read_only=True, help_text="Why each flag and the status are as they are.")
-    as_of = serializers.DateField(
-        source="_as_of", read_only=True, allow_null=True, help_text="The date the flags are shown as of (null: now)."
-    )
+    as_of = serializers.SerializerMethodField(help_text="The date the flags are shown as of (null: now).")
     external_id = serializers.CharField(max_length=100, allow_null=True, allow_blank=True, required=False)
 
     class Meta:
@@ -157,6 +156,11 @@ class ClaimSerializer(serializers.ModelSerializer):
     def get_relations_received(self, claim: Claim) -> list[dict[str, Any]]:
         reader = self._reader(RelationReceivedSerializer)
         return [reader.to_representation(r) for r in _visible(claim.relations_received, "claim", _as_of(claim))]
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_as_of(self, claim: Any) -> str | None:
+        as_of = _as_of(claim)
+        return None if as_of is None else as_of.isoformat()
 
     def validate_external_id(self, value: str | None) -> str | None:
         return value or None

@@ -15,7 +15,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from actors.models import Actor
-from claims.api.documents import CLAIM_VALUES, ClaimDocuments
 from claims.api.serializers import (
     AsOfQuerySerializer,
     ClaimSerializer,
@@ -23,19 +22,17 @@ from claims.api.serializers import (
     HistoryEntrySerializer,
     RelationSerializer,
 )
+from claims.documents import CLAIM_VALUES, ClaimDocuments
 from claims.filters import ClaimFilter, RelationFilter
-from claims.models import Citation, Claim
-from claims.selectors import claim_detail, relation_list
+from claims.models import Claim
+from claims.selectors import claim_detail, claim_history, relation_list
 from claims.services import claim_create, claim_delete, claim_update, relation_create, relation_delete, relation_update
-from claims.timeline import ControlFact, control_intervals
+from claims.timeline import control_facts, control_intervals
 from core.api.fields import BriefSerializer
 from core.api.pagination import CountCachingPagination
 from core.api.schema import AutoSchema
 from core.api.views import ServiceViewSet
 from locations.models import Location
-
-INERT_STATUSES = {Claim.Status.RETRACTED, Claim.Status.SUPERSEDED, Claim.Status.REFUTED}
-HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 
 
 @extend_schema_view(
@@ -104,54 +101,20 @@ class ClaimViewSet(ServiceViewSet):
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def history(self, request: Request, pk: str | None = None) -> Response:
         claim = get_object_or_404(Claim.objects.all(), pk=pk)
-        return Response(HistoryEntrySerializer(claim_history(claim), many=True).data)
+        return Response(HistoryEntrySerializer([_api_history(e) for e in claim_history(claim)], many=True).data)
 
 
-def _user(record: Any) -> dict[str, Any] | None:
-    user = record.history_user
-    return {"id": user.pk, "username": user.get_username()} if user else None
-
-
-def claim_history(claim: Claim) -> list[dict[str, Any]]:
-    """The claim's history records and its citations', newest first, each with the fields it changed."""
-    entries = []
-    previous = None
-    for record in claim.history.select_related("history_user").order_by("history_date", "history_id"):
-        changes = []
-        if previous is not None:
-            changes = [{"field": c.field, "old": c.old, "new": c.new} for c in record.diff_against(previous).changes]
-        entries.append(
-            {
-                "id": record.history_id,
-                "object": "claim",
-                "when": record.history_date,
-                "type": HISTORY_TYPES.get(record.history_type, record.history_type),
-                "user": _user(record),
-                "reason": record.history_change_reason,
-                "changes": changes,
-            }
-        )
-        previous = record
-    citations = Citation.history.filter(claim_id=claim.pk).select_related("history_user")
-    for record in citations.order_by("history_date", "history_id"):
-        removed = record.history_type == "-"
-        changes = [
-            {"field": name, "old": value if removed else None, "new": None if removed else value}
-            for name, value in (("report", record.report_id), ("quote", record.quote))
-        ]
-        entries.append(
-            {
-                "id": record.history_id,
-                "object": "citation",
-                "when": record.history_date,
-                "type": HISTORY_TYPES.get(record.history_type, record.history_type),
-                "user": _user(record),
-                "reason": record.history_change_reason,
-                "changes": changes,
-            }
-        )
-    entries.sort(key=lambda e: (e["when"], e["object"] == "citation", e["id"]), reverse=True)
-    return entries
+def _api_history(entry: dict[str, Any]) -> dict[str, Any]:
+    user = entry["user"]
+    return {
+        "id": entry["id"],
+        "object": entry["object"],
+        "when": entry["when"],
+        "type": entry["type"],
+        "user": {"id": user.pk, "username": user.get_username()} if user else None,
+        "reason": entry["reason"],
+        "changes": entry["changes"],
+    }
 
 
 class RelationViewSet(ServiceViewSet):
@@ -199,18 +162,7 @@ class LocationControlView(generics.GenericAPIView):
         claims = claims.order_by(F("event_start").asc(nulls_last=True), "claimed_on", "id")
         documents = ClaimDocuments(request, format=self.format_kwarg)
         rows = documents.prepare(list(claims.values(*CLAIM_VALUES, "subject__bloc_id")), as_of=as_of)
-        facts = [
-            ControlFact(
-                claim_id=row["id"],
-                bloc_id=row["subject__bloc_id"] or row["subject_id"],
-                start=row["event_start"],
-                end=row["event_end"],
-                inert=row["status"] in INERT_STATUSES,
-            )
-            for row in rows
-            if row["event_start"] is not None and row["subject_id"] is not None
-        ]
-        intervals = control_intervals(facts)
+        intervals = control_intervals(control_facts(rows))
         blocs = Actor.objects.in_bulk({b for i in intervals for b in i.blocs})
         return Response(
             {

@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.db.models import F
 from django.http import QueryDict
 
-from claims.filters import ClaimFilter, flags_match
+from claims.as_of import flags_match
+from claims.filters import ClaimFilter
 from claims.models import Claim, Relation
 from claims.selectors import claim_list, flags_as_of
 from claims.services import claim_update
@@ -72,3 +73,21 @@ def test_relations_carry_the_dates_of_their_claims_after_an_edit(generated):
     relation.refresh_from_db()
     assert relation.target_on == moved
     assert stale() == 0
+
+
+def test_a_claim_read_as_of_a_date_cannot_be_saved_and_its_stored_flags_stay(panjshir):
+    from claims.as_of import ClaimThen, claims_as_of
+
+    stored = {pk: (status, reasons) for pk, status, reasons in Claim.objects.values_list("pk", "status", "reasons")}
+    then = claims_as_of(Claim.objects.all(), date(2021, 9, 2))
+    changed = [claim for claim in then if (claim.status, claim.reasons) != stored[claim.pk]]
+    assert changed, "some claim stood otherwise on 2 September"
+    claim = changed[0]
+    assert isinstance(claim, ClaimThen)
+    with pytest.raises(TypeError, match="read-only"):
+        claim.save()
+    with pytest.raises(AttributeError, match="read-only"):
+        claim.status = "confirmed"
+    claim.claim.save()  # saving the stored claim behind it stores what was stored
+    assert Claim.objects.values_list("status", "reasons").get(pk=claim.pk) == stored[claim.pk]
+    assert claim.summary == claim.claim.summary and claim.claimant == claim.claim.claimant

@@ -21,12 +21,15 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 
 from actors.models import Actor
+from claims import flags as flag_rules
 from claims import selectors
-from claims.filters import ClaimFilter, claims_apply_as_of
+from claims.as_of import claims_as_of
+from claims.documents import ClaimDocuments
+from claims.filters import ClaimFilter
 from claims.models import Claim, Relation
 from core.api.pagination import CountCachingPaginator
 from core.versions import cached_for_version
-from interchange.claimreview import claim_review
+from interchange.jsonld import claim_json_ld
 from locations.models import Location
 from sources.models import Source
 
@@ -205,7 +208,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     paginator = CountCachingPaginator(queryset, settings.FOGWATCH_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     as_of = filterset.as_of if valid else None
-    claims = claims_apply_as_of(page.object_list, as_of, filterset.as_of_flags) if valid else []
+    claims = claims_as_of(page.object_list, as_of, filterset.as_of_flags) if valid else []
     query = _query_without(request, "page")
     fields = [form[name] for name in form.fields]
     more_names = [f.name for f in fields if f.name not in MAIN_FILTERS]
@@ -281,8 +284,7 @@ def relation_timeline(claim: Claim, as_of: date | None = None) -> list[TimelineE
                 incoming=True,
                 origin=relation.origin,
                 note=relation.note,
-                echo=(other.claimant.bloc_id or other.claimant_id) == bloc
-                and relation.stance in (Relation.Stance.DENIES, Relation.Stance.SUPPORTS, Relation.Stance.CONTRADICTS),
+                echo=flag_rules.is_echo(relation.stance, bloc, other.claimant.bloc_id or other.claimant_id),
             )
         )
     for relation in claim.relations_made.all():
@@ -295,8 +297,7 @@ def relation_timeline(claim: Claim, as_of: date | None = None) -> list[TimelineE
                 incoming=False,
                 origin=relation.origin,
                 note=relation.note,
-                echo=(other.claimant.bloc_id or other.claimant_id) == bloc
-                and relation.stance in (Relation.Stance.DENIES, Relation.Stance.SUPPORTS, Relation.Stance.CONTRADICTS),
+                echo=flag_rules.is_echo(relation.stance, bloc, other.claimant.bloc_id or other.claimant_id),
             )
         )
     if as_of is not None:
@@ -304,88 +305,56 @@ def relation_timeline(claim: Claim, as_of: date | None = None) -> list[TimelineE
     return sorted(events, key=lambda e: (e.on, not e.is_self, e.claim.pk))
 
 
-HISTORY_FIELDS = (
-    ("summary", "summary"),
-    ("quote", "quote"),
-    ("kind", "kind"),
-    ("claimed_on", "claimed on"),
-    ("claimant_id", "claimant"),
-    ("spokesperson_id", "spokesperson"),
-    ("subject_id", "subject"),
-    ("location_id", "location"),
-    ("event_start", "event start"),
-    ("event_end", "event end"),
-    ("count_min", "count min"),
-    ("count_max", "count max"),
-    ("verdict", "verdict"),
-    ("verdict_on", "verdict date"),
-    ("status", "status"),
-)
-HISTORY_TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
+HISTORY_FIELDS = {
+    "summary": "summary",
+    "quote": "quote",
+    "kind": "kind",
+    "claimed_on": "claimed on",
+    "claimant": "claimant",
+    "spokesperson": "spokesperson",
+    "subject": "subject",
+    "location": "location",
+    "event_start": "event start",
+    "event_end": "event end",
+    "count_min": "count min",
+    "count_max": "count max",
+    "verdict": "verdict",
+    "verdict_on": "verdict date",
+    "status": "status",
+}
+REFERENCES = {"claimant", "spokesperson", "subject", "location"}
+FIELD_ORDER = list(HISTORY_FIELDS)
 
 
-def claim_history(claim: Claim) -> list[dict]:
-    """The recorded versions of the claim, newest first, each with the fields it changed."""
-    records = list(claim.history.select_related("history_user").order_by("history_date", "history_id"))
+def history_entries(claim: Claim) -> list[dict]:
+    """The claim's recorded versions as the page lists them, newest first: the fields an analyst
+    reads (references named by the claim page itself, not by id)."""
     entries = []
-    previous = None
-    for record in records:
-        changes = []
-        if previous is not None:
-            for attname, label in HISTORY_FIELDS:
-                old, new = getattr(previous, attname, None), getattr(record, attname, None)
-                if old != new:
-                    show = not attname.endswith("_id")
-                    changes.append({"field": label, "old": old if show else "", "new": new if show else ""})
+    for entry in selectors.claim_history(claim):
+        if entry["object"] != "claim":
+            continue
+        changes = sorted(
+            (c for c in entry["changes"] if c["field"] in HISTORY_FIELDS), key=lambda c: FIELD_ORDER.index(c["field"])
+        )
+        user = entry["user"]
         entries.append(
             {
-                "when": record.history_date,
-                "type": HISTORY_TYPES.get(record.history_type, record.history_type),
-                "user": record.history_user.get_username() if record.history_user else "",
-                "reason": record.history_change_reason or "",
-                "changes": changes,
-                "status": record.status,
+                "when": entry["when"],
+                "type": entry["type"].capitalize(),
+                "user": user.get_username() if user else "",
+                "reason": entry["reason"] or "",
+                "changes": [
+                    {
+                        "field": HISTORY_FIELDS[c["field"]],
+                        "old": "" if c["field"] in REFERENCES else c["old"],
+                        "new": "" if c["field"] in REFERENCES else c["new"],
+                    }
+                    for c in changes
+                ],
+                "status": entry["status"],
             }
         )
-        previous = record
-    return list(reversed(entries))
-
-
-def claim_json_ld(claim: Claim, url: str, site_url: str) -> list[dict]:
-    """schema.org ``Claim``, and the ``ClaimReview`` of the exports (``interchange.claimreview``) when it has
-    a verdict."""
-    author_type = "Person" if claim.claimant.kind == "person" else "Organization"
-    appearances = []
-    for citation in claim.citations.all():
-        report = citation.report
-        work = {
-            "@type": "CreativeWork",
-            "headline": report.title,
-            "publisher": {"@type": "Organization", "name": report.source.name},
-        }
-        if report.url:
-            work["url"] = report.url
-        if report.published_at:
-            work["datePublished"] = report.published_at
-        appearances.append(work)
-    claim_ld = {
-        "@context": "https://schema.org",
-        "@type": "Claim",
-        "@id": url,
-        "url": url,
-        "text": claim.summary,
-        "datePublished": claim.claimed_on,
-        "author": {"@type": author_type, "name": claim.claimant.name},
-        "appearance": appearances,
-    }
-    if appearances:
-        claim_ld["firstAppearance"] = appearances[0]
-    if claim.location_id:
-        claim_ld["contentLocation"] = {"@type": "Place", "name": claim.location.name}
-    data = [claim_ld]
-    if claim.verdict:
-        data.append(claim_review(claim, site_url=site_url))
-    return data
+    return entries
 
 
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -407,8 +376,10 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "status": status,
         "reasons": reasons,
         "timeline": relation_timeline(claim, as_of),
-        "history": claim_history(claim),
-        "json_ld": claim_json_ld(claim, url, request.build_absolute_uri("/")),
+        "history": history_entries(claim),
+        "json_ld": claim_json_ld(
+            ClaimDocuments(request, extra=True).for_ids([claim.pk])[0], url, request.build_absolute_uri("/")
+        ),
         "citations": list(claim.citations.all()),
         "api_url": f"/api/v1/claims/{claim.pk}/" + (f"?as_of={as_of.isoformat()}" if as_of else ""),
         "today": date.today(),

@@ -14,13 +14,11 @@ from actors.models import Actor
 from claims import selectors as claim_selectors
 from claims import timeline
 from claims.models import Claim
-from claims.timeline import ControlFact
 from locations import selectors
 from locations.models import Location
 
 CLAIM_ROWS = 50
 INTERVAL_ROWS = 50  # the newest intervals listed under the chart (the chart draws them all)
-INERT = (Claim.Status.RETRACTED, Claim.Status.SUPERSEDED, Claim.Status.REFUTED)
 
 
 def location_list(request: HttpRequest) -> HttpResponse:
@@ -32,17 +30,7 @@ def location_list(request: HttpRequest) -> HttpResponse:
 def control_intervals(location: Location) -> tuple[list[dict], dict[int, str]]:
     """The control timeline of a place (the same pure function as the API), and the names of the
     blocs in it; read as rows, however many control claims the place has."""
-    rows = (
-        Claim.objects.filter(location=location, kind=Claim.Kind.CONTROL)
-        .exclude(event_start=None)
-        .exclude(subject=None)
-        .values_list("pk", "subject_id", "subject__bloc_id", "event_start", "event_end", "status")
-    )
-    facts = [
-        ControlFact(claim_id=pk, bloc_id=bloc_id or subject_id, start=start, end=end, inert=status in INERT)
-        for pk, subject_id, bloc_id, start, end, status in rows
-    ]
-    runs = timeline.control_intervals(facts)
+    runs = timeline.control_intervals(timeline.control_facts(claim_selectors.control_claim_rows(location)))
     bloc_names = dict(Actor.objects.filter(pk__in={b for run in runs for b in run.blocs}).values_list("pk", "name"))
     intervals = [
         {"start": run.start, "end": run.end, "blocs": run.blocs, "contested": run.contested, "claims": run.claims}

@@ -1,5 +1,5 @@
-"""Lists and the control timeline read claims as rows (claims.api.documents); a claim must look
-exactly as ClaimSerializer shows it, field for field and in the same order, whatever the date."""
+"""Lists and the control timeline read claims as rows (claims.documents); a claim must look exactly
+as ClaimSerializer shows it, field for field and in the same order, whatever the date."""
 
 import io
 import json
@@ -8,12 +8,13 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django.db.models import Q
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from claims.api.documents import ClaimDocuments
 from claims.api.serializers import ClaimSerializer
-from claims.filters import claims_apply_as_of
+from claims.as_of import claims_as_of
+from claims.documents import ClaimDocuments
 from claims.models import Claim
 from claims.selectors import claim_detail
 
@@ -26,14 +27,14 @@ def drf_request(host: str = "testserver", secure: bool = False) -> Request:
 
 def serializer_output(request: Request, ids: list[int], as_of: date | None = None, format: str | None = None) -> str:
     claims = claim_detail().filter(pk__in=ids).order_by("-claimed_on", "-id")
-    shown = claims_apply_as_of(claims, as_of)
+    shown = claims_as_of(claims, as_of)
     context = {"request": request, "format": format}
-    return json.dumps(ClaimSerializer(shown, many=True, context=context).data)
+    return JSONRenderer().render(ClaimSerializer(shown, many=True, context=context).data).decode()
 
 
 def documents_output(request: Request, ids: list[int], as_of: date | None = None, format: str | None = None) -> str:
     ordered = list(Claim.objects.filter(pk__in=ids).order_by("-claimed_on", "-id").values_list("pk", flat=True))
-    return json.dumps(ClaimDocuments(request, format=format).for_ids(ordered, as_of=as_of))
+    return JSONRenderer().render(ClaimDocuments(request, format=format).for_ids(ordered, as_of=as_of)).decode()
 
 
 def test_panjshir_claims_read_the_same_as_through_the_serializer(panjshir):

@@ -4,7 +4,8 @@ from datetime import date
 
 from django.http import QueryDict
 
-from claims.filters import ClaimFilter, claims_apply_as_of
+from claims.as_of import claims_as_of
+from claims.filters import ClaimFilter
 from claims.selectors import claim_list
 from claims.services import relation_create
 from tests.factories import ReportFactory, SourceFactory
@@ -84,13 +85,13 @@ def test_claim_filterset_works_on_its_own_with_a_form(world, make_claim):
 
     as_of = ClaimFilter(QueryDict("as_of=2021-09-02"), queryset=claim_list())
     assert as_of.is_valid()
-    rows = claims_apply_as_of(as_of.qs, as_of.as_of, as_of.as_of_flags)
+    rows = claims_as_of(as_of.qs, as_of.as_of, as_of.as_of_flags)
     assert [(c.pk, c.status) for c in rows] == [(capture.pk, "unverified")]
     capture.refresh_from_db()
     assert capture.status == "contested"  # the stored flags are untouched
 
 
-def test_claims_apply_as_of_leaves_out_claims_made_later(world, make_claim):
+def test_claims_as_of_leaves_out_claims_made_later(world, make_claim):
     early, late = make_claim(world.taliban, day=1), make_claim(world.taliban, day=5)
-    assert claims_apply_as_of([early, late], date(2021, 9, 2)) == [early]
-    assert claims_apply_as_of([early, late], None) == [early, late]
+    assert [c.pk for c in claims_as_of([early, late], date(2021, 9, 2))] == [early.pk]
+    assert claims_as_of([early, late], None) == [early, late]

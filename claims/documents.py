@@ -1,27 +1,32 @@
-"""Claims as the API reads them, built straight from rows.
+"""The claim document: one builder that turns claim rows into what a claim is, for every reader.
 
-``ClaimSerializer`` describes a claim (the schema, the writes); reading many claims through it
-means a model object per claim, citation, report and relation, and DRF's field machinery for
-each. Lists and the control timeline instead read the same shape here, from three ``values()``
-queries for any number of claims (the claims with their actors and place, their citations with
-report and source, and the relations at either end with the claim opposite), and build the
-dicts directly. ``tests/api/test_documents.py`` holds the two to the same output.
+A claim's document is the API's claim (``ClaimSerializer`` describes it: the schema, the writes)
+built straight from rows: three ``values()`` queries for any number of claims (the claims with
+their actors and place, their citations with report and source, and the relations at either end
+with the claim opposite), no model object or DRF field per row. Dates and times stay Python
+values; the API's JSON renderer writes them as ``ClaimSerializer`` would.
+
+Every outward shape is a view of the document: the API list and detail and the control timeline
+(the document itself), and in ``interchange``, CSV, GeoJSON, JSON Lines and ClaimReview. Those need
+a few facts the API does not show (the claimant's kind and bloc, the place's coordinates, the
+sources' homepages): ``ClaimDocuments(..., extra=True)`` adds them under ``extra``.
+``tests/claims/test_documents.py`` holds the API shape to the serializer and every export to the
+document.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Q
-from rest_framework import fields as drf_fields
-from rest_framework.request import Request
+from django.http import HttpRequest
+from django.utils import timezone
 from rest_framework.reverse import reverse
 
-from claims import flags as flag_rules
-from claims.filters import flags_then
+from claims.as_of import Flags, flags_on
 from claims.models import Citation, Claim, Relation
 
 SENTINEL = 987654321987654321
@@ -45,7 +50,6 @@ OWN = (
     "external_id",
     "location_precision",
 )
-DATES = {"claimed_on", "event_start", "event_end", "verdict_on"}
 DERIVED = ("status", "contested", "corroborated", "unverified", "reasons")
 CLAIM_VALUES = (
     "id",
@@ -54,6 +58,15 @@ CLAIM_VALUES = (
     "created_at",
     "updated_at",
     *(f"{name}{part}" for name in BRIEFS for part in ("_id", "__slug", "__name")),
+)
+# What the exports need beyond the API's claim (``extra=True``).
+EXTRA_VALUES = (
+    "claimant__kind",
+    "claimant__bloc_id",
+    "claimant__bloc__slug",
+    "claimant__bloc__name",
+    "location__latitude",
+    "location__longitude",
 )
 CITATION_VALUES = (
     "id",
@@ -67,6 +80,7 @@ CITATION_VALUES = (
     "report__source__slug",
     "report__source__name",
     "report__source__reliability",
+    "report__source__homepage",
 )
 END_VALUES = ("id", "summary", "claimed_on", "claimant_id", "claimant__slug", "claimant__name")
 RELATION_VALUES = (
@@ -81,23 +95,24 @@ RELATION_VALUES = (
 )
 
 
-def _date(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()
+def _local(value: datetime | None) -> datetime | None:
+    """A time in the site's time zone, as DRF's ``DateTimeField`` shows it."""
+    return None if value is None else timezone.localtime(value)
 
 
 class ClaimDocuments:
-    """Builds the API's claim representation for a request (its host, scheme and format decide the
-    links, as DRF's hyperlinked fields do)."""
+    """Builds claim documents for a request (its host, scheme and format decide the links, as DRF's
+    hyperlinked fields do); ``extra`` adds what the exports need beyond the API's claim."""
 
-    def __init__(self, request: Request | None, format: str | None = None):
+    def __init__(self, request: HttpRequest | None, format: str | None = None, *, extra: bool = False):
         self._links = {
             name: self._link_template(name, request, format)
             for name in ("api:claim-detail", "api:report-detail", "api:relation-detail")
         }
-        self._datetime = drf_fields.DateTimeField()
+        self.extra = extra
 
     @staticmethod
-    def _link_template(view_name: str, request: Request | None, format: str | None) -> tuple[str, str]:
+    def _link_template(view_name: str, request: HttpRequest | None, format: str | None) -> tuple[str, str]:
         url = reverse(view_name, kwargs={"pk": SENTINEL}, request=request, format=format)
         head, _, tail = url.partition(str(SENTINEL))
         return head, tail
@@ -106,19 +121,21 @@ class ClaimDocuments:
         head, tail = self._links[view_name]
         return f"{head}{pk}{tail}"
 
-    def _when(self, value: Any) -> str | None:
-        return None if value is None else self._datetime.to_representation(value)
-
     # -- reading ----------------------------------------------------------------------------------
 
+    @property
+    def values(self) -> tuple[str, ...]:
+        """The columns a claim row must have."""
+        return (*CLAIM_VALUES, *EXTRA_VALUES) if self.extra else CLAIM_VALUES
+
     def for_rows(self, rows: list[dict], *, as_of: date | None = None, known: Any = None) -> list[dict]:
-        """Rows of ``Claim.objects.values(*CLAIM_VALUES)`` as the API shows them (as of a date: with
-        the flags then, leaving out the claims made later)."""
+        """Rows of ``Claim.objects.values(*self.values)`` as documents (as of a date: with the flags
+        then, leaving out the claims made later)."""
         return self.render(self.prepare(rows, as_of=as_of, known=known), as_of=as_of)
 
     def for_ids(self, ids: Sequence[int], *, as_of: date | None = None, known: Any = None) -> list[dict]:
         """The claims with these ids, in this order (ids of missing claims are skipped)."""
-        by_id = {row["id"]: row for row in Claim.objects.filter(pk__in=list(ids)).values(*CLAIM_VALUES)}
+        by_id = {row["id"]: row for row in Claim.objects.filter(pk__in=list(ids)).values(*self.values)}
         return self.for_rows([by_id[pk] for pk in ids if pk in by_id], as_of=as_of, known=known)
 
     def prepare(self, rows: list[dict], *, as_of: date | None = None, known: Any = None) -> list[dict]:
@@ -135,9 +152,9 @@ class ClaimDocuments:
         return [self._claim(row, citations, made, received, as_of) for row in rows]
 
     @staticmethod
-    def _apply_as_of(rows: list[dict], as_of: date, known: dict[int, flag_rules.Flags] | None) -> list[dict]:
+    def _apply_as_of(rows: list[dict], as_of: date, known: dict[int, Flags] | None) -> list[dict]:
         """Rule 9: the flags as they stood on ``as_of``; claims made later are left out."""
-        then = flags_then(((row["id"], row["claimed_on"]) for row in rows), as_of, known)
+        then = flags_on(((row["id"], row["claimed_on"]) for row in rows), as_of, known)
         shown = []
         for row in rows:
             result = then.get(row["id"])
@@ -156,22 +173,23 @@ class ClaimDocuments:
     def _citations(self, ids: list[int]) -> dict[int, list[dict]]:
         result: dict[int, list[dict]] = defaultdict(list)
         rows = Citation.objects.filter(claim_id__in=ids).order_by("id").values_list(*CITATION_VALUES)
-        for pk, claim_id, quote, report_id, title, url, published, source_id, slug, name, grade in rows:
-            result[claim_id].append(
-                {
-                    "id": pk,
-                    "report": {
-                        "id": report_id,
-                        "api_url": self._url("api:report-detail", report_id),
-                        "title": title,
-                        "url": url,
-                        "published_at": self._when(published),
-                        "source": {"id": source_id, "slug": slug, "name": name},
-                        "reliability": grade,
-                    },
-                    "quote": quote,
-                }
-            )
+        for pk, claim_id, quote, report_id, title, url, published, source_id, slug, name, grade, home in rows:
+            citation = {
+                "id": pk,
+                "report": {
+                    "id": report_id,
+                    "api_url": self._url("api:report-detail", report_id),
+                    "title": title,
+                    "url": url,
+                    "published_at": _local(published),
+                    "source": {"id": source_id, "slug": slug, "name": name},
+                    "reliability": grade,
+                },
+                "quote": quote,
+            }
+            if self.extra:
+                citation["extra"] = {"source_homepage": home}
+            result[claim_id].append(citation)
         return result
 
     def _relations(self, ids: list[int], as_of: date | None) -> tuple[dict[int, list[dict]], dict[int, list[dict]]]:
@@ -199,7 +217,7 @@ class ClaimDocuments:
             "id": pk,
             "url": self._url("api:claim-detail", pk),
             "summary": summary,
-            "claimed_on": _date(claimed_on),
+            "claimed_on": claimed_on,
             "claimant": {"id": actor_id, "slug": actor_slug, "name": actor_name},
         }
 
@@ -218,26 +236,26 @@ class ClaimDocuments:
             else {"id": row[f"{name}_id"], "slug": row[f"{name}__slug"], "name": row[f"{name}__name"]}
             for name in BRIEFS
         }
-        return {
+        document = {
             "id": pk,
             "url": self._url("api:claim-detail", pk),
             "claimant": briefs["claimant"],
             "spokesperson": briefs["spokesperson"],
-            "claimed_on": _date(row["claimed_on"]),
+            "claimed_on": row["claimed_on"],
             "kind": row["kind"],
             "summary": row["summary"],
             "quote": row["quote"],
             "language": row["language"],
             "subject": briefs["subject"],
             "location": briefs["location"],
-            "event_start": _date(row["event_start"]),
-            "event_end": _date(row["event_end"]),
+            "event_start": row["event_start"],
+            "event_end": row["event_end"],
             "date_precision": row["date_precision"],
             "count_min": row["count_min"],
             "count_max": row["count_max"],
             "verdict": row["verdict"],
             "verdict_rationale": row["verdict_rationale"],
-            "verdict_on": _date(row["verdict_on"]),
+            "verdict_on": row["verdict_on"],
             "external_id": row["external_id"],
             "location_precision": row["location_precision"],
             "citations": citations.get(pk, []),
@@ -246,9 +264,24 @@ class ClaimDocuments:
             "corroborated": row["corroborated"],
             "unverified": row["unverified"],
             "reasons": [dict(reason) for reason in row["reasons"] or []],
-            "as_of": _date(as_of),
+            "as_of": as_of,
             "relations_made": made.get(pk, []),
             "relations_received": received.get(pk, []),
-            "created_at": self._when(row["created_at"]),
-            "updated_at": self._when(row["updated_at"]),
+            "created_at": _local(row["created_at"]),
+            "updated_at": _local(row["updated_at"]),
+        }
+        if self.extra:
+            document["extra"] = self._extra(row)
+        return document
+
+    @staticmethod
+    def _extra(row: dict[str, Any]) -> dict[str, Any]:
+        bloc_id = row["claimant__bloc_id"]
+        return {
+            "claimant_kind": row["claimant__kind"],
+            "claimant_bloc": None
+            if bloc_id is None
+            else {"id": bloc_id, "slug": row["claimant__bloc__slug"], "name": row["claimant__bloc__name"]},
+            "latitude": row["location__latitude"],
+            "longitude": row["location__longitude"],
         }
