@@ -1,0 +1,238 @@
+"""The report: docs/benchmarks.md as Markdown, and the summary table printed on stdout."""
+
+from __future__ import annotations
+
+from bench.common import database_name
+from bench.results import (
+    DATASETTE_RATIO_TARGET,
+    FLOOR_RATIO_TARGET,
+    RECOMPUTE_TARGET_S,
+    RSS_TARGET_MB,
+    TARGET_CLAIMS,
+    WRITE_P50_TARGET_MS,
+    Endpoint,
+    Run,
+)
+
+
+def verdict_max(value: float | None, target: float, unit: str) -> str:
+    if value is None or value != value:
+        return "not measured"
+    if value <= target:
+        return f"met ({target - value:.{0 if unit != 's' else 1}f} {unit} to spare)"
+    return f"**missed** by {value - target:.{0 if unit != 's' else 1}f} {unit} ({value / target:.1f}× the target)"
+
+
+def verdict_min(value: float | None, target: float, strict: bool = False) -> str:
+    if value is None or value != value:
+        return "not measured"
+    ok = value > target if strict else value >= target
+    if ok:
+        return f"met ({value / target:.2f}× the target)"
+    return f"**missed**: {value:.2f} against {'>' if strict else '≥'} {target:.2f} ({value / target:.0%} of it)"
+
+
+def ms(value: float | None) -> str:
+    return "–" if value is None or value != value else (f"{value:.1f}" if value < 100 else f"{value:.0f}")
+
+
+def rps_of(endpoint: Endpoint | None) -> float | None:
+    return endpoint.result.rps if endpoint and endpoint.ok and endpoint.result else None
+
+
+def report(run: Run) -> str:
+    lines: list[str] = []
+    add = lines.append
+    by_key = {e.key: e for e in run.endpoints + run.references}
+    add("# Benchmarks")
+    add("")
+    add(
+        f"Written by `make bench` (`bench/run.py`) on {run.started:%Y-%m-%d %H:%M} UTC, "
+        f"with **{run.claims:,} claims**. "
+        "The targets are issue 7's, set for 1,000,000 claims on a 2-core machine"
+        + ("; this run has fewer claims, so its verdicts are indicative only." if run.claims < TARGET_CLAIMS else ".")
+    )
+    add("")
+    add("## Machine")
+    add("")
+    add("| | |")
+    add("| --- | --- |")
+    for key, value in run.machine.items():
+        add(f"| {key} | {value} |")
+    add("")
+    add("## Commands")
+    add("")
+    add("```sh")
+    add(run.command)
+    add("```")
+    add("")
+    add(
+        f"On `{database_name(run.database_url)}` (PostgreSQL, dropped and re-created when the dataset changes): "
+        f"`manage.py migrate`, `manage.py generate_data --claims {run.claims} --seed {run.seed}`, "
+        "`manage.py recompute_flags`; then `gunicorn config.wsgi:application --workers "
+        f"{run.workers} --worker-class sync --timeout 120` (DJANGO_DEBUG off, a fixed secret key, no "
+        "REDIS_URL: cache in process memory, static files collected) on a free 127.0.0.1 port, each URL "
+        "fetched once (it must answer 200) and then "
+        f"`wrk -t{run.threads} -c{run.connections} -d{run.duration_s:g}s --latency` on it (no non-2xx "
+        "allowed); the floor (`bench/floor.py`) under the same gunicorn; Datasette "
+        "(`datasette serve -i`) over a SQLite copy of `claims_claim` (`bench/datasette_copy.py`, index on "
+        "`(status, claimed_on)`). One server at a time, so none competes with another for the 2 cores; wrk "
+        "runs on the same machine. The first GET of a URL runs with an empty cache; under wrk a list's count and "
+        "the as-of evaluation come from the cache kept under the data version (`core/versions.py`, correct "
+        "because PostgreSQL changes the version with every write), while the page's rows are read and "
+        "serialised on every request. The floor counts on every request."
+    )
+    add("")
+    add("## Dataset")
+    add("")
+    counts = run.dataset.get("counts", {})
+    add(", ".join(f"{value:,} {label}" for label, value in counts.items()) + ".")
+    seconds = run.dataset.get("seconds")
+    if seconds is not None:
+        how = "reused from an earlier run, which generated it" if run.dataset.get("reused") else "generated"
+        add(f"Seed {run.seed}; {how} in {seconds:.1f} s (`generate_data`, flags and automatic relations included).")
+    add("")
+    add(
+        f"Parameters picked from the data: bloc `{run.picks.get('bloc')}`, province `{run.picks.get('province')}`, "
+        f"`claimed_after` {run.picks.get('claimed_after')} (a year before the newest claim), `as_of` "
+        f"{run.picks.get('as_of')} (half-way through the data), claim {run.picks.get('claim')} (the newest "
+        f"contested), location {run.picks.get('location_id')} `{run.picks.get('location_slug')}` (the most "
+        f"control claims: {run.picks.get('location_control_claims')})."
+    )
+    add("")
+    add(f"## Endpoints (wrk, {run.connections} connections, {run.duration_s:g} s each)")
+    add("")
+    add("| endpoint | URL | req/s | p50 ms | p99 ms | first GET ms | p99 target | result |")
+    add("| --- | --- | ---: | ---: | ---: | ---: | --- | --- |")
+    for endpoint in run.endpoints:
+        add(endpoint_row(endpoint))
+    add("")
+    add("## The first query: API, floor, Datasette")
+    add("")
+    add("| server | URL | req/s | p50 ms | p99 ms | first GET ms | bytes |")
+    add("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    for key in ("list", "floor", "datasette"):
+        endpoint = by_key.get(key)
+        if endpoint is None:
+            continue
+        r = endpoint.result if endpoint.ok else None
+        add(
+            f"| {endpoint.name} | `{endpoint.path}` | {f'{r.rps:.1f}' if r else 'ERROR'} | {ms(r and r.p50_ms)} | "
+            f"{ms(r and r.p99_ms)} | {ms(endpoint.first_ms)} | {endpoint.first_bytes or '–'} |"
+        )
+    add("")
+    api, floor, ds = rps_of(by_key.get("list")), rps_of(by_key.get("floor")), rps_of(by_key.get("datasette"))
+    floor_ratio = api / floor if api and floor else None
+    ds_ratio = api / ds if api and ds else None
+    add("| ratio (req/s) | value | target | result |")
+    add("| --- | ---: | --- | --- |")
+    add(
+        f"| API / floor | {f'{floor_ratio:.2f}' if floor_ratio else '–'} | ≥ {FLOOR_RATIO_TARGET:.2f} | "
+        f"{verdict_min(floor_ratio, FLOOR_RATIO_TARGET)} |"
+    )
+    add(
+        f"| API / Datasette | {f'{ds_ratio:.2f}' if ds_ratio else '–'} | > {DATASETTE_RATIO_TARGET:.2f} (ahead) | "
+        f"{verdict_min(ds_ratio, DATASETTE_RATIO_TARGET, strict=True)} |"
+    )
+    add("")
+    add(
+        "The floor answers the same query with the same envelope and the same fields per claim (nested "
+        "claimant, spokesperson, subject, location, citations with report and source, relations made and "
+        "received), in two SQL statements and no framework. Datasette serves the claims table alone (no "
+        "nested rows), from SQLite, in one process."
+    )
+    add("")
+    add("## Writes, recompute, memory")
+    add("")
+    add("| measure | value | target | result |")
+    add("| --- | ---: | --- | --- |")
+    add(
+        f"| full `recompute_flags` ({run.claims:,} claims), wall time | "
+        f"{'–' if run.recompute_s is None else f'{run.recompute_s:.1f} s'} | ≤ {RECOMPUTE_TARGET_S:.0f} s | "
+        f"{verdict_max(run.recompute_s, RECOMPUTE_TARGET_S, 's')} |"
+    )
+    w = run.writes
+    if w:
+        add(
+            f"| one API write with its recompute (POST `/api/v1/relations/`, a denial), p50 over {w['count']} | "
+            f"{w['post_p50']:.1f} ms (p90 {w['post_p90']:.1f}, max {w['post_max']:.0f}) | "
+            f"≤ {WRITE_P50_TARGET_MS:.0f} ms | {verdict_max(w['post_p50'], WRITE_P50_TARGET_MS, 'ms')} |"
+        )
+        add(f"| its DELETE (recompute included), p50 | {w['delete_p50']:.1f} ms (p90 {w['delete_p90']:.1f}) | – | – |")
+    else:
+        add(f"| one API write with its recompute, p50 | – | ≤ {WRITE_P50_TARGET_MS:.0f} ms | not measured |")
+    peaks = run.rss_mb.get("Fogwatch", {})
+    if peaks:
+        worst = max(peaks.values())
+        each = ", ".join(f"{mb:.0f}" for mb in peaks.values())
+        add(
+            f"| peak RSS per gunicorn worker (VmHWM after the load) | {worst:.0f} MB (workers: {each}) | "
+            f"≤ {RSS_TARGET_MB:.0f} MB | {verdict_max(worst, RSS_TARGET_MB, 'MB')} |"
+        )
+    floor_peaks = run.rss_mb.get("floor", {})
+    if floor_peaks:
+        add(f"| floor: peak RSS per worker | {max(floor_peaks.values()):.0f} MB | – | – |")
+    add("")
+    if run.errors or any(e.error for e in run.endpoints + run.references) or run.notes:
+        add("## Errors and notes")
+        add("")
+        for endpoint in run.endpoints + run.references:
+            if endpoint.error:
+                add(f"- **{endpoint.name}** (`{endpoint.path}`): {endpoint.error}")
+        for error in run.errors:
+            add(f"- **error**: {error}")
+        for note in run.notes:
+            add(f"- {note}")
+        add("")
+    return "\n".join(lines)
+
+
+def endpoint_row(endpoint: Endpoint) -> str:
+    r = endpoint.result
+    target = endpoint.p99_target_ms
+    if endpoint.ok and r is not None:
+        result = verdict_max(r.p99_ms, target, "ms") if target else "–"
+        figures = f"{r.rps:.1f} | {ms(r.p50_ms)} | {ms(r.p99_ms)}"
+    elif endpoint.too_slow:
+        result = f"**missed**: no request finished within the {r.seconds if r else 0:g} s run"
+        figures = "0 | – | –"
+    else:
+        result = f"ERROR: {endpoint.error}"
+        figures = "– | – | –"
+    return (
+        f"| {endpoint.name} | `{endpoint.path}` | {figures} | {ms(endpoint.first_ms)} | "
+        f"{f'≤ {target:.0f} ms' if target else '–'} | {result} |"
+    )
+
+
+def table(run: Run) -> str:
+    """The stdout summary: one line per figure."""
+    rows = [f"{'endpoint':36} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9}  result"]
+    for endpoint in run.endpoints + run.references:
+        r = endpoint.result
+        if endpoint.ok and r is not None:
+            target = endpoint.p99_target_ms
+            result = verdict_max(r.p99_ms, target, "ms").replace("**", "") if target else "reference"
+            rows.append(f"{endpoint.name:36} {r.rps:9.1f} {ms(r.p50_ms):>9} {ms(r.p99_ms):>9}  {result}")
+        elif endpoint.too_slow:
+            rows.append(f"{endpoint.name:36} {0:9.1f} {'–':>9} {'–':>9}  missed: no request finished in the run")
+        else:
+            rows.append(f"{endpoint.name:36} {'ERROR':>9} {'':9} {'':9}  {endpoint.error}")
+    by_key = {e.key: e for e in run.endpoints + run.references}
+    api, floor, ds = rps_of(by_key.get("list")), rps_of(by_key.get("floor")), rps_of(by_key.get("datasette"))
+    if api and floor:
+        rows.append(f"API/floor {api / floor:.2f} (target ≥ {FLOOR_RATIO_TARGET})")
+    if api and ds:
+        rows.append(f"API/Datasette {api / ds:.2f} (target > {DATASETTE_RATIO_TARGET})")
+    if run.recompute_s is not None:
+        rows.append(f"recompute_flags {run.recompute_s:.1f} s (target ≤ {RECOMPUTE_TARGET_S:.0f} s)")
+    if run.writes:
+        rows.append(
+            f"write p50 {run.writes['post_p50']:.1f} ms, p90 {run.writes['post_p90']:.1f} ms "
+            f"(target p50 ≤ {WRITE_P50_TARGET_MS:.0f} ms)"
+        )
+    if run.rss_mb.get("Fogwatch"):
+        rows.append(
+            f"peak RSS per worker {max(run.rss_mb['Fogwatch'].values()):.0f} MB (target ≤ {RSS_TARGET_MB:.0f} MB)"
+        )
+    return "\n".join(rows)

@@ -1,0 +1,66 @@
+"""What a run measures: issue 7's targets, one benchmarked URL (``Endpoint``) and the whole run (``Run``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from bench import wrk
+
+# Targets at 1,000,000 claims (issue 7).
+P99_TARGET_MS = 100.0
+P99_AS_OF_TARGET_MS = 300.0
+RECOMPUTE_TARGET_S = 60.0
+WRITE_P50_TARGET_MS = 30.0
+RSS_TARGET_MB = 200.0
+FLOOR_RATIO_TARGET = 0.5
+DATASETTE_RATIO_TARGET = 1.0
+TARGET_CLAIMS = 1_000_000
+
+
+@dataclass
+class Endpoint:
+    key: str
+    name: str
+    path: str
+    p99_target_ms: float | None = P99_TARGET_MS
+    first_status: int | None = None
+    first_ms: float | None = None
+    first_bytes: int | None = None
+    result: wrk.WrkResult | None = None
+    error: str | None = None
+    too_slow: bool = False  # answered 200, but no request finished within wrk's run
+
+    @property
+    def ok(self) -> bool:
+        r = self.result
+        return self.error is None and not self.too_slow and r is not None and r.requests > 0 and r.p99_ms is not None
+
+    @property
+    def measured(self) -> bool:
+        """Measured, or measured as too slow for the duration (a missed target, not a failed run)."""
+        return self.ok or (self.error is None and self.too_slow)
+
+
+@dataclass
+class Run:
+    claims: int
+    seed: int
+    duration_s: float
+    connections: int
+    threads: int
+    workers: int
+    database_url: str
+    command: str
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
+    machine: dict[str, str] = field(default_factory=dict)
+    dataset: dict[str, Any] = field(default_factory=dict)
+    picks: dict[str, Any] = field(default_factory=dict)
+    endpoints: list[Endpoint] = field(default_factory=list)
+    references: list[Endpoint] = field(default_factory=list)
+    recompute_s: float | None = None
+    writes: dict[str, Any] = field(default_factory=dict)
+    rss_mb: dict[str, dict[int, float]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
