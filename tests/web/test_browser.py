@@ -2,80 +2,21 @@
 
 Nothing leaves the machine: every request not to the live server (map tiles included) is
 aborted, which is also how the map is proven to work when tiles cannot load. Screenshots of
-every page land in ``test-artifacts/`` (git-ignored).
+every page land in ``test-artifacts/`` (git-ignored). The browser fixtures are in tests/support/browser.py.
 """
 
-import os
 import re
 from pathlib import Path
 
 import pytest
-from django.db import connections
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from tests.factories import ClaimFactory, LocationFactory, ReportFactory, SourceFactory
+from tests.support.browser import new_page
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser(transactional_db):
-    """A fresh Chromium per test, started after the test database is set up (and closed before it is
-    flushed): Playwright's sync API switches greenlets, and Django's per-context connections must not
-    straddle that."""
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium is missing at {CHROMIUM}: install Debian's chromium (make browser-deps).")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
-    # itself (fixtures, assertions) are still synchronous.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-            yield browser
-            browser.close()
-            # ORM calls made while Playwright ran opened connections in its context: close them here,
-            # or the test database cannot be dropped at the end of the run.
-            connections.close_all()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def offline_tiles(settings):
-    settings.FOGWATCH_TILE_URL = "https://tiles.invalid/{z}/{x}/{y}.png"
-
-
-def new_page(browser, live_server, width: int = 1280, height: int = 900) -> Page:
-    context = browser.new_context(viewport={"width": width, "height": height}, base_url=live_server.url)
-    context.route(
-        "**/*",
-        lambda route: route.continue_() if route.request.url.startswith(live_server.url) else route.abort(),
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
-
-
-@pytest.fixture
-def page(browser, live_server, offline_tiles):
-    page = new_page(browser, live_server)
-    yield page
-    page.context.close()
 
 
 def test_analyst_follows_a_contested_claim_to_its_denial_and_the_place(page, panjshir):

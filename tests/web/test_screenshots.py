@@ -1,0 +1,87 @@
+"""The README's screenshots, taken by the browser so they show the pages as they are now.
+
+Each test loads the Panjshir example, checks on a page what a reader of the README would look
+for, then saves a full-page PNG (at most ``MAX_HEIGHT`` px tall) to ``docs/screenshots/``,
+overwriting the one before. Map tiles cannot load (every request not to the live server is
+aborted), so the map shows its markers on a blank background.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from claims.models import Claim
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+WIDTH, HEIGHT = 1280, 900
+MAX_HEIGHT = 2000
+
+# Sequences reset: the claim numbers in the pictures stay the same from run to run.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, reset_sequences=True)]
+
+
+@pytest.fixture
+def desktop(page):
+    """The browser page (tests/support/browser.py: offline, tiles aborted) at a fixed desktop size."""
+    page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+    return page
+
+
+def save(page: Page, name: str) -> Path:
+    """A full-page PNG, clipped to ``MAX_HEIGHT`` px, in docs/screenshots/ (made if missing)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    height = page.evaluate("document.documentElement.scrollHeight")
+    clip = {"x": 0, "y": 0, "width": WIDTH, "height": min(height, MAX_HEIGHT)}
+    page.screenshot(path=str(path), full_page=True, clip=clip, animations="disabled", caret="hide")
+    return path
+
+
+def test_overview_screenshot_shows_status_counts_and_recent_claims(desktop, panjshir):
+    desktop.goto("/")
+    expect(desktop.locator("h1")).to_have_text("Overview")
+    counts = desktop.locator(".status-counts")
+    for status, label in Claim.Status.choices:
+        n = Claim.objects.filter(status=status).count()
+        name = f"{n} {label.lower()} claim{'' if n == 1 else 's'}"
+        expect(counts.get_by_role("link", name=name, exact=True)).to_be_visible()
+    expect(counts.get_by_role("link", name="3 contested claims", exact=True)).to_be_visible()
+    expect(desktop.locator("svg.week-chart")).to_be_visible()
+    recent = desktop.locator("section[aria-labelledby=contested-h]")
+    expect(recent.get_by_role("link", name=panjshir["taliban-shattal"].summary)).to_be_visible()
+    expect(recent.locator("td.claim-cell")).to_have_count(3)
+    expect(desktop.locator("section[aria-labelledby=newest-h] td.claim-cell").first).to_be_visible()
+    assert save(desktop, "overview").stat().st_size > 0
+
+
+def test_contested_claim_screenshot_shows_the_badge_and_the_nrf_denial(desktop, panjshir):
+    shattal = panjshir["taliban-shattal"]
+    desktop.goto(f"/claims/{shattal.pk}/")
+    expect(desktop.locator("h1")).to_have_text(shattal.summary)
+    expect(desktop.locator(".status-box .badge")).to_have_text("Contested")
+    expect(
+        desktop.locator(".status-box .reasons").get_by_role(
+            "link", name="Denied by National Resistance Front (Fahim Dashti) on 2021-09-03"
+        )
+    ).to_be_visible()
+    expect(desktop.locator(".timeline")).to_contain_text(panjshir["nrf-denial"].summary)
+    expect(desktop.locator(".facts").get_by_role("link", name="Shattal")).to_be_visible()
+    assert save(desktop, "claim-contested").stat().st_size > 0
+
+
+def test_place_screenshot_shows_the_map_and_the_control_timeline(desktop, panjshir):
+    desktop.goto("/locations/panjshir/")
+    expect(desktop.locator("h1")).to_contain_text("Panjshir")
+    expect(desktop.locator("#map")).to_be_visible()
+    expect(desktop.locator("#map path.fw-marker")).to_have_count(1)
+    expect(desktop.locator("#map .fw-label")).to_have_text("Panjshir")
+    # Wait for the tiles to fail, so the picture shows the settled map and its note.
+    expect(desktop.locator("#map-status")).to_contain_text("Map tiles could not load")
+    timeline = desktop.locator("svg.control-svg")
+    expect(timeline).to_be_visible()
+    expect(timeline.locator("g.band")).to_have_attribute("data-bloc", "Afghan resistance")
+    expect(desktop.locator("table.intervals tbody tr")).to_have_count(1)
+    expect(desktop.locator("section[aria-labelledby=claims-h] h2")).to_have_text(re.compile(r"Claims about Panjshir"))
+    assert save(desktop, "place").stat().st_size > 0
