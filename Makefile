@@ -5,24 +5,38 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run migrate example test test-fast lint format typecheck check-migrations check-compose browser-deps bench bench-deps clean
+.PHONY: help install install-test install-bench run migrate example test test-fast lint format typecheck check-migrations check-compose browser-deps bench bench-deps clean
 
 help:
 	@echo "make run        set up a venv, migrate SQLite, load the Panjshir example, serve on $(HOST):$(PORT)"
 	@echo "make test       the whole test suite (PostgreSQL when reachable, Redis, Chromium)"
-	@echo "make lint       ruff lint and format check; make format to fix"
+	@echo "make lint       ruff lint and format check, and the import contracts (lint-imports); make format to fix"
 	@echo "make typecheck  mypy on flags, services and selectors"
 	@echo "make check-compose  validate docker-compose.yml against the compose specification"
 	@echo "make bench      issue 7's benchmark on N generated claims (N=$(N), DURATION=$(DURATION) per endpoint) into docs/benchmarks.md"
 
-$(VENV)/.installed: pyproject.toml
+# What runs (make run) installs only the app's own dependencies; the suite and the benchmark add
+# their extras (pyproject.toml: dev, bench). Each set is installed again when pyproject.toml changes.
+$(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required (set PYTHON=...)"; exit 1; }
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[dev,bench]"
 	touch $@
 
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e ".[bench]"
+	touch $@
+
 install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+install-bench: $(VENV)/.installed-bench
 
 migrate: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --noinput
@@ -38,27 +52,28 @@ browser-deps:
 	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for the browser tests"; \
 		(apt-get update -qq && apt-get install -y -qq chromium) >/dev/null; }
 
-test: install browser-deps
+test: install-test browser-deps
 	$(PY) -m pytest
 
-test-fast: install
+test-fast: install-test
 	$(PY) -m pytest -m "not browser" -x -q
 
-lint: install
+lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
-format: install
+format: install-test
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-typecheck: install
-	$(VENV)/bin/mypy claims/flags.py claims/auto_relations.py */services.py */selectors.py
+typecheck: install-test
+	$(VENV)/bin/mypy claims/flags.py claims/auto_relations.py claims/as_of.py claims/documents.py */services.py claims/services/*.py */selectors.py
 
-check-migrations: install
+check-migrations: install-test
 	$(PY) manage.py makemigrations --check --dry-run
 
-check-compose: install
+check-compose: install-test
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
 # make bench: PostgreSQL database fogwatch_bench (BENCH_DATABASE_URL), N generated claims, gunicorn with 2 workers,
@@ -71,7 +86,7 @@ bench-deps:
 	@command -v wrk >/dev/null 2>&1 || { echo "Installing Debian's wrk for make bench"; \
 		(apt-get update -qq && apt-get install -y -qq wrk) >/dev/null; }
 
-bench: install bench-deps
+bench: install-bench bench-deps
 	$(PY) -m bench.run --claims $(N) --duration $(DURATION) --command "make bench N=$(N) DURATION=$(DURATION)$(if $(BENCH_ARGS), BENCH_ARGS='$(BENCH_ARGS)')" $(BENCH_ARGS)
 
 clean:

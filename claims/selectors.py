@@ -206,9 +206,14 @@ def claim_event_rows(ids: Iterable[int]) -> list[dict]:
     )
     return [
         {
-            **row,
-            "bloc_id": row.pop("claimant__bloc_id") or row["claimant_id"],
-            "location_path": row.pop("location__path") or "",
+            "id": row["id"],
+            "status": row["status"],
+            "contested": row["contested"],
+            "corroborated": row["corroborated"],
+            "unverified": row["unverified"],
+            "reasons": row["reasons"],
+            "bloc_id": row["claimant__bloc_id"] or row["claimant_id"],
+            "location_path": row["location__path"] or "",
         }
         for row in rows
     ]
@@ -225,7 +230,7 @@ def claim_history(claim: Claim) -> list[dict[str, Any]]:
     entries = []
     previous = None
     for record in claim.history.select_related("history_user").order_by("history_date", "history_id"):
-        changes = []
+        changes: list[dict[str, Any]] = []
         if previous is not None:
             changes = [{"field": c.field, "old": c.old, "new": c.new} for c in record.diff_against(previous).changes]
         entries.append(_history_entry(record, "claim", changes, status=record.status))

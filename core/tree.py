@@ -8,10 +8,8 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Max, Q, Value
-from django.db.models.functions import Concat, Length, Replace, Substr
-
-MAX_DEPTH = 20
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Length, Substr
 
 
 class TreeNode(models.Model):
@@ -24,7 +22,8 @@ class TreeNode(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    # Ids from the root down (``/1/5/9/``): text, so a tree is as deep as its users make it.
+    path = models.TextField(editable=False, db_index=True, default="")
 
     class Meta:
         abstract = True
@@ -59,27 +58,11 @@ def subtree_q(nodes: Iterable["TreeNode"], prefix: str = "") -> Q:
 
 
 def check_parent(node: TreeNode, parent: TreeNode | None) -> None:
-    """Refuse a parent that would make the chain loop or grow too deep."""
+    """Refuse a parent that would make the chain loop (the path is text: there is no depth limit)."""
     if parent is None:
         return
     if node.pk is not None and (parent.pk == node.pk or f"/{node.pk}/" in parent.path):
         raise ValidationError({"parent": f"{parent} is {node} itself or below it; a parent chain may not loop."})
-    if len(parent.path_ids) + _subtree_height(node) > MAX_DEPTH:
-        raise ValidationError({"parent": f"The parent chain may be at most {MAX_DEPTH} levels deep."})
-
-
-def _subtree_height(node: TreeNode) -> int:
-    """Levels from ``node`` down to its deepest descendant, ``node`` included (1 for a leaf or a new node)."""
-    if node.pk is None or not node.path:
-        return 1
-    slashes = Length("path") - Length(Replace("path", Value("/"), Value("")))
-    deepest = (
-        type(node)
-        ._default_manager.filter(path__startswith=node.path)
-        .annotate(depth=slashes - 1)
-        .aggregate(deepest=Max("depth"))["deepest"]
-    )
-    return (deepest or len(node.path_ids)) - len(node.path_ids) + 1
 
 
 def node_path(node: TreeNode, parent: TreeNode | None) -> str:

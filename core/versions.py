@@ -43,6 +43,7 @@ VERSIONED_TABLES = (
     "claims_relation",
 )
 
+
 def data_version(using: str = "default") -> int | None:
     """The current data version on this database, or None where there is none (not PostgreSQL)."""
     connection = connections[using]

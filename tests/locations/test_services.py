@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from core.services import ReferencedError
 from locations.models import Location
+from locations.selectors import location_subtree_q
 from locations.services import location_create, location_delete, location_update
 from tests.factories import ActorFactory, ClaimFactory, LocationFactory
 
@@ -123,15 +124,22 @@ def test_an_unreferenced_place_is_deleted(tree):
     assert not Location.objects.filter(pk=tree[2].pk).exists()
 
 
-def test_a_move_that_would_make_a_chain_deeper_than_twenty_levels_is_refused():
+def test_a_tree_is_as_deep_as_its_users_make_it():
+    """The path column is text: a chain of 150 places (far past 255 characters of ids) is stored, a
+    subtree moved under its deepest place keeps every path right, and subtree filters still find it."""
+    depth = 150
     chain = [LocationFactory(name="Level 1")]
-    for level in range(2, 20):
-        chain.append(LocationFactory(name=f"Level {level}", parent=chain[-1]))
+    for level in range(2, depth + 1):
+        chain.append(location_create(name=f"Level {level}", kind="area", parent=chain[-1]))
     district = LocationFactory(name="District")
-    LocationFactory(name="Village", parent=district)
-    before = stored()
+    village = LocationFactory(name="Village", parent=district)
+    moved = location_update(location=district, parent=chain[-1])
+    assert moved.path.count("/") == depth + 2 and len(moved.path) > 255
+    village.refresh_from_db()
+    assert village.path == f"{moved.path}{village.pk}/"
+    assert village.path_ids[:depth] == [place.pk for place in chain]
+    below_root = Location.objects.filter(location_subtree_q([chain[0]]))
+    assert below_root.count() == depth + 2 and below_root.filter(pk=village.pk).exists()
     with pytest.raises(ValidationError) as error:
-        location_update(location=district, parent=chain[-1])  # the village would be level 21
-    assert "20 levels" in " ".join(error.value.message_dict["parent"])
-    assert stored() == before
-    assert location_update(location=district, parent=chain[-2]).path.count("/") == 20
+        location_update(location=chain[0], parent=village)  # the top under its own descendant: a loop
+    assert "loop" in " ".join(error.value.message_dict["parent"])
