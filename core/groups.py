@@ -19,8 +19,10 @@ EDITORS = "editors"
 
 
 def is_fogwatch_app(app_config: AppConfig) -> bool:
-    """An app of this repository (not Django's or a third party's)."""
-    return Path(app_config.path).resolve().is_relative_to(Path(settings.BASE_DIR).resolve())
+    """An app of this repository (not Django's or a third party's, even when a virtualenv inside the
+    repository holds them): its top-level package is a folder of the repository."""
+    top = Path(settings.BASE_DIR) / app_config.name.split(".")[0]
+    return top.is_dir() and Path(app_config.path).resolve().is_relative_to(top.resolve())
 
 
 def editors_group_sync(sender: AppConfig, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
