@@ -28,29 +28,14 @@ from rest_framework.reverse import reverse
 
 from claims.as_of import Flags, flags_on
 from claims.models import Citation, Claim, Relation
+from claims.services.validation import CLAIM_EDITABLE, DERIVED
 
 SENTINEL = 987654321987654321
 
 BRIEFS = ("claimant", "spokesperson", "subject", "location")
-# The claim's own columns, in the order of ClaimSerializer's fields.
-OWN = (
-    "claimed_on",
-    "kind",
-    "summary",
-    "quote",
-    "language",
-    "event_start",
-    "event_end",
-    "date_precision",
-    "count_min",
-    "count_max",
-    "verdict",
-    "verdict_rationale",
-    "verdict_on",
-    "external_id",
-    "location_precision",
-)
-DERIVED = ("status", "contested", "corroborated", "unverified", "reasons")
+# The claim's own columns, in the order of ClaimSerializer's fields: the editable ones but the actors
+# and the place (read as briefs).
+OWN = tuple(name for name in CLAIM_EDITABLE if name not in BRIEFS)
 CLAIM_VALUES = (
     "id",
     *OWN,

@@ -274,27 +274,15 @@ def relation_timeline(claim: Claim, as_of: date | None = None) -> list[TimelineE
     """The claims that respond to this one and the ones it answers, with the claim itself, by date."""
     bloc = claim.claimant.bloc_id or claim.claimant_id
     events = [TimelineEvent(on=claim.claimed_on, claim=claim, is_self=True)]
-    for relation in claim.relations_received.all():
-        other = relation.claim
+    ends = [(r, r.claim, True) for r in claim.relations_received.all()]
+    ends += [(r, r.target, False) for r in claim.relations_made.all()]
+    for relation, other, incoming in ends:
         events.append(
             TimelineEvent(
                 on=other.claimed_on,
                 claim=other,
                 stance=relation.stance,
-                incoming=True,
-                origin=relation.origin,
-                note=relation.note,
-                echo=flag_rules.is_echo(relation.stance, bloc, other.claimant.bloc_id or other.claimant_id),
-            )
-        )
-    for relation in claim.relations_made.all():
-        other = relation.target
-        events.append(
-            TimelineEvent(
-                on=other.claimed_on,
-                claim=other,
-                stance=relation.stance,
-                incoming=False,
+                incoming=incoming,
                 origin=relation.origin,
                 note=relation.note,
                 echo=flag_rules.is_echo(relation.stance, bloc, other.claimant.bloc_id or other.claimant_id),
