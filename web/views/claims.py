@@ -23,7 +23,7 @@ from django.utils.html import format_html_join
 from actors.models import Actor
 from claims import flags as flag_rules
 from claims import selectors
-from claims.as_of import claims_as_of
+from claims.as_of import claims_as_of, flags_on
 from claims.documents import ClaimDocuments
 from claims.filters import ClaimFilter
 from claims.models import Claim, Relation
@@ -354,7 +354,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if as_of is not None:
         if claim.claimed_on > as_of:
             raise Http404(f"Claim #{claim.pk} was made on {claim.claimed_on.isoformat()}, after {as_of.isoformat()}.")
-        result = selectors.flags_as_of([claim.pk], as_of)[claim.pk]
+        result = flags_on([(claim.pk, claim.claimed_on)], as_of)[claim.pk]
         status, reasons = result.status, result.reasons_as_dicts()
     url = request.build_absolute_uri(reverse("claims:detail", args=[claim.pk]))
     context = {
