@@ -12,6 +12,7 @@ from rest_framework.routers import DefaultRouter
 from actors.api.views import ActorViewSet
 from claims.api.views import ClaimViewSet, LocationControlView, RelationViewSet
 from core.api.auth import TokenView
+from intake.api.views import IntakeViewSet
 from locations.api.views import LocationViewSet
 from sources.api.views import ReportViewSet, SourceViewSet
 
@@ -24,6 +25,7 @@ router.register("sources", SourceViewSet, basename="source")
 router.register("reports", ReportViewSet, basename="report")
 router.register("claims", ClaimViewSet, basename="claim")
 router.register("relations", RelationViewSet, basename="relation")
+router.register("intake", IntakeViewSet, basename="intake")
 
 urlpatterns = [
     path("", include("interchange.api_urls")),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "locations",
     "sources",
     "claims",
+    "intake",
     "interchange",
     "notifications",
     "devdata",

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from core.http import fetch
+from sources import events
 from core.tasks import PRIMARY
 from sources.models import Feed, Report
 from sources.services import report_create
@@ -108,6 +109,7 @@ def feed_pull(*, feed: Feed) -> PullResult:
                     summary=strip_tags(entry.get("summary") or "").strip(),
                 )
                 Report.objects.filter(pk=report.pk).update(triage=Report.Triage.PENDING, feed=feed)
+                events.report_pulled.send(sender=Report, report_id=report.pk)
         except ValidationError as exc:
             if "url" in getattr(exc, "message_dict", {}) and Report.objects.using(PRIMARY).filter(url=link).exists():
                 result.duplicates += 1  # added meanwhile by another pull

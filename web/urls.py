@@ -3,7 +3,7 @@
 
 from django.urls import include, path
 
-from web.views import actors, claims, locations, sources
+from web.views import actors, claims, intake, locations, sources
 
 claim_pages = [
     path("", claims.overview, name="overview"),
@@ -24,9 +24,16 @@ source_pages = [
     path("reports/<int:pk>/", sources.report_detail, name="report_detail"),
 ]
 
+intake_pages = [
+    path("intake/", intake.intake_start, name="start"),
+    path("intake/<int:pk>/", intake.intake_detail, name="detail"),
+    path("intake/report/<int:pk>/", intake.intake_from_report, name="from_report"),
+]
+
 urlpatterns = [
     path("", include((claim_pages, "claims"))),
     path("", include((actor_pages, "actors"))),
     path("", include((location_pages, "locations"))),
     path("", include((source_pages, "sources"))),
+    path("", include((intake_pages, "intake"))),
 ]
