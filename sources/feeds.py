@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from core.http import fetch
-from sources import events
 from core.tasks import PRIMARY
+from sources import events
 from sources.models import Feed, Report
 from sources.services import report_create
 
