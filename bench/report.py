@@ -6,6 +6,7 @@ from bench.common import database_name
 from bench.results import (
     DATASETTE_RATIO_TARGET,
     FLOOR_RATIO_TARGET,
+    INTAKE_P50_TARGET_MS,
     RECOMPUTE_TARGET_S,
     RSS_TARGET_MB,
     TARGET_CLAIMS,
@@ -161,6 +162,15 @@ def report(run: Run) -> str:
         add(f"| its DELETE (recompute included), p50 | {w['delete_p50']:.1f} ms (p90 {w['delete_p90']:.1f}) | – | – |")
     else:
         add(f"| one API write with its recompute, p50 | – | ≤ {WRITE_P50_TARGET_MS:.0f} ms | not measured |")
+    i = run.intake
+    if i:
+        add(
+            f"| intake: read a {i['words']}-word article into drafts (`POST /api/v1/intake/`, same_as included), "
+            f"p50 over {i['count']} | {i['p50']:.0f} ms (p90 {i['p90']:.0f}, first {i['first']:.0f}; "
+            f"{i['drafts']} drafts) | ≤ {INTAKE_P50_TARGET_MS:.0f} ms | {verdict_max(i['p50'], INTAKE_P50_TARGET_MS, 'ms')} |"
+        )
+    else:
+        add(f"| intake: read a 1,000-word article, p50 | – | ≤ {INTAKE_P50_TARGET_MS:.0f} ms | not measured |")
     peaks = run.rss_mb.get("Fogwatch", {})
     if peaks:
         worst = max(peaks.values())
@@ -231,6 +241,8 @@ def table(run: Run) -> str:
             f"write p50 {run.writes['post_p50']:.1f} ms, p90 {run.writes['post_p90']:.1f} ms "
             f"(target p50 ≤ {WRITE_P50_TARGET_MS:.0f} ms)"
         )
+    if run.intake:
+        rows.append(f"intake p50 {run.intake['p50']:.0f} ms (target ≤ {INTAKE_P50_TARGET_MS:.0f} ms)")
     if run.rss_mb.get("Fogwatch"):
         rows.append(
             f"peak RSS per worker {max(run.rss_mb['Fogwatch'].values()):.0f} MB (target ≤ {RSS_TARGET_MB:.0f} MB)"

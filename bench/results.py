@@ -14,6 +14,7 @@ P99_AS_OF_TARGET_MS = 300.0
 RECOMPUTE_TARGET_S = 60.0
 WRITE_P50_TARGET_MS = 30.0
 RSS_TARGET_MB = 200.0
+INTAKE_P50_TARGET_MS = 300.0  # issue 12: read a 1,000-word article, same_as included
 FLOOR_RATIO_TARGET = 0.5
 DATASETTE_RATIO_TARGET = 1.0
 TARGET_CLAIMS = 1_000_000
@@ -61,6 +62,7 @@ class Run:
     references: list[Endpoint] = field(default_factory=list)
     recompute_s: float | None = None
     writes: dict[str, Any] = field(default_factory=dict)
+    intake: dict[str, Any] = field(default_factory=dict)
     rss_mb: dict[str, dict[int, float]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)

@@ -16,6 +16,7 @@ from typing import Any
 
 from bench.common import ROOT, database_name, django_env, fetch, run_streamed, say, stage
 from bench.datasette_copy import copy_claims
+from bench.intake import measure_intake
 from bench.measure import bench_token, measure, measure_writes, record_rss
 from bench.results import Endpoint, Run
 
@@ -114,6 +115,9 @@ def gunicorn_command(app: str, port: int, workers: int) -> list[str]:
     ]
 
 
+INTAKE_READS = 30
+
+
 def serve_fogwatch(run: Run, logdir: Path, writes: int) -> list[int]:
     """Fogwatch's endpoints, the writes, the workers' memory; returns the first page's claim ids."""
     static_root = logdir / "static"
@@ -137,6 +141,12 @@ def serve_fogwatch(run: Run, logdir: Path, writes: int) -> list[int]:
                 measure_writes(run, port, bench_token(env), writes)
             except (RuntimeError, OSError) as error:
                 run.errors.append(f"writes: {error}")
+                say(f"    ERROR {error}")
+        with stage("intake: read a 1,000-word article through POST /api/v1/intake/"):
+            try:
+                measure_intake(run, port, bench_token(env), INTAKE_READS)
+            except (RuntimeError, OSError) as error:
+                run.errors.append(f"intake: {error}")
                 say(f"    ERROR {error}")
         record_rss(run, server, "Fogwatch")
         if server.process and server.process.poll() is not None:
