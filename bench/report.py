@@ -167,7 +167,8 @@ def report(run: Run) -> str:
         add(
             f"| intake: read a {i['words']}-word article into drafts (`POST /api/v1/intake/`, same_as included), "
             f"p50 over {i['count']} | {i['p50']:.0f} ms (p90 {i['p90']:.0f}, first {i['first']:.0f}; "
-            f"{i['drafts']} drafts) | ≤ {INTAKE_P50_TARGET_MS:.0f} ms | {verdict_max(i['p50'], INTAKE_P50_TARGET_MS, 'ms')} |"
+            f"{i['drafts']} drafts) | ≤ {INTAKE_P50_TARGET_MS:.0f} ms | "
+            f"{verdict_max(i['p50'], INTAKE_P50_TARGET_MS, 'ms')} |"
         )
     else:
         add(f"| intake: read a 1,000-word article, p50 | – | ≤ {INTAKE_P50_TARGET_MS:.0f} ms | not measured |")
