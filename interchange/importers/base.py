@@ -638,20 +638,3 @@ class RowImporter:
             return
         if fault:
             self.summary.problem(event.line, event.label, fault, skipped=False)
-
-
-def console_progress(write: Callable[[str, str], None], *, tty: bool, label: str = "rows") -> Progress:
-    """A progress report for commands: a bar redrawn in place on a terminal, a line every 10 % otherwise."""
-    last = [0]
-
-    def progress(done: int, total: int) -> None:
-        width = 30
-        filled = int(width * done / total) if total else width
-        line = f"{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
-        if tty:
-            write("\r" + line, "" if done < total else "\n")
-        elif done == total or done - last[0] >= max(1, total // 10):
-            last[0] = done
-            write(line, "\n")
-
-    return progress
