@@ -1,9 +1,9 @@
-import sys
 import time
 
 from django.core.management.base import BaseCommand
 
 from claims.services import claims_recompute_all
+from core.progress import ProgressBar
 
 
 class Command(BaseCommand):
@@ -14,25 +14,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.monotonic()
-        interactive = sys.stdout.isatty()
-        shown = {"tenth": -1}
-
-        def progress(done: int, total: int) -> None:
-            width = 30
-            filled = int(width * done / total) if total else width
-            line = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} claims"
-            if interactive:
-                self.stdout.write(f"\r{line}", ending="")
-                return
-            # Not a terminal (a log): one line per tenth of the way, and the last.
-            tenth = done * 10 // total if total else 10
-            if tenth > shown["tenth"] or done == total:
-                shown["tenth"] = tenth
-                self.stdout.write(line)
-
-        result = claims_recompute_all(progress=progress, refresh_auto=not options["no_auto"])
-        if interactive:
-            self.stdout.write("")
+        with ProgressBar(self.stdout, unit="claims") as progress:
+            result = claims_recompute_all(progress=progress, refresh_auto=not options["no_auto"])
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,8 +1,8 @@
-import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.progress import StagedProgress
 from devdata.generate import generate
 
 
@@ -17,18 +17,6 @@ class Command(BaseCommand):
         if claims < 1:
             raise CommandError("--claims must be at least 1.")
         started = time.monotonic()
-        tty = sys.stdout.isatty()
-        last: dict[str, int] = {}
-
-        def progress(stage: str, done: int, total: int) -> None:
-            width = 30
-            filled = int(width * done / total) if total else width
-            line = f"{stage:>9} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
-            if tty:
-                self.stdout.write("\r" + line, ending="" if done < total else "\n")
-            elif done == total or done - last.get(stage, 0) >= max(1, total // 10):
-                last[stage] = done
-                self.stdout.write(line)
-
-        summary = generate(claims=claims, seed=seed, progress=progress)
+        with StagedProgress(self.stdout) as progress:
+            summary = generate(claims=claims, seed=seed, progress=progress)
         self.stdout.write(self.style.SUCCESS(f"Generated in {time.monotonic() - started:.1f}s: {summary}"))

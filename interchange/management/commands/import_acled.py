@@ -1,9 +1,8 @@
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 
+from core.progress import ProgressBar
 from interchange.importers.acled import import_acled
-from interchange.importers.base import ImportFileError, console_progress
+from interchange.importers.base import ImportFileError
 
 
 class Command(BaseCommand):
@@ -17,11 +16,9 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Read and check everything, write nothing.")
 
     def handle(self, *args, file: str, dry_run: bool, **options):
-        progress = console_progress(
-            lambda text, ending: self.stdout.write(text, ending=ending), tty=sys.stdout.isatty()
-        )
         try:
-            summary = import_acled(file, dry_run=dry_run, progress=progress)
+            with ProgressBar(self.stdout, desc="rows") as progress:
+                summary = import_acled(file, dry_run=dry_run, progress=progress)
         except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
         head, *problems = summary.lines()

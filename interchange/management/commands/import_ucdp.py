@@ -1,8 +1,7 @@
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 
-from interchange.importers.base import ImportFileError, console_progress
+from core.progress import ProgressBar
+from interchange.importers.base import ImportFileError
 from interchange.importers.ucdp import import_ucdp
 
 
@@ -21,11 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Read and check everything, write nothing.")
 
     def handle(self, *args, file: str, strict: bool, dry_run: bool, **options):
-        progress = console_progress(
-            lambda text, ending: self.stdout.write(text, ending=ending), tty=sys.stdout.isatty()
-        )
         try:
-            summary = import_ucdp(file, strict=strict, dry_run=dry_run, progress=progress)
+            with ProgressBar(self.stdout, desc="rows") as progress:
+                summary = import_ucdp(file, strict=strict, dry_run=dry_run, progress=progress)
         except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
         head, *problems = summary.lines()

@@ -1,0 +1,145 @@
+"""Actors, places, sources and reports by name for one run: one query each at the start, then look-ups
+in memory; what is missing is created through the services."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from actors.models import Actor
+from actors.services import actor_create
+from interchange.importers.base.values import at_midnight, clip
+from locations.models import Location
+from locations.services import location_create, location_update
+from sources.models import Report, Source
+from sources.services import report_create, source_create
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+", " ", (text or "").strip()).casefold()
+
+
+class Directory:
+    """Actors, places, sources and reports by name (and alias), case-insensitive, for one run.
+
+    New records are created through the services and added to the maps. A row that fails is
+    rolled back to its savepoint; ``forget_since`` drops what it had added.
+    """
+
+    def __init__(self) -> None:
+        self.actors: dict[str, Actor] = {}
+        for actor in Actor.objects.order_by("-id"):
+            for alias in actor.aliases or []:
+                self.actors[_key(alias)] = actor
+        for actor in Actor.objects.order_by("-id"):
+            self.actors[_key(actor.name)] = actor  # names win over aliases, older over newer
+        self.places: dict[tuple[int | None, str], Location] = {}
+        for place in Location.objects.order_by("-id"):
+            for alias in place.aliases or []:
+                self.places[(place.parent_id, _key(alias))] = place
+        for place in Location.objects.order_by("-id"):
+            self.places[(place.parent_id, _key(place.name))] = place
+        self.sources: dict[str, Source] = {}
+        for source in Source.objects.order_by("-id"):
+            self.sources[_key(source.name)] = source
+        self.reports: dict[int, dict[tuple[str, date | None], Report]] = {}
+        self._journal: list[tuple[dict, Any]] = []
+
+    # -- bookkeeping for rows rolled back to their savepoint
+    def mark(self) -> int:
+        return len(self._journal)
+
+    def forget_since(self, mark: int) -> None:
+        for mapping, key in reversed(self._journal[mark:]):
+            mapping.pop(key, None)
+        del self._journal[mark:]
+
+    def _remember(self, mapping: dict, key: Any, value: Any) -> None:
+        if key not in mapping:
+            mapping[key] = value
+            self._journal.append((mapping, key))
+
+    # -- actors
+    def find_actor(self, *names: str) -> Actor | None:
+        for name in names:
+            found = self.actors.get(_key(name))
+            if found is not None:
+                return found
+        return None
+
+    def actor(self, name: str, *, kind: str, parent: Actor | None = None, is_party: bool = False, aliases=()) -> Actor:
+        name = clip(name, 200)
+        found = self.find_actor(name, *aliases)
+        if found is not None:
+            return found
+        actor = actor_create(name=name, kind=kind, parent=parent, is_party=is_party, aliases=list(aliases))
+        for alias in (name, *aliases):
+            self._remember(self.actors, _key(alias), actor)
+        return actor
+
+    # -- places
+    def place(
+        self,
+        name: str,
+        *,
+        parent: Location | None,
+        kind: str,
+        aliases: Iterable[str] = (),
+        latitude: float | None = None,
+        longitude: float | None = None,
+    ) -> Location:
+        name = clip(name, 200)
+        aliases = [a for a in aliases if a and _key(a) != _key(name)]
+        parent_id = parent.pk if parent else None
+        for candidate in (name, *aliases):
+            found = self.places.get((parent_id, _key(candidate)))
+            if found is not None:
+                if latitude is not None and found.latitude is None and found.longitude is None:
+                    found = location_update(location=found, latitude=latitude, longitude=longitude)
+                    for key, value in list(self.places.items()):
+                        if value.pk == found.pk:
+                            self.places[key] = found
+                return found
+        place = location_create(
+            name=name, kind=kind, parent=parent, aliases=aliases, latitude=latitude, longitude=longitude
+        )
+        for alias in (name, *aliases):
+            self._remember(self.places, (parent_id, _key(alias)), place)
+        return place
+
+    # -- sources and reports
+    def source(self, name: str, *, kind: str = Source.Kind.OTHER, actor: Actor | None = None) -> Source:
+        name = clip(name, 200)
+        found = self.sources.get(_key(name))
+        if found is not None:
+            return found
+        source = source_create(name=name, kind=kind, actor=actor)
+        self._remember(self.sources, _key(name), source)
+        return source
+
+    def report(
+        self, source: Source, *, title: str, published: date | None, url: str | None = None, summary: str = ""
+    ) -> Report:
+        """A report keyed on (source, title, publication day), or on its URL when it has one."""
+        title = clip(title, 500) or f"{source.name} report"
+        if url:
+            found = Report.objects.filter(url=url).first()
+            if found is not None:
+                return found
+        if source.pk not in self.reports:
+            self.reports[source.pk] = {
+                (_key(r.title), r.published_at.date() if r.published_at else None): r
+                for r in Report.objects.filter(source=source).order_by("-id")
+            }
+        by_key = self.reports[source.pk]
+        key = (_key(title), published)
+        found = by_key.get(key)
+        if found is not None:
+            return found
+        report = report_create(
+            source=source, title=title, url=url or None, published_at=at_midnight(published), summary=summary
+        )
+        self._remember(by_key, key, report)
+        return report

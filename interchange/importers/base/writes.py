@@ -1,0 +1,200 @@
+"""The write path: claims upserted on ``external_id`` (a re-import changes nothing), claims a re-import
+no longer produces removed, a run in one transaction (rolled back for a dry run), and ``RowImporter``,
+the run of a CSV importer: chunked reads, a savepoint per row."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, models, transaction
+
+from claims.models import Claim
+from claims.services import CLAIM_EDITABLE, ReferencedError, claim_create, claim_delete, claim_update
+from interchange.importers.base.directory import Directory
+from interchange.importers.base.files import CsvRow
+from interchange.importers.base.summary import ImportSummary, RowError, RowProblem
+from interchange.importers.base.values import clip
+from sources.models import Report
+
+Progress = Callable[[int, int], None]
+
+# Fields an importer sets on a claim (the editorial verdict is left alone unless the importer sets it).
+CLAIM_FIELDS = tuple(name for name in CLAIM_EDITABLE if name != "external_id")
+
+
+class _DryRun(Exception):
+    """Raised at the end of a dry run to roll the transaction back."""
+
+
+@dataclass
+class ClaimSpec:
+    """One claim as an importer wants it: its key, its fields and its citations."""
+
+    external_id: str
+    fields: dict[str, Any]
+    citations: list[tuple[Report, str]]
+
+
+def existing_claims(external_ids: Iterable[str]) -> dict[str, Claim]:
+    ids = list(external_ids)
+    if not ids:
+        return {}
+    claims = Claim.objects.filter(external_id__in=ids).prefetch_related("citations")
+    return {c.external_id: c for c in claims if c.external_id}
+
+
+def _value(instance: models.Model, name: str) -> Any:
+    field_ = instance._meta.get_field(name)
+    if isinstance(field_, models.ForeignKey):
+        return getattr(instance, field_.attname)
+    return getattr(instance, name)
+
+
+def _wanted(value: Any) -> Any:
+    return value.pk if isinstance(value, models.Model) else value
+
+
+def upsert_claim(spec: ClaimSpec, existing: Claim | None, summary: ImportSummary) -> Claim:
+    """Create the claim, update the fields that differ, or leave it alone when nothing differs
+    (so a re-import moves no ``updated_at``)."""
+    citations = [{"report": report, "quote": clip(quote, 5000)} for report, quote in _unique(spec.citations)]
+    if existing is None:
+        claim = claim_create(external_id=spec.external_id, citations=citations, **spec.fields)
+        summary.created += 1
+        return claim
+    changed = {name: value for name, value in spec.fields.items() if _value(existing, name) != _wanted(value)}
+    have = sorted((c.report_id, c.quote) for c in existing.citations.all())
+    want = sorted((c["report"].pk, c["quote"]) for c in citations)
+    if not changed and have == want:
+        summary.unchanged += 1
+        return existing
+    claim = claim_update(claim=existing, citations=citations if have != want else None, **changed)
+    summary.updated += 1
+    return claim
+
+
+def _unique(citations: list[tuple[Report, str]]) -> list[tuple[Report, str]]:
+    seen: dict[int, tuple[Report, str]] = {}
+    for report, quote in citations:
+        seen.setdefault(report.pk, (report, quote))
+    return list(seen.values())
+
+
+def remove_claims(claims: Iterable[Claim], summary: ImportSummary, line: int, key: str) -> None:
+    """Claims a re-import no longer produces (a side's deaths fell to 0): delete them, leaving tombstones."""
+    for claim in claims:
+        try:
+            claim_delete(claim=claim)
+            summary.removed += 1
+        except ReferencedError as exc:
+            summary.problems.append(
+                RowProblem(line, key, f"claim #{claim.pk} is no longer in the data but {exc.message}", "kept")
+            )
+
+
+def validation_text(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in exc.message_dict.items())
+    return " ".join(exc.messages)
+
+
+def run_in_transaction(work: Callable[[], ImportSummary], *, dry_run: bool) -> ImportSummary:
+    """Run an import in one transaction; a dry run is rolled back at the end (the summary stays)."""
+    result: list[ImportSummary] = []
+    try:
+        with transaction.atomic():
+            result.append(work())
+            if dry_run:
+                result[0].dry_run = True
+                raise _DryRun
+    except _DryRun:
+        pass
+    return result[0]
+
+
+class RowImporter:
+    """The run of a CSV importer: rows read in chunks, each chunk's existing claims fetched in one query,
+    each row written in its own savepoint (a failing row is rolled back, reported and skipped).
+
+    Subclasses give ``parse(row)`` (raises RowError; the result has ``line``, ``label``, ``key``,
+    ``candidates`` — every external id the row could produce — and ``faults``) and ``specs(event)``.
+    A row with faults is kept (its values made consistent by ``specs``), or skipped when strict.
+    """
+
+    chunk_size = 200
+
+    def __init__(self, directory: Directory, summary: ImportSummary) -> None:
+        self.dir = directory
+        self.summary = summary
+
+    def parse(self, row: CsvRow) -> Any:
+        raise NotImplementedError
+
+    def specs(self, event: Any) -> list[ClaimSpec]:
+        raise NotImplementedError
+
+    def run(self, rows: Iterable[CsvRow], total: int, *, strict: bool, progress: Progress | None) -> ImportSummary:
+        done = 0
+        seen: set[str] = set()
+        chunk: list[CsvRow] = []
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) >= self.chunk_size:
+                done = self._chunk(chunk, seen, strict=strict, done=done, total=total, progress=progress)
+                chunk = []
+        if chunk:
+            self._chunk(chunk, seen, strict=strict, done=done, total=total, progress=progress)
+        return self.summary
+
+    def _chunk(
+        self, rows: list[CsvRow], seen: set[str], *, strict: bool, done: int, total: int, progress: Progress | None
+    ) -> int:
+        events = []
+        for row in rows:
+            self.summary.rows += 1
+            try:
+                events.append(self.parse(row))
+            except RowError as exc:
+                label = next(iter(row.values.values()), "?")
+                self.summary.problem(row.line, f"id {label}", str(exc), skipped=True)
+        existing = existing_claims(key for event in events for key in event.candidates)
+        unreadable = len(rows) - len(events)
+        for index, event in enumerate(events, start=1):
+            self._event(event, existing, seen, strict=strict)
+            if progress and (index % 10 == 0 or index == len(events)):
+                progress(done + unreadable + index, total)
+        done += len(rows)
+        if progress and not events:
+            progress(done, total)
+        return done
+
+    def _event(self, event: Any, existing: dict[str, Claim], seen: set[str], *, strict: bool) -> None:
+        if event.key in seen:
+            self.summary.problem(event.line, event.label, "the same id appears earlier in the file", skipped=True)
+            return
+        seen.add(event.key)
+        fault = "; ".join(event.faults)
+        if fault and strict:
+            self.summary.problem(event.line, event.label, fault, skipped=True)
+            return
+        mark = self.dir.mark()
+        counts = (self.summary.created, self.summary.updated, self.summary.unchanged, self.summary.removed)
+        try:
+            with transaction.atomic():
+                specs = self.specs(event)
+                for spec in specs:
+                    upsert_claim(spec, existing.get(spec.external_id), self.summary)
+                wanted = {spec.external_id for spec in specs}
+                stale = [existing[k] for k in event.candidates if k in existing and k not in wanted]
+                remove_claims(stale, self.summary, event.line, event.label)
+        except (ValidationError, DatabaseError) as exc:
+            self.dir.forget_since(mark)
+            self.summary.created, self.summary.updated, self.summary.unchanged, self.summary.removed = counts
+            reason = validation_text(exc) if isinstance(exc, ValidationError) else str(exc).splitlines()[0]
+            self.summary.problem(event.line, event.label, "; ".join(filter(None, [fault, reason])), skipped=True)
+            return
+        if fault:
+            self.summary.problem(event.line, event.label, fault, skipped=False)
