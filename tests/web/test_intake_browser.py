@@ -66,5 +66,5 @@ def test_an_editor_goes_from_pasted_item_to_confirmed_claims_and_denial_in_ten_c
 
     clicks.click(page.locator(".notice a", has_text=capture.summary))
     expect(page.locator("h1")).to_contain_text(capture.summary)
-    expect(page.locator(".badge").first).to_have_text("Contested")
+    expect(page.locator(".status-box .badge")).to_have_text("Contested")
     expect(page.locator("#main")).to_contain_text("Denied by National Resistance Front")
