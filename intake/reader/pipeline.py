@@ -1,0 +1,115 @@
+"""spaCy and lingua, set up once per language: a blank pipeline (tokenizer + sentencizer) and the matchers.
+
+Nothing here downloads anything: ``spacy.blank`` needs no model, lingua ships its language models in the
+wheel, and the detector is built on first use for a small set of languages (low-accuracy mode, which is
+plenty for articles and keeps the first detection fast).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from functools import cache
+
+import spacy
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+
+from . import lexicon as lexicons
+from .lexicon import Lexicon, compile_pattern
+
+_DETECTED = ("ENGLISH", "RUSSIAN", "UKRAINIAN", "ARABIC", "PERSIAN", "PASHTO", "FRENCH", "GERMAN", "SPANISH", "AMHARIC")
+_lock = threading.Lock()
+_detector = None
+
+
+def detect_language(text: str) -> str:
+    """The ISO 639-1 code of the text's language ("en" when lingua cannot tell)."""
+    global _detector
+    with _lock:
+        if _detector is None:
+            from lingua import Language, LanguageDetectorBuilder
+
+            langs = [getattr(Language, name) for name in _DETECTED if hasattr(Language, name)]
+            _detector = LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
+    found = _detector.detect_language_of(text[:3000])
+    return found.iso_code_639_1.name.lower() if found is not None else "en"
+
+
+@cache
+def blank(code: str):
+    """A blank spaCy pipeline with a sentencizer: "en" for English, "xx" for any other language."""
+    nlp = spacy.blank(code)
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+@dataclass
+class Rules:
+    """A language's lexicon with its spaCy objects, built once and shared by every article."""
+
+    lexicon: Lexicon
+    nlp: object
+    matcher: Matcher  # claim triggers ("claim:<group>"), reporting verbs ("report:<group>") and the other lists
+
+    @property
+    def language(self) -> str:
+        return self.lexicon.language
+
+
+@cache
+def rules(language: str) -> Rules:
+    """The rules for a language; a language with no lexicon file is read with English's word lists."""
+    lexicon = lexicons.load(language) or lexicons.load("en")
+    assert lexicon is not None, "intake.reader: the English lexicon (lexicon/en.json) is missing"
+    nlp = blank(lexicon.tokenizer)
+    matcher = Matcher(nlp.vocab)
+    for number, group in enumerate(lexicon.claims):
+        matcher.add(f"claim:{number}", [compile_pattern(p) for p in group.patterns])
+    for number, group in enumerate(lexicon.reporting):
+        matcher.add(f"report:{number}", [compile_pattern(p) for p in group.patterns])
+    for key in ("unnamed_sources", "deny_predicates", "date_windows"):
+        if lexicon.patterns(key):
+            matcher.add(key, [compile_pattern(p) for p in lexicon.patterns(key)])
+    return Rules(lexicon, nlp, matcher)
+
+
+_BREAK = re.compile(r"\n[ \t\r]*\n")
+
+
+def prepare(text: str, rules: Rules) -> tuple[Doc, list[tuple[int, int]]]:
+    """The text as one spaCy Doc (line breaks read as spaces, so offsets stay those of ``text``), with a
+    sentence starting at every paragraph, and the character ranges of boilerplate ("Also on ...", "Read
+    more ...": links to other articles, up to the next blank line) to leave out."""
+    flat = text.translate(str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\u2019": "'", "\u2018": "'"}))
+    doc = rules.nlp(flat)
+    starts = {0} | {m.end() for m in _BREAK.finditer(text)}
+    markers = rules.lexicon.phrases("boilerplate")
+    skipped: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text):
+        words = tuple(line.group().lower().split())
+        if any(words[: len(m)] == m for m in markers if m):
+            following = _BREAK.search(text, line.start())
+            skipped.append((line.start(), following.start() if following else len(text)))
+            starts.add(line.start())
+            if following:
+                starts.add(following.end())
+    for token in doc:
+        if token.idx in starts or (token.i and token.idx - 1 in starts and doc[token.i - 1].is_space):
+            token.is_sent_start = True
+    return doc, skipped
+
+
+def quote_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Token ranges between quotation marks (straight or curly), possibly across sentences."""
+    spans: list[tuple[int, int]] = []
+    opened: int | None = None
+    for token in doc:
+        text = token.text
+        if text in ("\u201c", "\u00ab") or (text == '"' and opened is None):
+            opened = token.i
+        elif text in ("\u201d", "\u00bb", '"') and opened is not None:
+            spans.append((opened, token.i))
+            opened = None
+    return spans
