@@ -126,5 +126,5 @@ class DateReader:
             number = int(amount) if amount.isdigit() else text2num(amount, self.lexicon.language)
         except (ValueError, KeyError, IndexError, TypeError):
             return None
-        days = number * (7 if unit.startswith("week") else 1)
+        days = number * 7 if unit.startswith("week") else max(1, number // 24) if unit.startswith("hour") else number
         return When(first, last, self.published - timedelta(days=days), self.published - timedelta(days=1), "day")

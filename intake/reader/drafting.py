@@ -100,6 +100,8 @@ class Drafter:
                 continue
             if not scanner.asserted(trigger, start, sentence) or not self._conditions(trigger, (start, end), sentence):
                 continue
+            if trigger.kind == "attack" and self._instrument(trigger, sentence):
+                continue
             frame = self._frame_for(trigger, frames) or inherited
             if frame is None or frame.negated:
                 continue
@@ -143,6 +145,15 @@ class Drafter:
         end = min((b for b in breaks if b > i), default=sentence.end)
         return start, end
 
+    def _instrument(self, trigger: Trigger, sentence: Span) -> bool:
+        """ "killed in air strikes", "shelling had killed 12": the attack is how the casualties came about."""
+        if trigger.start and self.doc[trigger.start - 1].lower_ in ("in", "by", "from"):
+            return True
+        later = [
+            t for t in self.scanner.triggers(sentence) if t.kind == "casualties" and 0 <= t.start - trigger.end <= 2
+        ]
+        return bool(later)
+
     @staticmethod
     def _frame_for(trigger: Trigger, frames: list[Frame]) -> Frame | None:
         earlier = [f for f in frames if f.start <= trigger.start]
@@ -179,6 +190,10 @@ class Drafter:
         location = place.location if place else None
         count = self._count(trigger, clause, sentence, number, kind)
         speakers = self._speakers(frame, trigger, clause)
+        if kind == "casualties" and any(
+            c.sentence == number and c.kind == kind and c.position >= clause[0] for c in self.candidates
+        ):
+            return  # "five civilians had been killed and 31 wounded": one claim, counted by its first words
         for claimant, spokesperson, note in speakers:
             candidate = Candidate(kind, number, trigger.start, self._evidence(trigger, place, count), claimant)
             candidate.spokesperson, candidate.location, candidate.count = spokesperson, location, count
@@ -245,11 +260,12 @@ class Drafter:
             found.append(mention)
         return found
 
-    def _demoted(self, mention: Mention, kind: str) -> bool:
+    def _demoted(self, mention: Mention, kind: str, floor: int = 0) -> bool:
+        """Is the place only where something goes or comes from ("leading to Badakhshan", "from Khartoum")?"""
         words = self.lex.words("direction_words")
         if kind == "advance":
             words = words - self.lex.words("advance_directions")
-        for token in reversed(self.doc[max(0, mention.start - 5) : mention.start]):
+        for token in reversed(self.doc[max(floor, mention.start - 5) : mention.start]):
             if token.lower_ in words:
                 return True
             if not token.is_alpha or token.is_title:
@@ -282,7 +298,8 @@ class Drafter:
                 (rest_before, "in the sentence"),
             ):
                 for mention in group:
-                    if self._demoted(mention, kind) == demoted:
+                    floor = trigger.end if mention.start >= trigger.end else 0
+                    if self._demoted(mention, kind, floor) == demoted:
                         note = f"place: {mention.location.name}" + (f" ({how})" if how else "")
                         if mention.anaphor:
                             note += f", read from “{self.doc[mention.start].text}”"
@@ -297,6 +314,11 @@ class Drafter:
                 )
                 candidate.confidence -= 0.15
                 return earlier.location
+        for mention in reversed(self._places(0, candidate.position)):  # no claim before: the scene of the text
+            if mention.location.category != "country" and not self._demoted(mention, candidate.kind):
+                candidate.notes.append(f"no place in the sentence: {mention.location.name}, named before (elsewhere)")
+                candidate.confidence -= 0.2
+                return mention.location
         return None
 
     def _count(self, trigger: Trigger, clause, sentence: Span, number: int, kind: str) -> Count | None:
@@ -305,7 +327,20 @@ class Drafter:
         low = max([clause[0]] + [o + 1 for o in others if o < trigger.start])
         high = min([clause[1]] + [o for o in others if o > trigger.start])
         best, distance = None, 99
+        triggers = self.scanner.triggers(sentence)
         for count in find_counts(self.doc, low, high, self.lex, skip):
+            if count.start and self.doc[count.start - 1].lower_ in (
+                "the",
+                "its",
+                "their",
+                "these",
+                "those",
+                "his",
+                "her",
+            ):
+                continue  # "one of the three groups": not a count claimed
+            if self._nearest(count, triggers) is not None and self._nearest(count, triggers).start != trigger.start:
+                continue
             after = [t for t in self.doc[count.end : count.end + 3] if not (t.is_punct and t.text in "\"'\u201c\u201d")]
             nxt = after[0] if after else None
             words = count.words.lower().split()
@@ -314,9 +349,19 @@ class Drafter:
             if not (words[0] in self.lex.words("count_all") or noun or vague):
                 continue
             gap = trigger.start - count.end if count.end <= trigger.start else count.start - trigger.end
+            people = {t.lower_ for t in self.doc[count.end : count.end + 3]} & self.lex.words("person_nouns")
+            if kind == "casualties" and count.end <= trigger.start and people:
+                gap -= 10  # "five civilians had been killed and 31 wounded": the dead are counted first
             if gap < distance:
                 best, distance = count, gap
         return best
+
+    @staticmethod
+    def _nearest(count: Count, triggers: list[Trigger]) -> Trigger | None:
+        def gap(t: Trigger) -> int:
+            return t.start - count.end if count.end <= t.start else count.start - t.end
+
+        return min(triggers, key=gap, default=None)
 
     def _when(self, candidate: Candidate, trigger: Trigger, clause, number: int) -> None:
         for when in self.when_tokens.get(number, []):
@@ -410,7 +455,7 @@ class Drafter:
             first = content[0]
             clause = self._clause(first.start, sentence, breaks)
             candidate.family = FAMILIES.get(first.kind, (first.kind,))
-            location, how = self._location(first, clause, sentence, first.kind)
+            location, how = self._location(first, clause, self.doc[clause[0] : clause[1]], first.kind)
             candidate.location = location
             if how:
                 candidate.notes.append(how)

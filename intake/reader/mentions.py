@@ -21,10 +21,19 @@ class Mention:
     location: Entity | None = None
     anaphor: bool = False
     possessive: bool = False  # "Taliban's": a modifier, not who speaks
+    rule: dict | None = None  # for "the ministry", "the group": which actors it can stand for
 
     @property
     def person(self) -> bool:
         return self.actor is not None and self.actor.category == "person"
+
+
+def fits(actor: Entity, rule: dict) -> bool:
+    """Can "the ministry" (or "the group", ...: the lexicon's rule) stand for this actor?"""
+    if actor.category == "person":
+        return False
+    words = {w for n in actor.names for w in n.lower().split()}
+    return actor.category in rule.get("categories", []) or bool(words & set(rule.get("name_words", [])))
 
 
 def _label(label: str) -> tuple[str, int]:
@@ -115,7 +124,15 @@ class Mentions:
             elif word in actors and before in definite:
                 actor = self._recent_actor(i, actors[word])
                 if actor is not None:
-                    added.append(Mention(i, i + 1, actor=actor, anaphor=True, possessive=nxt in ("'s", "'")))
+                    possessive = nxt in ("'s", "'")
+                    added.append(Mention(i, i + 1, actor=actor, anaphor=True, possessive=possessive, rule=actors[word]))
+        for token in doc:  # "An alliance of ethnic armed groups ... claimed": named in what follows
+            i = token.i
+            if token.lower_ in actors and i not in taken and i and doc[i - 1].lower_ in ("a", "an"):
+                if i - 1 == token.sent.start:
+                    actor = self._next_actor(i, actors[token.lower_])
+                    if actor is not None:
+                        added.append(Mention(i - 1, i + 1, actor=actor, anaphor=True, rule=actors[token.lower_]))
         if added:
             self.items = sorted(self.items + added, key=lambda m: m.start)
 
@@ -139,14 +156,20 @@ class Mentions:
         return None
 
     def _recent_actor(self, i: int, rule: dict) -> Entity | None:
-        categories, name_words = rule.get("categories", []), rule.get("name_words", [])
         for mention in reversed(self.items):
-            actor = mention.actor
-            if mention.start >= i or actor is None or actor.category == "person":
-                continue
-            words = {w for n in actor.names for w in n.lower().split()}
-            if actor.category in categories or words & set(name_words):
-                return actor
+            if mention.start < i and mention.actor is not None and fits(mention.actor, rule):
+                return mention.actor
+        return None
+
+    def _next_actor(self, i: int, rule: dict) -> Entity | None:
+        sentences = 0
+        for token in self.doc[i:]:
+            sentences += token.is_sent_start and token.i > i
+            if sentences > 2:
+                break
+            mention = next((m for m in self.items if m.start == token.i), None)
+            if mention is not None and mention.actor is not None and fits(mention.actor, rule):
+                return mention.actor
         return None
 
     def _attachments(self) -> dict[int, Entity]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .drafting import Candidate
+from .drafting import FAMILIES, Candidate
 from .gazetteer import Gazetteer
 
 
@@ -130,7 +130,8 @@ def _pointed(s: Candidate, pool: list[Candidate], gazetteer: Gazetteer) -> list[
         bloc = gazetteer.bloc(before[-1].claimant.id)
         return [c for c in before if gazetteer.bloc(c.claimant.id) == bloc]
     same = [c for c in before if c.sentence == s.sentence]
-    if same:
-        return same[:1]
-    last = max(c.sentence for c in before)
-    return sorted((c for c in before if c.sentence == last), key=lambda c: c.position)[:1]
+    if not same:
+        last = max(c.sentence for c in before)
+        same = sorted((c for c in before if c.sentence == last), key=lambda c: c.position)
+    first = same[0]
+    return [first] + [c for c in same[1:] if c.kind in FAMILIES.get(first.kind, ()) and c.claimant is first.claimant]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from .lexicon import PatternGroup
-from .mentions import Mention, Mentions
+from .mentions import Mention, Mentions, fits
 from .model import Entity
 from .pipeline import Rules
 
@@ -113,8 +113,11 @@ class Scanner:
 
     def _speaker(self, frame: Frame, group: PatternGroup, sentence: Span, earlier: list[Frame]) -> None:
         doc, lex, mentions = self.doc, self.lex, self.mentions
-        if group.flag("source_after"):
-            for mention in mentions.actors(frame.end, min(frame.end + 7, sentence.end)):
+        if group.flag("source_after"):  # "according to X": X, before the next comma
+            stop = frame.end
+            while stop < min(frame.end + 8, sentence.end) and doc[stop].text not in (",", ".", ";", "that", "as"):
+                stop += 1
+            for mention in mentions.actors(frame.end, stop):
                 self._take(frame, mention)
                 return
             frame.unnamed = True
@@ -190,6 +193,12 @@ class Scanner:
         return mention
 
     def _take(self, frame: Frame, mention: Mention) -> None:
+        if mention.anaphor and mention.rule is not None:  # "the group said": the last group that spoke
+            spoke = next((f.body for f in reversed(self.history) if fits(f.body, mention.rule)), None)
+            if spoke is not None and spoke is not mention.actor:
+                frame.body, frame.person = spoke, None
+                frame.notes.append(f"“{self.doc[mention.start : mention.end].text}” read as {spoke.name}")
+                return
         body, person = self.mentions.speaker(mention)
         frame.body, frame.person = body, person
         if person is not None:

@@ -15,6 +15,15 @@ def _capital(token) -> bool:
     return token.is_alpha and (token.is_title or (token.is_upper and len(token) > 1))
 
 
+def _joined(doc: Doc, i: int, stop: int, covered: set[int]) -> int:
+    """How many tokens lead over joining words ("of", "al", "-") to the next capitalised word, or 0."""
+    for width in (1, 2):
+        nxt = i + width
+        if all(t.lower_ in _JOINERS for t in doc[i:nxt]) and nxt < stop and _capital(doc[nxt]) and nxt not in covered:
+            return width + 1
+    return 0
+
+
 def find_unknown(doc: Doc, sentences: list[Span], mentions: Mentions, rules: Rules) -> list[Unknown]:
     lex = rules.lexicon
     stop = lex.words("not_names") | lex.words("roles") | lex.words("weekdays") | lex.words("months")
@@ -30,13 +39,8 @@ def find_unknown(doc: Doc, sentences: list[Span], mentions: Mentions, rules: Rul
             while end < sentence.end and end not in covered:
                 if _capital(doc[end]) and doc[end].lower_ not in stop:
                     end += 1
-                elif (
-                    doc[end].lower_ in _JOINERS
-                    and end + 1 < sentence.end
-                    and _capital(doc[end + 1])
-                    and end + 1 not in covered
-                ):
-                    end += 2
+                elif _joined(doc, end, sentence.end, covered):
+                    end += _joined(doc, end, sentence.end, covered)
                 else:
                     break
             if doc[end - 1].lower_ in _JOINERS:
@@ -62,7 +66,10 @@ def _worth(name: Span, sentence: Span, rules: Rules) -> bool:
     place_nouns = lex.words("place_nouns")
     words = before.split()
     named_place = words[-1:] == ["of"] and words[0] in place_nouns
-    place_named = after in place_nouns and words[-1:] and words[-1] in ("in", "of", "the", "at", "near")
+    follow = doc[name.end + 1].lower_ if name.end + 1 < len(doc) else ""
+    place_named = (
+        after in place_nouns and follow != "of" and words[-1:] and words[-1] in ("in", "of", "the", "at", "near")
+    )
     return bool(named_place or place_named or _next_is_reporting(doc, name.end, lex))
 
 
