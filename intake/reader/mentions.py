@@ -54,7 +54,7 @@ class Mentions:
                 entity = gazetteer.get(*_label(vocab[match_id]))
                 if entity is not None:
                     spans.setdefault((start, end), []).append(entity)
-        if rules.lexicon.tokenizer != "en":
+        if rules.nlp.lang != "en":
             self._stem_matches(spans)
         taken: set[int] = set()
         found: list[Mention] = []
@@ -128,11 +128,11 @@ class Mentions:
                     added.append(Mention(i, i + 1, actor=actor, anaphor=True, possessive=possessive, rule=actors[word]))
         for token in doc:  # "An alliance of ethnic armed groups ... claimed": named in what follows
             i = token.i
-            if token.lower_ in actors and i not in taken and i and doc[i - 1].lower_ in ("a", "an"):
-                if i - 1 == token.sent.start:
-                    actor = self._next_actor(i, actors[token.lower_])
-                    if actor is not None:
-                        added.append(Mention(i - 1, i + 1, actor=actor, anaphor=True, rule=actors[token.lower_]))
+            opens = i and i - 1 == token.sent.start and doc[i - 1].lower_ in ("a", "an")
+            if token.lower_ in actors and i not in taken and opens:
+                actor = self._next_actor(i, actors[token.lower_])
+                if actor is not None:
+                    added.append(Mention(i - 1, i + 1, actor=actor, anaphor=True, rule=actors[token.lower_]))
         if added:
             self.items = sorted(self.items + added, key=lambda m: m.start)
 
@@ -195,6 +195,11 @@ class Mentions:
                     near = len(between) <= 9 and roles & set(between) and between[:1] == [","]
                 if near:
                     tied[person.start] = other.actor
+            lead = [t.lower_ for t in doc[max(sentence.start, person.start - 3) : person.start]]
+            if person.start not in tied and set(lead) & {"its", "their"} and set(lead) & roles:
+                earlier = [m for m in self.items[:number] if m.actor is not None and not m.person]
+                if earlier:  # "Its spokesman Getachew Reda": the body named last
+                    tied[person.start] = earlier[-1].actor
         return tied
 
     # Looking up ---------------------------------------------------------------------------------------

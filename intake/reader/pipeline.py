@@ -63,7 +63,9 @@ def rules(language: str) -> Rules:
     """The rules for a language; a language with no lexicon file is read with English's word lists."""
     lexicon = lexicons.load(language) or lexicons.load("en")
     assert lexicon is not None, "intake.reader: the English lexicon (lexicon/en.json) is missing"
-    nlp = blank(lexicon.tokenizer)
+    # A language without its own lexicon keeps English's lists but the multilingual tokenizer, which also
+    # lets names be found through their inflections (Соледара, Бахмуте).
+    nlp = blank(lexicon.tokenizer if lexicon.language == language else "xx")
     matcher = Matcher(nlp.vocab)
     for number, group in enumerate(lexicon.claims):
         matcher.add(f"claim:{number}", [compile_pattern(p) for p in group.patterns])

@@ -8,7 +8,7 @@ from .dates import DateReader
 from .drafting import Candidate, Drafter
 from .gazetteer import Gazetteer
 from .mentions import Mentions
-from .model import Draft, Reading
+from .model import Draft, Entity, Reading
 from .pipeline import detect_language, prepare, rules
 from .relations import answer, merge
 from .unknown import find_unknown
@@ -48,6 +48,18 @@ def read(text: str, *, gazetteer: Gazetteer, published_at: date | None = None, l
             draft.notes.append("what it answers is not in this article: to be looked up among the claims already held")
     unknown = find_unknown(doc, drafter.sentences, mentions, article_rules)
     return Reading(drafts, unknown, language)
+
+
+def find_names(text: str, *, gazetteer: Gazetteer, language: str | None = None) -> list[tuple[int, int, Entity]]:
+    """Where the text names an actor or a place: (start, end, entity), in text order (for highlighting)."""
+    language = (language or "").split("-")[0].lower() or (detect_language(text) if text.strip() else "en")
+    doc, _ = prepare(text, rules(language))
+    found = []
+    for mention in Mentions(doc, gazetteer, rules(language)).items:
+        if not mention.anaphor:
+            start, end = doc[mention.start].idx, doc[mention.end - 1].idx + len(doc[mention.end - 1].text)
+            found += [(start, end, e) for e in (mention.actor, mention.location) if e is not None]
+    return found
 
 
 def _draft(number: int, c: Candidate, doc, text: str, lexicon, gazetteer: Gazetteer) -> Draft:
