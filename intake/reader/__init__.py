@@ -7,6 +7,6 @@ network. The Django side builds a :class:`Gazetteer` from every actor and place,
 
 from .gazetteer import Gazetteer
 from .model import Draft, Entity, Reading, Unknown
-from .reader import find_names, read
+from .reader import find_names, read, warm
 
-__all__ = ["Draft", "Entity", "Gazetteer", "Reading", "Unknown", "find_names", "read"]
+__all__ = ["Draft", "Entity", "Gazetteer", "Reading", "Unknown", "find_names", "read", "warm"]

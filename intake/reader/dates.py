@@ -10,12 +10,14 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 import dateparser
 from spacy.tokens import Doc
 from text_to_num import text2num
 
 from .lexicon import Lexicon
+from .pipeline import starts_with
 
 
 @dataclass
@@ -27,6 +29,7 @@ class When:
     precision: str  # day, week, month, approximate
 
 
+@lru_cache(maxsize=2048)
 def _parse(words: str, base: date, language: str) -> date | None:
     settings = {
         "RELATIVE_BASE": datetime(base.year, base.month, base.day),
@@ -81,7 +84,7 @@ class DateReader:
         language = self.lexicon.language
         for precision, phrases in self.relative.items():
             for phrase in phrases:
-                if tuple(t.lower_ for t in doc[i : i + len(phrase)]) == phrase:
+                if starts_with(doc, i, phrase):
                     day = _parse(" ".join(phrase), self.published, language)
                     if day is None:
                         return None

@@ -11,7 +11,7 @@ from .gazetteer import Gazetteer
 from .mentions import Mention, Mentions
 from .model import Entity
 from .numbers import Count, find_counts
-from .pipeline import Rules, quote_spans
+from .pipeline import Rules, quote_spans, starts_with
 from .triggers import Frame, Scanner, Trigger
 
 FAMILIES = {
@@ -133,9 +133,7 @@ class Drafter:
             marks.update((frame.start, frame.end))
         phrases = self.lex.phrases("clause_breaks")
         for token in sentence:
-            if token.lower_ == "that" or any(
-                tuple(t.lower_ for t in doc[token.i : token.i + len(p)]) == p for p in phrases
-            ):
+            if token.lower_ == "that" or any(starts_with(doc, token.i, p) for p in phrases):
                 marks.add(token.i)
         return sorted(marks)
 
@@ -499,9 +497,7 @@ class Drafter:
     # "Among them was the town of Shattal" ---------------------------------------------------------------
 
     def _continues(self, number: int, sentence: Span) -> bool:
-        phrase = next(
-            (p for p in self.lex.phrases("continuation") if tuple(t.lower_ for t in sentence[: len(p)]) == p), None
-        )
+        phrase = next((p for p in self.lex.phrases("continuation") if starts_with(self.doc, sentence.start, p)), None)
         parents = [c for c in self.candidates if c.sentence == number - 1 and c.capture and c.stance is None]
         if phrase is None or not parents:
             return False
@@ -514,11 +510,7 @@ class Drafter:
                 continue
             for i in range(candidate.position, sentence.end):
                 phrase = next(
-                    (
-                        p
-                        for p in self.lex.phrases("inclusion")
-                        if tuple(t.lower_ for t in self.doc[i : i + len(p)]) == p
-                    ),
+                    (p for p in self.lex.phrases("inclusion") if starts_with(self.doc, i, p)),
                     None,
                 )
                 if phrase is not None:

@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 from text_to_num import text2num
 
 from .lexicon import Lexicon
+from .pipeline import starts_with
 
 _TEXT2NUM = {"en", "fr", "es", "de", "pt", "it", "nl", "da"}
 _DIGITS = re.compile(r"^\d{1,3}(?:[,\u00a0 ]\d{3})+$|^\d+$")
@@ -49,7 +50,7 @@ def _before(doc: Doc, start: int, phrases: tuple[tuple[str, ...], ...], floor: i
     """Where a phrase ends right before ``start`` (its first token), or None."""
     for phrase in phrases:
         first = start - len(phrase)
-        if first >= floor and tuple(t.lower_ for t in doc[first:start]) == phrase:
+        if first >= floor and starts_with(doc, first, phrase):
             return first
     return None
 
@@ -65,9 +66,7 @@ def find_counts(doc: Doc, start: int, end: int, lexicon: Lexicon, skip: set[int]
         if i in skip:
             i += 1
             continue
-        phrase = next(
-            (p for p in sorted(vague, key=len, reverse=True) if tuple(t.lower_ for t in doc[i : i + len(p)]) == p), None
-        )
+        phrase = next((p for p in sorted(vague, key=len, reverse=True) if starts_with(doc, i, p)), None)
         if phrase is not None:
             low, high = vague[phrase]
             first = _before(doc, i, lexicon.phrases("count_open"), start)

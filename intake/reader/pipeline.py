@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from functools import cache
 
 import spacy
-from spacy.matcher import Matcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from . import lexicon as lexicons
-from .lexicon import Lexicon, compile_pattern
+from .lexicon import Lexicon, compile_pattern, expand_pattern
 
 _DETECTED = ("ENGLISH", "RUSSIAN", "UKRAINIAN", "ARABIC", "PERSIAN", "PASHTO", "FRENCH", "GERMAN", "SPANISH", "AMHARIC")
 _lock = threading.Lock()
@@ -51,7 +51,14 @@ class Rules:
 
     lexicon: Lexicon
     nlp: object
-    matcher: Matcher  # claim triggers ("claim:<group>"), reporting verbs ("report:<group>") and the other lists
+    tokens: Matcher  # the patterns with wildcards
+    phrases: PhraseMatcher  # the others, spelled out
+
+    def matches(self, doc: Doc) -> list[tuple[str, int, int]]:
+        """(label, start, end) of every pattern: claim words ("claim:<group>"), reporting words
+        ("report:<group>") and the other lists ("unnamed_sources", ...)."""
+        strings = self.nlp.vocab.strings
+        return [(strings[m], s, e) for m, s, e in list(self.tokens(doc)) + list(self.phrases(doc))]
 
     @property
     def language(self) -> str:
@@ -66,15 +73,18 @@ def rules(language: str) -> Rules:
     # A language without its own lexicon keeps English's lists but the multilingual tokenizer, which also
     # lets names be found through their inflections (Соледара, Бахмуте).
     nlp = blank(lexicon.tokenizer if lexicon.language == language else "xx")
-    matcher = Matcher(nlp.vocab)
-    for number, group in enumerate(lexicon.claims):
-        matcher.add(f"claim:{number}", [compile_pattern(p) for p in group.patterns])
-    for number, group in enumerate(lexicon.reporting):
-        matcher.add(f"report:{number}", [compile_pattern(p) for p in group.patterns])
-    for key in ("unnamed_sources", "deny_predicates", "date_windows"):
-        if lexicon.patterns(key):
-            matcher.add(key, [compile_pattern(p) for p in lexicon.patterns(key)])
-    return Rules(lexicon, nlp, matcher)
+    tokens, phrases = Matcher(nlp.vocab), PhraseMatcher(nlp.vocab, attr="LOWER")
+    labelled = [(f"claim:{n}", g.patterns) for n, g in enumerate(lexicon.claims)]
+    labelled += [(f"report:{n}", g.patterns) for n, g in enumerate(lexicon.reporting)]
+    labelled += [(key, lexicon.patterns(key)) for key in ("unnamed_sources", "deny_predicates", "date_windows")]
+    for label, patterns in labelled:
+        for pattern in patterns:
+            spelled = expand_pattern(pattern)
+            if spelled is None:
+                tokens.add(label, [compile_pattern(pattern)])
+            else:
+                phrases.add(label, list(nlp.tokenizer.pipe(spelled)))
+    return Rules(lexicon, nlp, tokens, phrases)
 
 
 _BREAK = re.compile(r"\n[ \t\r]*\n")
@@ -101,6 +111,18 @@ def prepare(text: str, rules: Rules) -> tuple[Doc, list[tuple[int, int]]]:
         if token.idx in starts or (token.i and token.idx - 1 in starts and doc[token.i - 1].is_space):
             token.is_sent_start = True
     return doc, skipped
+
+
+def words(doc: Doc) -> list[str]:
+    """The Doc's words, lower-case, computed once (reading them token by token is the slow part)."""
+    if "lower" not in doc.user_data:
+        doc.user_data["lower"] = [t.lower_ for t in doc]
+    return doc.user_data["lower"]
+
+
+def starts_with(doc: Doc, i: int, phrase: tuple[str, ...]) -> bool:
+    """Do the words from token ``i`` on read ``phrase``?"""
+    return i >= 0 and tuple(words(doc)[i : i + len(phrase)]) == phrase
 
 
 def quote_spans(doc: Doc) -> list[tuple[int, int]]:

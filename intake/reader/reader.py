@@ -50,6 +50,18 @@ def read(text: str, *, gazetteer: Gazetteer, published_at: date | None = None, l
     return Reading(drafts, unknown, language)
 
 
+def warm(gazetteer: Gazetteer, languages: tuple[str, ...] = ("en",)) -> None:
+    """Build what the first read would build (spaCy pipelines and matchers for these languages, the language
+    detector, dateparser's tables), so that the first article is read as fast as the next ones."""
+    detect_language("The ministry said on Thursday that its forces had captured the town.")
+    for language in languages:
+        read(
+            "The ministry said on Thursday that its forces had captured the town.",
+            gazetteer=gazetteer,
+            language=language,
+        )
+
+
 def find_names(text: str, *, gazetteer: Gazetteer, language: str | None = None) -> list[tuple[int, int, Entity]]:
     """Where the text names an actor or a place: (start, end, entity), in text order (for highlighting)."""
     language = (language or "").split("-")[0].lower() or (detect_language(text) if text.strip() else "en")

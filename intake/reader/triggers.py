@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span
 from .lexicon import PatternGroup
 from .mentions import Mention, Mentions, fits
 from .model import Entity
-from .pipeline import Rules
+from .pipeline import Rules, starts_with
 
 
 @dataclass
@@ -50,13 +50,13 @@ def _longest(matches: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
 
 def _phrase_at(doc: Doc, i: int, phrases) -> tuple[str, ...] | None:
     for phrase in phrases:
-        if tuple(t.lower_ for t in doc[i : i + len(phrase)]) == phrase:
+        if starts_with(doc, i, phrase):
             return phrase
     return None
 
 
 def _phrase_ends(doc: Doc, end: int, phrases, floor: int) -> bool:
-    return any(end - len(p) >= floor and tuple(t.lower_ for t in doc[end - len(p) : end]) == p for p in phrases)
+    return any(end - len(p) >= floor and starts_with(doc, end - len(p), p) for p in phrases)
 
 
 class Scanner:
@@ -66,8 +66,7 @@ class Scanner:
         self.doc, self.rules, self.mentions = doc, rules, mentions
         lex = rules.lexicon
         self.lex = lex
-        strings = rules.nlp.vocab.strings
-        raw = [(strings[m], s, e) for m, s, e in rules.matcher(doc)]
+        raw = rules.matches(doc)
         self.claim_matches = _longest([m for m in raw if m[0].startswith("claim:")])
         self.report_matches = _longest([m for m in raw if m[0].startswith("report:")])
         self.unnamed = _longest([m for m in raw if m[0] == "unnamed_sources"])

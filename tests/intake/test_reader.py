@@ -19,10 +19,26 @@ GAZETTEER = Gazetteer(
         Entity(A, MUJAHID, "zabihullah-mujahid", "Zabihullah Mujahid", ("Mujahid",), TALIBAN, "person"),
         Entity(A, NRF, "nrf", "National Resistance Front", ("NRF",), None, "armed_group"),
         Entity(A, DASHTI, "fahim-dashti", "Fahim Dashti", ("Dashti",), NRF, "person"),
-        Entity(A, MOD, "russian-mod", "Russian Defence Ministry", ("Defence Ministry", "Минобороны России"), RUSSIA, "government"),
+        Entity(
+            A,
+            MOD,
+            "russian-mod",
+            "Russian Defence Ministry",
+            ("Defence Ministry", "Минобороны России"),
+            RUSSIA,
+            "government",
+        ),
         Entity(A, RUSSIA, "russia", "Russian Federation", ("Russia", "Moscow", "Россия"), None, "government"),
         Entity(A, KONASHENKOV, "igor-konashenkov", "Igor Konashenkov", ("Konashenkov",), MOD, "person"),
-        Entity(A, UAF, "ukraine-armed-forces", "Armed Forces of Ukraine", ("Ukrainian military", "ЗСУ"), UKRAINE, "armed_group"),
+        Entity(
+            A,
+            UAF,
+            "ukraine-armed-forces",
+            "Armed Forces of Ukraine",
+            ("Ukrainian military", "ЗСУ"),
+            UKRAINE,
+            "armed_group",
+        ),
         Entity(A, UKRAINE, "ukraine", "Ukraine", ("Kyiv",), None, "government"),
         Entity(A, REUTERS, "reuters", "Reuters", (), None, "media"),
         Entity(A, REDA, "getachew-reda", "Getachew Reda", ("Reda",), None, "person"),
@@ -59,10 +75,20 @@ def only(text: str, published: date = FRIDAY):
         ("The Ukrainian military said its units had recaptured Soledar.", "control", UAF, SOLEDAR),
         ("Reuters reported that Soledar was under the control of Russian forces.", "control", REUTERS, SOLEDAR),
         ("The NRF claimed it was still in full control of Panjshir.", "control", NRF, PANJSHIR),
-        ("The Russian Defence Ministry said 50 Ukrainian soldiers were killed near Soledar.", "casualties", MOD, SOLEDAR),
+        (
+            "The Russian Defence Ministry said 50 Ukrainian soldiers were killed near Soledar.",
+            "casualties",
+            MOD,
+            SOLEDAR,
+        ),
         ("The Ukrainian military said Russian forces suffered heavy losses in Bakhmut.", "casualties", UAF, BAKHMUT),
         ("The Ukrainian military said Russian forces shelled Bakhmut on Monday.", "attack", UAF, BAKHMUT),
-        ("The Russian Defence Ministry said its aircraft struck Ukrainian positions in Soledar.", "attack", MOD, SOLEDAR),
+        (
+            "The Russian Defence Ministry said its aircraft struck Ukrainian positions in Soledar.",
+            "attack",
+            MOD,
+            SOLEDAR,
+        ),
         ("Russia said its artillery destroyed a Ukrainian depot in Bakhmut.", "attack", RUSSIA, BAKHMUT),
         ("The Taliban said its fighters advanced towards Panjshir.", "advance", TALIBAN, PANJSHIR),
         ("The Taliban said its fighters had entered the Panjshir valley.", "advance", TALIBAN, PANJSHIR),
@@ -135,7 +161,9 @@ def test_dates_relative_to_publication(when, start, end, precision):
 
 
 def test_a_window_of_days():
-    draft = only("The Russian Defence Ministry said 700 Ukrainian servicemen were killed in Soledar in the last three days.")
+    draft = only(
+        "The Russian Defence Ministry said 700 Ukrainian servicemen were killed in Soledar in the last three days."
+    )
     assert (draft.event_start, draft.event_end) == (date(2023, 1, 10), date(2023, 1, 12))
 
 

@@ -32,14 +32,19 @@ class Lexicon:
     claims: tuple[PatternGroup, ...]
     reporting: tuple[PatternGroup, ...]
     data: dict = field(hash=False, compare=False)
+    _memo: dict = field(default_factory=dict, hash=False, compare=False, repr=False)
 
     def words(self, key: str) -> frozenset[str]:
         """A list of single words (or phrases, kept whole) as a set."""
-        return frozenset(w.lower() for w in self.data.get(key, ()))
+        if ("words", key) not in self._memo:
+            self._memo[("words", key)] = frozenset(w.lower() for w in self.data.get(key, ()))
+        return self._memo[("words", key)]
 
     def phrases(self, key: str) -> tuple[tuple[str, ...], ...]:
         """A list of phrases as tuples of lower-case words, longest first."""
-        return self.phrases_from(self.data.get(key, ()))
+        if ("phrases", key) not in self._memo:
+            self._memo[("phrases", key)] = self.phrases_from(self.data.get(key, ()))
+        return self._memo[("phrases", key)]
 
     @staticmethod
     def phrases_from(items) -> tuple[tuple[str, ...], ...]:
@@ -51,6 +56,24 @@ class Lexicon:
 
     def patterns(self, key: str) -> tuple[str, ...]:
         return tuple(self.data.get(key, ()))
+
+
+def expand_pattern(pattern: str, limit: int = 400) -> list[str] | None:
+    """A pattern without wildcards as the plain phrases it stands for (for a PhraseMatcher, much faster than
+    the token Matcher), or None when it has wildcards or stands for too many."""
+    choices: list[list[str]] = []
+    for word in pattern.split():
+        optional = word.endswith("?") and len(word) > 1
+        word = word[:-1] if optional else word
+        if word == "*":
+            return None
+        choices.append(word.lower().split("|") + ([""] if optional else []))
+    phrases = [""]
+    for options in choices:
+        phrases = [f"{p} {o}".strip() for p in phrases for o in options]
+        if len(phrases) > limit:
+            return None
+    return sorted({p for p in phrases if p})
 
 
 def compile_pattern(pattern: str) -> list[dict]:
