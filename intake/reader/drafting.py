@@ -145,8 +145,13 @@ class Drafter:
 
     def _instrument(self, trigger: Trigger, sentence: Span) -> bool:
         """ "killed in air strikes", "shelling had killed 12": the attack is how the casualties came about."""
-        if trigger.start and self.doc[trigger.start - 1].lower_ in ("in", "by", "from"):
-            return True
+        before = [t.lower_ for t in self.doc[max(sentence.start, trigger.start - 3) : trigger.start]][::-1]
+        means, determiners = ("in", "by", "from", "during"), ("a", "an", "the")
+        for skip in range(len(before)):  # over "a", "the" and one word before the attack: "in a Russian strike"
+            if before[skip] in means:
+                return True
+            if before[skip] not in determiners and (skip > 0 or not before[skip].isalpha()):
+                break
         later = [
             t for t in self.scanner.triggers(sentence) if t.kind == "casualties" and 0 <= t.start - trigger.end <= 2
         ]
@@ -402,15 +407,35 @@ class Drafter:
                 return party
         return None
 
-    @staticmethod
-    def _evidence(trigger: Trigger, place: Mention | None, count: Count | None) -> tuple[int, int]:
-        """The claim words with their count and place when these stand close by."""
+    def _evidence(self, trigger: Trigger, place: Mention | None, count: Count | None) -> tuple[int, int]:
+        """The claim words with their count and place when these stand close by (before them, only in the
+        same stretch of words: "the town was taken", not "Lebanon overnight, killing")."""
         start, end = trigger.start, trigger.end
-        if count is not None and abs(count.start - trigger.start) <= 8:
-            start, end = min(start, count.start), max(end, count.end)
-        if place is not None and place.end - trigger.start >= -4 and place.start - trigger.end <= 10:
-            start, end = min(start, place.start), max(end, place.end)
+        for part in (count, place):
+            if part is None:
+                continue
+            if part.start >= trigger.end and part.start - trigger.end <= 10:
+                end = max(end, self._noun_after(part.end) if part is count else part.end)
+            elif part.end <= trigger.start and self._joined(part.end, start):
+                start = min(start, part.start)
         return start, end
+
+    def _noun_after(self, end: int) -> int:
+        """ "killing 12" -> "killing 12 militants": the counted word when it is a person or a position."""
+        nouns = self.lex.words("person_nouns") | self.lex.words("ground_nouns")
+        other = 0
+        for i in range(end, min(end + 4, len(self.doc))):
+            token = self.doc[i]
+            if token.lower_ in nouns or (token.is_lower and token.is_alpha and token.lower_.endswith("s")):
+                return i + 1
+            other += token.is_alpha and token.is_lower and token.lower_ != "of"
+            if other > 1:
+                break
+        return end
+
+    def _joined(self, start: int, end: int) -> bool:
+        between = self.doc[start:end]
+        return len(between) <= 6 and all(t.is_alpha and t.lower_ not in ("and", "or", "but", "as") for t in between)
 
     # Statements: denials and confirmations ------------------------------------------------------------
 
@@ -468,7 +493,7 @@ class Drafter:
             stop = predicate[1] if predicate else region_end
             places = self._places(frame.end, stop)
             candidate.location = places[0].location if places else None
-            candidate.tokens = predicate if predicate else (frame.start, min(stop, frame.end + 3))
+            candidate.tokens = self._trim(predicate if predicate else (frame.start, min(stop, frame.end + 3)))
             region = (frame.end, stop)
         for mention in self.mentions.actors(*region):
             if not mention.possessive and self.gazetteer.independent(mention.actor.id, frame.body.id):
