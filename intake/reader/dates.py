@@ -94,13 +94,15 @@ class DateReader:
                     return When(i, i + len(phrase), first, last, precision)
         if word in self.weekdays:
             stop = i + 1
-            if stop < end and doc[stop].lower_ in ("morning", "evening", "night", "afternoon"):
+            if stop < end and doc[stop].lower_ in self.lexicon.words("day_parts"):
                 stop += 1
             day = _parse(doc[i].text, self.published, language)
             if day is None:
                 return None
             before = doc[i - 1].lower_ if i else ""
-            if self.published.weekday() == self.weekdays.index(word) % 7 and before != "last":
+            if self.published.weekday() == self.weekdays.index(word) % 7 and before not in self.lexicon.words(
+                "last_words"
+            ):
                 day = self.published  # "on Sunday" in a Sunday paper is that day
             return When(i, stop, day, None, "day")
         if word in self.months or (doc[i].is_digit and i + 1 < end and doc[i + 1].lower_ in self.months):

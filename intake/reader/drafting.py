@@ -20,7 +20,6 @@ FAMILIES = {
     "attack": ("attack", "casualties"),
     "casualties": ("casualties",),
 }
-_LOCATIVE = {"in", "at", "near", "into", "of", "over", "towards", "toward", "to", "from", "on", "around", "outside"}
 
 
 @dataclass
@@ -133,7 +132,7 @@ class Drafter:
             marks.update((frame.start, frame.end))
         phrases = self.lex.phrases("clause_breaks")
         for token in sentence:
-            if token.lower_ == "that" or any(starts_with(doc, token.i, p) for p in phrases):
+            if any(starts_with(doc, token.i, p) for p in phrases):
                 marks.add(token.i)
         return sorted(marks)
 
@@ -146,7 +145,7 @@ class Drafter:
     def _instrument(self, trigger: Trigger, sentence: Span) -> bool:
         """ "killed in air strikes", "shelling had killed 12": the attack is how the casualties came about."""
         before = [t.lower_ for t in self.doc[max(sentence.start, trigger.start - 3) : trigger.start]][::-1]
-        means, determiners = ("in", "by", "from", "during"), ("a", "an", "the")
+        means, determiners = self.lex.words("means"), self.lex.words("articles")
         for skip in range(len(before)):  # over "a", "the" and one word before the attack: "in a Russian strike"
             if before[skip] in means:
                 return True
@@ -172,7 +171,7 @@ class Drafter:
                 mention = next((m for m in self.mentions.within(i, i + 8) if m.start == i), None)
                 if mention is not None:
                     return mention.location is not None and not mention.anaphor
-                if self.doc[i].lower_ in ("that", "to", ",", "responsibility", "victory", "credit"):
+                if self.doc[i].lower_ in self.lex.words("not_place_objects"):
                     return False
             return False
         needs = group.flag("needs")
@@ -247,7 +246,9 @@ class Drafter:
                 return "casualties"
             if token.lower_ in ground:
                 return "advance"
-            if token.text in (",", ";", ".") or token.lower_ in _LOCATIVE - {"of"}:
+            if token.text in (",", ";", ".") or token.lower_ in self.lex.words("locative") - self.lex.words(
+                "count_stops"
+            ):
                 return None
         return None
 
@@ -257,7 +258,7 @@ class Drafter:
         found = []
         for mention in self.mentions.places(start, end):
             if mention.actor is not None and (
-                mention.start == 0 or self.doc[mention.start - 1].lower_ not in _LOCATIVE
+                mention.start == 0 or self.doc[mention.start - 1].lower_ not in self.lex.words("locative")
             ):
                 continue  # "Ukraine said": the actor, not the country
             found.append(mention)
@@ -332,22 +333,14 @@ class Drafter:
         best, distance = None, 99
         triggers = self.scanner.triggers(sentence)
         for count in find_counts(self.doc, low, high, self.lex, skip):
-            if count.start and self.doc[count.start - 1].lower_ in (
-                "the",
-                "its",
-                "their",
-                "these",
-                "those",
-                "his",
-                "her",
-            ):
+            if count.start and self.doc[count.start - 1].lower_ in self.lex.words("count_determiners"):
                 continue  # "one of the three groups": not a count claimed
             if self._nearest(count, triggers) is not None and self._nearest(count, triggers).start != trigger.start:
                 continue
             after = [t for t in self.doc[count.end : count.end + 3] if not (t.is_punct and t.text in "\"'\u201c\u201d")]
             nxt = after[0] if after else None
             words = count.words.lower().split()
-            noun = nxt is not None and nxt.is_alpha and nxt.lower_ not in ("of", "to", "and", "in", "on", "at", "from")
+            noun = nxt is not None and nxt.is_alpha and nxt.lower_ not in self.lex.words("count_stops")
             vague = words[-1] in {w for k in self.lex.table("vague_counts") for w in k.split()}
             if not (words[0] in self.lex.words("count_all") or noun or vague):
                 continue
@@ -382,7 +375,7 @@ class Drafter:
         gaz, claimant = self.gazetteer, candidate.claimant
         before = [m for m in self.mentions.actors(clause[0], trigger.start) if not m.person]
         after = [m for m in self.mentions.actors(trigger.end, clause[1]) if not m.person]
-        own = self.lex.words("own_side") | {"we", "they"}
+        own = self.lex.words("own_side")
         owned = any(t.lower_ in own for t in self.doc[clause[0] : trigger.start])
         if candidate.kind == "casualties":
             victims = [m.actor for m in before + after if claimant is None or gaz.independent(m.actor.id, claimant.id)]
@@ -426,16 +419,18 @@ class Drafter:
         other = 0
         for i in range(end, min(end + 4, len(self.doc))):
             token = self.doc[i]
-            if token.lower_ in nouns or (token.is_lower and token.is_alpha and token.lower_.endswith("s")):
+            if token.lower_ in nouns or (
+                token.is_lower and token.is_alpha and token.lower_.endswith(tuple(self.lex.words("plural_endings")))
+            ):
                 return i + 1
-            other += token.is_alpha and token.is_lower and token.lower_ != "of"
+            other += token.is_alpha and token.is_lower and token.lower_ not in self.lex.words("count_stops")
             if other > 1:
                 break
         return end
 
     def _joined(self, start: int, end: int) -> bool:
         between = self.doc[start:end]
-        return len(between) <= 6 and all(t.is_alpha and t.lower_ not in ("and", "or", "but", "as") for t in between)
+        return len(between) <= 6 and all(t.is_alpha and t.lower_ not in self.lex.words("joins") for t in between)
 
     # Statements: denials and confirmations ------------------------------------------------------------
 
@@ -448,16 +443,8 @@ class Drafter:
         anaphor = None
         if not content:
             for token in sentence:
-                pointing = token.i > 0 and doc[token.i - 1].lower_ in (
-                    "the",
-                    "a",
-                    "this",
-                    "that",
-                    "these",
-                    "those",
-                    "such",
-                )
-                if token.lower_ == "it":
+                pointing = token.i > 0 and doc[token.i - 1].lower_ in self.lex.words("pointing")
+                if token.lower_ in self.lex.words("group_pronouns"):
                     pointing = frame.start < token.i < frame.end + 3
                 if token.lower_ in nouns and pointing:
                     anaphor = "all" if token.lower_ in plural else "one"
@@ -505,11 +492,7 @@ class Drafter:
 
     def _negation_start(self, trigger: Trigger) -> int:
         i = trigger.start
-        while (
-            i > 0
-            and trigger.start - i < 3
-            and self.doc[i - 1].lower_ in ("not", "n't", "did", "has", "had", "is", "was", "never", "were", "are")
-        ):
+        while i > 0 and trigger.start - i < 3 and self.doc[i - 1].lower_ in self.lex.words("negation_aux"):
             i -= 1
         return i
 

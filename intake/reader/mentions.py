@@ -71,7 +71,7 @@ class Mentions:
                     end,
                     actors[0] if actors else None,
                     places[0] if places else None,
-                    possessive=nxt in ("'s", "'"),
+                    possessive=nxt in self.lexicon.words("possessive_marks"),
                 )
             )
         found.sort(key=lambda m: m.start)
@@ -98,7 +98,7 @@ class Mentions:
     def _add_anaphors(self, taken: set[int]) -> None:
         places = self.lexicon.table("place_anaphors")
         actors = self.lexicon.table("actor_anaphors")
-        definite = self.lexicon.words("definite")
+        definite, marks = self.lexicon.words("definite"), self.lexicon.words("possessive_marks")
         doc, added = self.doc, []
         for token in doc:
             word, i = token.lower_, token.i
@@ -107,7 +107,7 @@ class Mentions:
             nxt = doc[i + 1].lower_ if i + 1 < len(doc) else ""
             after = doc[i + 1] if i + 1 < len(doc) else None
             if word == "there" and "there" in places:
-                if nxt not in ("is", "are", "was", "were", "has", "have", "had", "will", "would", "'s"):
+                if nxt not in self.lexicon.words("existential"):
                     place = self._recent_place(i, ["*"], word)
                     if place is not None:
                         added.append(Mention(i, i + 1, location=place, anaphor=True))
@@ -120,15 +120,15 @@ class Mentions:
             if word in places:
                 place = self._recent_place(i, places[word], word)
                 if place is not None:
-                    added.append(Mention(i, i + 1, location=place, anaphor=True, possessive=nxt in ("'s", "'")))
+                    added.append(Mention(i, i + 1, location=place, anaphor=True, possessive=nxt in marks))
             elif word in actors and before in definite:
                 actor = self._recent_actor(i, actors[word])
                 if actor is not None:
-                    possessive = nxt in ("'s", "'")
+                    possessive = nxt in marks
                     added.append(Mention(i, i + 1, actor=actor, anaphor=True, possessive=possessive, rule=actors[word]))
         for token in doc:  # "An alliance of ethnic armed groups ... claimed": named in what follows
             i = token.i
-            opens = i and i - 1 == token.sent.start and doc[i - 1].lower_ in ("a", "an")
+            opens = i and i - 1 == token.sent.start and doc[i - 1].lower_ in self.lexicon.words("indefinite")
             if token.lower_ in actors and i not in taken and opens:
                 actor = self._next_actor(i, actors[token.lower_])
                 if actor is not None:

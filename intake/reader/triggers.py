@@ -114,7 +114,7 @@ class Scanner:
         doc, lex, mentions = self.doc, self.lex, self.mentions
         if group.flag("source_after"):  # "according to X": X, before the next comma
             stop = frame.end
-            while stop < min(frame.end + 8, sentence.end) and doc[stop].text not in (",", ".", ";", "that", "as"):
+            while stop < min(frame.end + 8, sentence.end) and doc[stop].lower_ not in lex.words("source_stops"):
                 stop += 1
             for mention in mentions.actors(frame.end, stop):
                 self._take(frame, mention)
@@ -123,22 +123,12 @@ class Scanner:
             return
         previous = earlier[-1] if earlier else None
         before = frame.start - 1
-        while before > sentence.start and doc[before].lower_ in (
-            "also",
-            "later",
-            "then",
-            "now",
-            "immediately",
-            "had",
-            "has",
-            "have",
-            "already",
-            "further",
-        ):
+        while before > sentence.start and doc[before].lower_ in lex.words("speaker_adverbs"):
             before -= 1
         word = doc[frame.start].lower_
         if previous is not None and (
-            doc[before].lower_ in lex.words("coordination") or (doc[before].text == "," and word.endswith("ing"))
+            doc[before].lower_ in lex.words("coordination")
+            or (doc[before].text == "," and word.endswith(tuple(lex.words("participle_endings"))))
         ):
             frame.body, frame.person, frame.both_sides = previous.body, previous.person, previous.both_sides
             frame.unnamed = previous.unnamed
