@@ -126,10 +126,11 @@ class DateReader:
         """ "over the past two days": the days before publication."""
         words = [t.lower_ for t in doc[first:last]]
         unit = words[-1]
-        amount = " ".join(words[3:-1])
+        amount = " ".join(w for w in words[:-1] if w not in self.lexicon.words("window_words"))
         try:
             number = int(amount) if amount.isdigit() else text2num(amount, self.lexicon.language)
         except (ValueError, KeyError, IndexError, TypeError):
             return None
-        days = number * 7 if unit.startswith("week") else max(1, number // 24) if unit.startswith("hour") else number
+        units = self.lexicon.table("window_units")  # word -> days (a day is 1, a week 7, an hour 1/24)
+        days = max(1, round(number * units.get(unit, 1)))
         return When(first, last, self.published - timedelta(days=days), self.published - timedelta(days=1), "day")

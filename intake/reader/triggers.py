@@ -208,16 +208,17 @@ class Scanner:
         nouns that point back ("the losses"); sets ``negated`` for "did not advance"."""
         doc, lex = self.doc, self.lex
         pointing = trigger.start and doc[trigger.start - 1].lower_ in lex.words("definite")
-        if pointing and (trigger.end >= len(doc) or doc[trigger.end].lower_ != "of"):
+        if pointing and (trigger.end >= len(doc) or doc[trigger.end].lower_ not in lex.words("genitive")):
             return False
         words = set(trigger.group.flag("sentence_has", []))
         if words and not words & {t.lower_ for t in sentence}:
             return False
         prev = doc[trigger.start - 1].lower_ if trigger.start > clause_start else ""
         prev2 = doc[trigger.start - 2].lower_ if trigger.start - 1 > clause_start else ""
-        if prev == "to" or (prev == "be" and prev2 == "to"):
+        marks, passive = lex.words("infinitive_marks"), lex.words("passive_infinitive")
+        if prev in marks or (prev in passive and prev2 in marks):
             licence = (
-                prev2 if prev == "to" else (doc[trigger.start - 3].lower_ if trigger.start - 2 > clause_start else "")
+                prev2 if prev in marks else (doc[trigger.start - 3].lower_ if trigger.start - 2 > clause_start else "")
             )
             if licence not in lex.words("realis_before_infinitive"):
                 return False

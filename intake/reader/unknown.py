@@ -74,17 +74,7 @@ def _worth(name: Span, sentence: Span, rules: Rules) -> bool:
 
 
 def _next_is_reporting(doc: Doc, i: int, lex) -> bool:
-    return i < len(doc) and doc[i].lower_ in {
-        "said",
-        "says",
-        "claimed",
-        "claims",
-        "announced",
-        "denied",
-        "reported",
-        "confirmed",
-        "stated",
-    }
+    return i < len(doc) and doc[i].lower_ in lex.words("reporting_words")
 
 
 def _guess(doc: Doc, name: Span, rules: Rules) -> str:

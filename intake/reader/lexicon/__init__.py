@@ -8,6 +8,7 @@ optional, ``*`` is any one word and ``*?`` any one word or none. ``compile_patte
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -65,7 +66,7 @@ def expand_pattern(pattern: str, limit: int = 400) -> list[str] | None:
     for word in pattern.split():
         optional = word.endswith("?") and len(word) > 1
         word = word[:-1] if optional else word
-        if word == "*":
+        if word == "*" or word.endswith("~"):
             return None
         choices.append(word.lower().split("|") + ([""] if optional else []))
     phrases = [""]
@@ -82,7 +83,11 @@ def compile_pattern(pattern: str) -> list[dict]:
     for word in pattern.split():
         optional = word.endswith("?") and len(word) > 1
         word = word[:-1] if optional else word
-        spec: dict = {} if word == "*" else {"LOWER": {"IN": word.lower().split("|")}}
+        if word.endswith("~"):  # a stem: "освобод~" is any word that begins so (inflected languages)
+            stems = "|".join(re.escape(w) for w in word[:-1].lower().split("|"))
+            spec: dict = {"LOWER": {"REGEX": f"^({stems})"}}
+        else:
+            spec = {} if word == "*" else {"LOWER": {"IN": word.lower().split("|")}}
         if optional:
             spec["OP"] = "?"
         tokens.append(spec)
