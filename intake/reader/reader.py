@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from . import lexicon as lexicons
 from .dates import DateReader
 from .drafting import Candidate, Drafter
 from .gazetteer import Gazetteer
@@ -100,7 +101,7 @@ def _draft(number: int, c: Candidate, doc, text: str, lexicon, gazetteer: Gazett
 
 def summary(c: Candidate, lexicon) -> str:
     """One sentence from the lexicon's templates ("{claimant} says {subject} controls {place}.")."""
-    words = lexicon.table("summary")
+    words = lexicon.table("summary") or lexicons.load("en").table("summary")
     someone = words.get("someone", "someone")
     claimant = c.claimant.name if c.claimant else someone
     place = c.location.name if c.location else ""

@@ -288,3 +288,30 @@ def test_evidence_offsets_are_the_quote():
     for draft in found:
         assert text[draft.evidence[0] : draft.evidence[1]] == draft.quote and draft.quote
         assert draft.summary and 0 < draft.confidence <= 1 and draft.notes
+
+
+def test_a_language_is_a_lexicon_file():
+    """Russian is lexicon/ru.json and nothing else: stems for inflected words, names found through their
+    inflections (Бахмута), dates by dateparser in Russian."""
+    found = read(
+        "Минобороны России заявило в четверг, что российские войска освободили Соледар. "
+        "По словам Минобороны России, около 700 военнослужащих ЗСУ были убиты у Бахмута. "
+        "ЗСУ опровергли это заявление.",
+        gazetteer=GAZETTEER,
+        published_at=FRIDAY,
+    )
+    assert found.language == "ru"
+    control, casualties, denial = found.drafts
+    assert (control.kind, control.claimant, control.location, control.event_start) == (
+        "control",
+        MOD,
+        SOLEDAR,
+        date(2023, 1, 12),
+    )
+    assert (casualties.kind, casualties.location, casualties.count_min, casualties.count_max) == (
+        "casualties",
+        BAKHMUT,
+        700,
+        700,
+    )
+    assert denial.claimant == UAF and denial.responds_to == [{"draft": casualties.index, "stance": "denies"}]

@@ -66,7 +66,7 @@ def expand_pattern(pattern: str, limit: int = 400) -> list[str] | None:
     for word in pattern.split():
         optional = word.endswith("?") and len(word) > 1
         word = word[:-1] if optional else word
-        if word == "*" or word.endswith("~"):
+        if word == "*" or "~" in word:
             return None
         choices.append(word.lower().split("|") + ([""] if optional else []))
     phrases = [""]
@@ -83,9 +83,11 @@ def compile_pattern(pattern: str) -> list[dict]:
     for word in pattern.split():
         optional = word.endswith("?") and len(word) > 1
         word = word[:-1] if optional else word
-        if word.endswith("~"):  # a stem: "освобод~" is any word that begins so (inflected languages)
-            stems = "|".join(re.escape(w) for w in word[:-1].lower().split("|"))
-            spec: dict = {"LOWER": {"REGEX": f"^({stems})"}}
+        if "~" in word:  # a stem: "освобод~" is any word that begins so (inflected languages)
+            alternatives = [
+                re.escape(w[:-1]) if w.endswith("~") else re.escape(w) + "$" for w in word.lower().split("|")
+            ]
+            spec: dict = {"LOWER": {"REGEX": f"^({'|'.join(alternatives)})"}}
         else:
             spec = {} if word == "*" else {"LOWER": {"IN": word.lower().split("|")}}
         if optional:
