@@ -33,21 +33,11 @@ class Score:
         for name in ("gold", "drafts", "matched", "rel_gold", "rel_found", "count_gold", "count_right"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
-    @property
-    def precision(self) -> float:
-        return self.matched / self.drafts if self.drafts else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.matched / self.gold if self.gold else 0.0
-
-    @property
-    def relations(self) -> float:
-        return self.rel_found / self.rel_gold if self.rel_gold else 1.0
-
-    @property
-    def counts(self) -> float:
-        return self.count_right / self.count_gold if self.count_gold else 1.0
+    # The issue's four figures (relations and counts are 1.0 where the articles have none to find).
+    precision = property(lambda self: self.matched / self.drafts if self.drafts else 0.0)
+    recall = property(lambda self: self.matched / self.gold if self.gold else 0.0)
+    relations = property(lambda self: self.rel_found / self.rel_gold if self.rel_gold else 1.0)
+    counts = property(lambda self: self.count_right / self.count_gold if self.count_gold else 1.0)
 
     def line(self) -> str:
         return (
@@ -60,33 +50,20 @@ def articles(name: str) -> list[dict]:
     return json.loads((DATA / name).read_text(encoding="utf-8"))["articles"]
 
 
+def _entities(kind: str, rows: list[dict], ids: dict[str, int]) -> list[Entity]:
+    return [
+        Entity(
+            kind, ids[r["slug"]], r["slug"], r["name"], tuple(r.get("aliases", ())), ids.get(r.get("parent")), r["kind"]
+        )
+        for r in rows
+    ]
+
+
 def gazetteer_for(article: dict) -> tuple[Gazetteer, dict[str, int], dict[str, int]]:
     """The article's actors and places with local ids (actors from 1, places from 1001)."""
     actor_ids = {a["slug"]: n for n, a in enumerate(article["actors"], start=1)}
     place_ids = {p["slug"]: n for n, p in enumerate(article["locations"], start=1001)}
-    entities = [
-        Entity(
-            "actor",
-            actor_ids[a["slug"]],
-            a["slug"],
-            a["name"],
-            tuple(a.get("aliases", ())),
-            actor_ids.get(a.get("parent")),
-            a["kind"],
-        )
-        for a in article["actors"]
-    ] + [
-        Entity(
-            "location",
-            place_ids[p["slug"]],
-            p["slug"],
-            p["name"],
-            tuple(p.get("aliases", ())),
-            place_ids.get(p.get("parent")),
-            p["kind"],
-        )
-        for p in article["locations"]
-    ]
+    entities = _entities("actor", article["actors"], actor_ids) + _entities("location", article["locations"], place_ids)
     return Gazetteer(entities), actor_ids, place_ids
 
 
