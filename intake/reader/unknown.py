@@ -43,8 +43,11 @@ def find_unknown(doc: Doc, sentences: list[Span], mentions: Mentions, rules: Rul
                     end += _joined(doc, end, sentence.end, covered)
                 else:
                     break
-            if doc[end - 1].lower_ in _JOINERS:
+            while end > i and doc[end - 1].lower_ in _JOINERS:
                 end -= 1
+            if end == i:
+                i += 1
+                continue
             name = doc[i:end]
             if _worth(name, sentence, rules) and name.text not in found:
                 found[name.text] = Unknown(name.text, name.start_char, name.end_char, _guess(doc, name, rules))

@@ -305,3 +305,22 @@ def test_a_language_is_a_lexicon_file():
         700,
     )
     assert denial.claimant == UAF and denial.responds_to == [{"draft": casualties.index, "stance": "denies"}]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "  \n\n ",
+        "Taliban",
+        '"',
+        "“unclosed quote, said the Taliban",
+        "De Al the",
+        "said denied confirmed",
+        "At least",
+    ],
+)
+def test_odd_texts_read_without_error(text):
+    reading = read(text, gazetteer=GAZETTEER, published_at=None, language=None)
+    for draft in reading.drafts:
+        assert text[draft.evidence[0] : draft.evidence[1]] == draft.quote
