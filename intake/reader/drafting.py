@@ -95,7 +95,8 @@ class Drafter:
             return
         for trigger in scanner.triggers(sentence):
             start, end = self._clause(trigger.start, sentence, breaks)
-            if any(f.start <= trigger.start < f.end for f in frames) and not trigger.group.flag("object"):
+            overlaps = any(f.start <= trigger.start < f.end for f in frames)
+            if overlaps and not (trigger.group.flag("object") or trigger.group.flag("with_frame")):
                 continue
             if not scanner.asserted(trigger, start, sentence) or not self._conditions(trigger, (start, end), sentence):
                 continue
@@ -377,6 +378,8 @@ class Drafter:
         after = [m for m in self.mentions.actors(trigger.end, clause[1]) if not m.person]
         own = self.lex.words("own_side")
         owned = any(t.lower_ in own for t in self.doc[clause[0] : trigger.start])
+        if trigger.group.flag("with_frame"):  # "claimed responsibility for": the claimant did it
+            return claimant
         if candidate.kind == "casualties":
             victims = [m.actor for m in before + after if claimant is None or gaz.independent(m.actor.id, claimant.id)]
             return victims[0] if victims else self._opponent(claimant)

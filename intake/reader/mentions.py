@@ -122,7 +122,7 @@ class Mentions:
                 if place is not None:
                     added.append(Mention(i, i + 1, location=place, anaphor=True, possessive=nxt in marks))
             elif word in actors and before in definite:
-                actor = self._recent_actor(i, actors[word])
+                actor = self._recent_actor(i, actors[word]) or self._next_actor(i, actors[word])
                 if actor is not None:
                     possessive = nxt in marks
                     added.append(Mention(i, i + 1, actor=actor, anaphor=True, possessive=possessive, rule=actors[word]))

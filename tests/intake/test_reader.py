@@ -83,6 +83,9 @@ def only(text: str, published: date = FRIDAY):
         ("The Taliban said its fighters advanced towards Panjshir.", "advance", TALIBAN, PANJSHIR),
         ("The Taliban said its fighters had entered the Panjshir valley.", "advance", TALIBAN, PANJSHIR),
         ("Russia said its troops were pushing towards Bakhmut.", "advance", RUSSIA, BAKHMUT),
+        ("The Taliban claimed responsibility for the attack on Panjshir.", "attack", TALIBAN, PANJSHIR),
+        ("Russia accused Kyiv of shelling Bakhmut on Monday.", "attack", RUSSIA, BAKHMUT),
+        ("Russian forces have taken control of Soledar, the ministry said.", "control", MOD, SOLEDAR),
     ],
 )
 def test_claim_words_by_kind(text, kind, claimant, location):
