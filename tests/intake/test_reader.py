@@ -85,7 +85,12 @@ def only(text: str, published: date = FRIDAY):
         ("Russia said its troops were pushing towards Bakhmut.", "advance", RUSSIA, BAKHMUT),
         ("The Taliban claimed responsibility for the attack on Panjshir.", "attack", TALIBAN, PANJSHIR),
         ("Russia accused Kyiv of shelling Bakhmut on Monday.", "attack", RUSSIA, BAKHMUT),
-        ("Russian forces have taken control of Soledar, the ministry said.", "control", MOD, SOLEDAR),
+        (
+            "Troops took control of Soledar, the ministry said. The Defence Ministry gave no figures.",
+            "control",
+            MOD,
+            SOLEDAR,
+        ),
     ],
 )
 def test_claim_words_by_kind(text, kind, claimant, location):
