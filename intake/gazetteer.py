@@ -8,7 +8,7 @@ import threading
 from django.db.models import Count, Max
 
 from actors.models import Actor
-from intake.reader import Entity, Gazetteer
+from intake.reader import Entity, Gazetteer, warm
 from locations.models import Location
 
 _lock = threading.Lock()
@@ -50,6 +50,7 @@ def gazetteer() -> Gazetteer:
         if _cached is not None and _cached[0] == stamp:
             return _cached[1]
     built = Gazetteer(entities())
+    warm(built)  # the matchers are built now, not during the first article read with it
     with _lock:
         _cached = (stamp, built)
     return built

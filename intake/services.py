@@ -10,7 +10,7 @@ nothing is written.
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -74,9 +74,12 @@ def clean_text(text: Any) -> str:
 
 
 def _as_datetime(value: date | datetime | None) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    return timezone.make_aware(datetime.combine(value, time(12, 0)))
+    """A publication time: a date is taken as noon that day, a time without a zone as the site's."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time(12, 0))
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
 def _day(value: datetime | None) -> date | None:
@@ -176,7 +179,7 @@ def _link_existing(intake: Intake) -> None:
     for draft in intake.drafts:
         draft["same_as"] = same_as(draft, blocs)
         for target in draft.pop("targets_elsewhere", []):
-            found = _existing_target(target, intake.published_at, blocs)
+            found = _existing_target(target, intake.published_at, blocs, draft.get("claimant"))
             if found is not None:
                 draft["responds_to"].append({"claim": found, "stance": target["stance"]})
 
@@ -200,23 +203,45 @@ def same_as(draft: dict[str, Any], blocs: dict[int, int] | None = None) -> list[
     return list(found.order_by("id").values_list("id", flat=True)[:5])
 
 
-def _existing_target(target: dict[str, Any], published: datetime | None, blocs: dict[int, int]) -> int | None:
-    """The latest claim in the database a denial or support in the text answers."""
-    query = Claim.objects.all()
-    if target.get("claimant"):
-        bloc = bloc_ids([target["claimant"]]).get(target["claimant"], target["claimant"])
-        query = query.filter(Q(claimant__bloc_id=bloc) | Q(claimant_id=bloc))
-    if target.get("kind"):
-        query = query.filter(kind=target["kind"])
-    if target.get("location"):
-        query = query.filter(location_id=target["location"])
-    if target.get("subject"):
-        query = query.filter(subject_id=target["subject"])
+KIND_FAMILIES = {
+    Claim.Kind.CONTROL: [Claim.Kind.CONTROL, Claim.Kind.ADVANCE],
+    Claim.Kind.ADVANCE: [Claim.Kind.CONTROL, Claim.Kind.ADVANCE],
+    Claim.Kind.ATTACK: [Claim.Kind.ATTACK, Claim.Kind.CASUALTIES],
+    Claim.Kind.CASUALTIES: [Claim.Kind.CASUALTIES, Claim.Kind.ATTACK],
+}
+# How far back a denial in an article looks for the claim it answers.
+ANSWER_WINDOW_DAYS = 30
+
+
+def _existing_target(
+    target: dict[str, Any], published: datetime | None, blocs: dict[int, int], by: int | None
+) -> int | None:
+    """The latest claim in the database a denial or support in the text answers: made by another bloc
+    than the answering one, by (or about) the bloc named, of the same family of kinds, about the place
+    named or one inside or above it, made on or shortly before the article's day."""
     if not any(target.get(k) for k in ("claimant", "kind", "location", "subject")):
         return None
+    query = Claim.objects.all()
+    if by is not None:
+        answering = bloc_ids([by]).get(by, by)
+        query = query.exclude(Q(claimant__bloc_id=answering) | Q(claimant_id=answering))
+    if target.get("claimant"):
+        bloc = bloc_ids([target["claimant"]]).get(target["claimant"], target["claimant"])
+        query = query.filter(
+            Q(claimant__bloc_id=bloc) | Q(claimant_id=bloc) | Q(subject__bloc_id=bloc) | Q(subject_id=bloc)
+        )
+    if target.get("kind"):
+        query = query.filter(kind__in=KIND_FAMILIES.get(target["kind"], [target["kind"]]))
+    if target.get("subject"):
+        query = query.filter(subject_id=target["subject"])
+    if target.get("location"):
+        place = Location.objects.filter(pk=target["location"]).first()
+        if place is not None:
+            above = [int(pk) for pk in place.path.strip("/").split("/") if pk]
+            query = query.filter(Q(location__path__startswith=place.path) | Q(location_id__in=above))
     day = _day(published)
     if day is not None:
-        query = query.filter(claimed_on__lte=day)
+        query = query.filter(claimed_on__lte=day, claimed_on__gte=day - timedelta(days=ANSWER_WINDOW_DAYS))
     return query.order_by("-claimed_on", "-id").values_list("id", flat=True).first()
 
 

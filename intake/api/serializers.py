@@ -24,7 +24,7 @@ class DateOrDateTimeField(serializers.Field):
     def to_internal_value(self, data: Any) -> date | datetime:
         text = str(data).strip()
         try:
-            value = parse_datetime(text) or parse_date(text)
+            value = parse_date(text) if len(text) == 10 else parse_datetime(text)
         except ValueError:
             value = None
         if value is None:

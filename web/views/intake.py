@@ -45,7 +45,10 @@ class ArticleForm(forms.Form):
     language = forms.CharField(max_length=20, required=False, help_text="e.g. en, ru, fa; found when left empty.")
 
     def clean_text(self) -> str:
-        return services.clean_text(self.cleaned_data["text"])
+        try:
+            return services.clean_text(self.cleaned_data["text"])
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["text"]) from exc
 
 
 def _pending() -> list[Intake]:
