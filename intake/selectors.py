@@ -11,7 +11,12 @@ from actors.models import Actor
 from intake.models import Intake
 from locations.models import Location
 
-REFERENCES = {"claimant": Actor, "spokesperson": Actor, "subject": Actor, "location": Location}
+REFERENCES: dict[str, type[Actor] | type[Location]] = {
+    "claimant": Actor,
+    "spokesperson": Actor,
+    "subject": Actor,
+    "location": Location,
+}
 
 
 def intake_list() -> QuerySet[Intake]:
@@ -25,14 +30,15 @@ def intakes_pending() -> QuerySet[Intake]:
 
 def briefs(drafts: list[dict[str, Any]]) -> dict[str, dict[int, dict[str, Any]]]:
     """``{"actor": {id: brief}, "location": {id: brief}}`` for every actor and place the drafts name."""
-    wanted: dict[type, set[int]] = {Actor: set(), Location: set()}
+    wanted: dict[type[Actor] | type[Location], set[int]] = {Actor: set(), Location: set()}
     for draft in drafts:
         for name, model in REFERENCES.items():
             if isinstance(draft.get(name), int):
                 wanted[model].add(draft[name])
     return {
         model.__name__.lower(): {
-            row["id"]: row for row in model.objects.filter(pk__in=ids).values("id", "slug", "name")
+            pk: {"id": pk, "slug": slug, "name": name}
+            for pk, slug, name in model._default_manager.filter(pk__in=ids).values_list("id", "slug", "name")
         }
         for model, ids in wanted.items()
     }
@@ -45,6 +51,7 @@ def drafts_shown(drafts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for draft in drafts:
         row = dict(draft)
         for name, model in REFERENCES.items():
-            row[name] = found[model.__name__.lower()].get(draft.get(name)) if draft.get(name) is not None else None
+            value = draft.get(name)
+            row[name] = found[model.__name__.lower()].get(value) if isinstance(value, int) else None
         shown.append(row)
     return shown

@@ -266,7 +266,11 @@ def _draft_errors(index: int, draft: dict[str, Any], count: int) -> dict[str, st
         value = draft.get(name)
         if value is None:
             continue
-        if not isinstance(value, int) or isinstance(value, bool) or not model.objects.filter(pk=value).exists():
+        if (
+            not isinstance(value, int)
+            or isinstance(value, bool)
+            or not model._default_manager.filter(pk=value).exists()
+        ):
             errors[name] = f"No {model._meta.verbose_name} with the id {value!r}."
     for name in ("event_start", "event_end"):
         value = draft.get(name)
@@ -307,7 +311,7 @@ def intake_update_drafts(*, intake: Intake, drafts: list[dict[str, Any]]) -> Int
     errors: dict[str, str] = {}
     for position, change in enumerate(drafts):
         index = change.get("index") if isinstance(change, dict) else None
-        if index not in stored:
+        if not isinstance(index, int) or index not in stored:
             errors[f"drafts[{position}].index"] = f"This intake has no draft {index!r} (it has {sorted(stored)})."
             continue
         unknown = set(change) - {"index", *EDITABLE}
