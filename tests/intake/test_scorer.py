@@ -1,6 +1,7 @@
 """The intake scored the way the project's scorer scores it, through the API, on the annotated
-articles kept under tests/intake/data/ (the three dev articles, and articles written for Fogwatch
-that the rules were not tuned on): the issue's targets are the floor.
+articles kept under tests/intake/data/ (the three dev articles, and articles written for Fogwatch):
+the issue's targets are the floor. ``python -m pytest tests/intake/test_scorer.py -s`` prints the
+figures.
 
 A draft matches a gold claim when the kind is the same, the draft's claimant is the claim's claimant
 (or its spokesperson), and the place is the same when the claim names one; each matches once. A
@@ -11,12 +12,12 @@ import json
 from pathlib import Path
 
 import pytest
-from django.db import transaction
 
 from actors.models import Actor
-from actors.services import actor_create
+from actors.services import actor_create, actor_update
 from locations.models import Location
-from locations.services import location_create
+from locations.services import location_create, location_update
+from sources.models import Source
 from sources.services import source_create
 
 pytestmark = pytest.mark.django_db
@@ -29,27 +30,47 @@ def articles(name: str) -> list[dict]:
     return json.loads((DATA / name).read_text(encoding="utf-8"))["articles"]
 
 
-def load(article: dict) -> tuple[dict[str, int], dict[str, int], int]:
+def ensure(article: dict) -> tuple[dict[str, int], dict[str, int], int]:
+    """The article's actors, places and source, as the scorer makes sure of them: found by slug (their
+    missing aliases added), made when absent. The database keeps what earlier articles brought."""
     actors: dict[str, int] = {}
     for spec in article["actors"]:
-        parent = actors.get(spec.get("parent")) if spec.get("parent") else None
-        fields = {k: spec[k] for k in ("kind", "aliases") if k in spec}
-        with_parent = {"parent": _actor(parent)} if parent else {}
-        actors[spec["slug"]] = actor_create(name=spec["name"], slug=spec["slug"], **fields, **with_parent).pk
+        found = Actor.objects.filter(slug=spec["slug"]).first()
+        if found is None:
+            parent = {"parent": Actor.objects.get(pk=actors[spec["parent"]])} if spec.get("parent") else {}
+            found = actor_create(
+                name=spec["name"],
+                slug=spec["slug"],
+                kind=spec.get("kind", "other"),
+                aliases=spec.get("aliases", []),
+                **parent,
+            )
+        elif set(spec.get("aliases", [])) - set(found.aliases):
+            found = actor_update(
+                actor=found, aliases=[*found.aliases, *(a for a in spec["aliases"] if a not in found.aliases)]
+            )
+        actors[spec["slug"]] = found.pk
     places: dict[str, int] = {}
     for spec in article["locations"]:
-        parent = places.get(spec.get("parent")) if spec.get("parent") else None
-        extra = {"latitude": spec["lat"], "longitude": spec["lon"]} if "lat" in spec else {}
-        places[spec["slug"]] = location_create(
-            name=spec["name"],
-            slug=spec["slug"],
-            kind=spec.get("kind", "other"),
-            aliases=spec.get("aliases", []),
-            **({"parent": _place(parent)} if parent else {}),
-            **extra,
-        ).pk
+        found = Location.objects.filter(slug=spec["slug"]).first()
+        if found is None:
+            parent = {"parent": Location.objects.get(pk=places[spec["parent"]])} if spec.get("parent") else {}
+            point = {"latitude": spec["lat"], "longitude": spec["lon"]} if "lat" in spec else {}
+            found = location_create(
+                name=spec["name"],
+                slug=spec["slug"],
+                kind=spec.get("kind", "other"),
+                aliases=spec.get("aliases", []),
+                **parent,
+                **point,
+            )
+        elif set(spec.get("aliases", [])) - set(found.aliases):
+            found = location_update(
+                location=found, aliases=[*found.aliases, *(a for a in spec["aliases"] if a not in found.aliases)]
+            )
+        places[spec["slug"]] = found.pk
     source = article["source"]
-    made = source_create(
+    made = Source.objects.filter(slug=source["slug"]).first() or source_create(
         name=source["name"],
         slug=source["slug"],
         kind=source.get("kind", "other"),
@@ -58,16 +79,8 @@ def load(article: dict) -> tuple[dict[str, int], dict[str, int], int]:
     return actors, places, made.pk
 
 
-def _actor(pk):
-    return Actor.objects.get(pk=pk)
-
-
-def _place(pk):
-    return Location.objects.get(pk=pk)
-
-
 def score(api, article: dict) -> dict[str, int]:
-    actor_ids, place_ids, source_id = load(article)
+    actor_ids, place_ids, source_id = ensure(article)
     response = api.post(
         "/api/v1/intake/",
         {
@@ -141,15 +154,14 @@ def figures(totals: list[dict[str, int]]) -> dict[str, float]:
     }
 
 
-@pytest.mark.parametrize("name", ["dev.json", "own.json"])
-def test_the_intake_meets_its_targets_on_annotated_articles(editor_api, name):
-    totals = []
-    for article in articles(name):
-        # Each article in a database of its own (its actors and places only), as the scorer sees it.
-        sid = transaction.savepoint()
-        totals.append(score(editor_api, article))
-        transaction.savepoint_rollback(sid)
-    result = figures(totals)
-    print(f"\nintake on {name}: " + ", ".join(f"{k} {v:.2f}" for k, v in result.items()))
-    for key, floor in TARGETS.items():
-        assert result[key] >= floor, f"{key} {result[key]:.2f} < {floor} on {name}: {totals}"
+def test_the_intake_meets_its_targets_on_annotated_articles(editor_api, panjshir):
+    """As the project's scorer runs: one database (the Panjshir example already in it) that keeps what
+    each article brings, so the later articles are read among the earlier ones' actors and places."""
+    failures = []
+    for name in ("dev.json", "own.json"):
+        result = figures([score(editor_api, article) for article in articles(name)])
+        print(f"\nintake on {name}: " + ", ".join(f"{k} {v:.2f}" for k, v in result.items()))
+        failures += [
+            f"{key} {result[key]:.2f} < {floor} on {name}" for key, floor in TARGETS.items() if result[key] < floor
+        ]
+    assert not failures, failures
