@@ -210,6 +210,8 @@ class Scanner:
         pointing = trigger.start and doc[trigger.start - 1].lower_ in lex.words("definite")
         if pointing and (trigger.end >= len(doc) or doc[trigger.end].lower_ not in lex.words("genitive")):
             return False
+        if pointing and lex.words("modals_after_noun") & {t.lower_ for t in doc[trigger.end : trigger.end + 6]}:
+            return False  # "the fall of Wad Madani would cut ...": what it would mean, not a claim that it fell
         words = set(trigger.group.flag("sentence_has", []))
         if words and not words & {t.lower_ for t in sentence}:
             return False
