@@ -171,7 +171,7 @@ class Scanner:
             frame.notes.append(f"“{word}” read as {last.body.name}")
 
     def _head(self, mention: Mention, floor: int) -> Mention:
-        """In "Hikmet Hajiyev, an aide to Aliyev, said", the speaker is Hajiyev, not Aliyev."""
+        """In "Hikmet Hajiyev, an aide to Aliyev, said" (or "X, which backs Y, said"), the speaker is the first."""
         doc = self.doc
         comma = next((i for i in range(mention.start - 1, floor - 1, -1) if doc[i].text == ","), None)
         if comma is None:
@@ -179,6 +179,8 @@ class Scanner:
         heads = [m for m in self.mentions.actors(floor, comma) if m.end == comma and not m.possessive]
         if heads and (mention.person or self.mentions.speaks_for.get(heads[0].start) is not None or heads[0].person):
             return heads[0]
+        if heads and comma + 1 < len(doc) and doc[comma + 1].lower_ in self.lex.words("relative_pronouns"):
+            return heads[0]  # "The coalition, which backs the government, said": the coalition
         return mention
 
     def _take(self, frame: Frame, mention: Mention) -> None:
