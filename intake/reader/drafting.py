@@ -21,6 +21,9 @@ FAMILIES = {
     "casualties": ("casualties",),
 }
 
+# Actor kinds that report on territory but hold none.
+NON_TERRITORIAL = ("organization", "media")
+
 
 @dataclass
 class Candidate:
@@ -208,6 +211,8 @@ class Drafter:
             if how and "elsewhere" in how:
                 candidate.confidence -= 0.15
             candidate.subject = self._subject(candidate, trigger, clause, frame)
+            if kind in FAMILIES["control"] and candidate.subject is claimant and claimant.category in NON_TERRITORIAL:
+                candidate.subject = None  # an agency reports who holds a place; it holds none itself
             self._when(candidate, trigger, clause, number)
             self.candidates.append(candidate)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
+from .context import resolve
 from .gazetteer import Gazetteer, _latin
 from .model import Entity
 from .pipeline import Rules
@@ -56,6 +57,8 @@ class Mentions:
                     spans.setdefault((start, end), []).append(entity)
         if rules.nlp.lang != "en":
             self._stem_matches(spans)
+        titles = frozenset(self.lexicon.words("roles") | self.lexicon.words("not_names"))
+        spans = resolve(spans, doc, gazetteer, titles)
         taken: set[int] = set()
         found: list[Mention] = []
         for (start, end), entities in sorted(spans.items(), key=lambda s: (s[0][0] - s[0][1], s[0][0])):

@@ -171,7 +171,7 @@ class Scanner:
             frame.notes.append(f"“{word}” read as {last.body.name}")
 
     def _head(self, mention: Mention, floor: int) -> Mention:
-        """In "Hikmet Hajiyev, an aide to Aliyev, said", the speaker is Hajiyev, not Aliyev."""
+        """In "Hikmet Hajiyev, an aide to Aliyev, said" (or "X, which backs Y, said"), the speaker is the first."""
         doc = self.doc
         comma = next((i for i in range(mention.start - 1, floor - 1, -1) if doc[i].text == ","), None)
         if comma is None:
@@ -179,6 +179,8 @@ class Scanner:
         heads = [m for m in self.mentions.actors(floor, comma) if m.end == comma and not m.possessive]
         if heads and (mention.person or self.mentions.speaks_for.get(heads[0].start) is not None or heads[0].person):
             return heads[0]
+        if heads and comma + 1 < len(doc) and doc[comma + 1].lower_ in self.lex.words("relative_pronouns"):
+            return heads[0]  # "The coalition, which backs the government, said": the coalition
         return mention
 
     def _take(self, frame: Frame, mention: Mention) -> None:
@@ -210,6 +212,8 @@ class Scanner:
         pointing = trigger.start and doc[trigger.start - 1].lower_ in lex.words("definite")
         if pointing and (trigger.end >= len(doc) or doc[trigger.end].lower_ not in lex.words("genitive")):
             return False
+        if pointing and lex.words("modals_after_noun") & {t.lower_ for t in doc[trigger.end : trigger.end + 6]}:
+            return False  # "the fall of Wad Madani would cut ...": what it would mean, not a claim that it fell
         words = set(trigger.group.flag("sentence_has", []))
         if words and not words & {t.lower_ for t in sentence}:
             return False
