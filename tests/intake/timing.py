@@ -2,6 +2,7 @@
 
 ``python -m tests.intake.timing`` prints the first read (spaCy objects built for the gazetteer), then the
 median and the worst of the next reads, which is what a running server sees with its cached Gazetteer.
+It is a measuring tool, not a test: speed is measured (here and in ``make bench``), never asserted.
 """
 
 from __future__ import annotations
