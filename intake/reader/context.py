@@ -4,7 +4,9 @@ The gazetteer holds every conflict the database knows. A name can belong to seve
 is an alias of more than one armed force), and a weak name (a common noun such as "the army" or "the
 ministry", or a person's bare surname) can match an entity of another conflict altogether. A match is
 kept when the article names that entity, or an entity of its bloc (the root of its parent chain), by a
-strong name (a proper name that no other entity shares); a surname inside another full name is
+strong name (a proper name that no other entity shares), or names a place or body that the entity's own
+name holds ("local militias" is "Baghlan local militias" in an article naming Baghlan); a surname inside
+another full name is
 someone else's; among several entities sharing one name, the best
 supported is kept. Places sharing a name are resolved the same way, by the places named under the same root
 (the country).
@@ -54,6 +56,7 @@ class Support:
         self.own: Counter = Counter()
         self.blocs: Counter = Counter()
         self.roots: Counter = Counter()
+        self.strong: set[str] = set()  # the strong names the article uses, lower case
         for (start, end), entities in spans.items():
             text = doc[start:end].text
             for kind in ("actor", "location"):
@@ -61,6 +64,7 @@ class Support:
                 if len(found) != 1 or weak(_matched_name(found[0], text)):
                     continue
                 entity = found[0]
+                self.strong.add(" ".join(text.lower().split()))
                 self.own[(kind, entity.id)] += 1
                 if kind == "actor":
                     self.blocs[gazetteer.bloc(entity.id)] += 1
@@ -70,6 +74,12 @@ class Support:
     def root(self, place_id: int) -> int:
         chain = self.gazetteer.ancestors("location", place_id)
         return chain[-1] if chain else place_id
+
+    def named_within(self, entity: Entity) -> bool:
+        """Does the entity's own name hold a strong name of the article ("Baghlan local militias" in an
+        article naming Baghlan)? Then a weak name of it ("local militias") is about this article's world."""
+        words = f" {' '.join(entity.name.lower().split())} "
+        return any(f" {strong} " in words for strong in self.strong)
 
     def score(self, entity: Entity) -> tuple[int, int]:
         own = self.own[(entity.kind, entity.id)]
@@ -98,7 +108,8 @@ def resolve(
             score = support.score(best)
             tied = len(ranked) > 1 and support.score(ranked[1]) == score
             name = _matched_name(best, text)
-            if weak(name) and (score == (0, 0) or tied):
+            unsupported = score == (0, 0) and not support.named_within(best)
+            if weak(name) and (unsupported or tied):
                 continue  # "the army" of a conflict the article does not name, or of two it names alike
             if _someone_else(best, name, doc, start, titles):
                 continue

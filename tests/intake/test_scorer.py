@@ -31,11 +31,13 @@ def articles(name: str) -> list[dict]:
 
 
 def ensure(article: dict) -> tuple[dict[str, int], dict[str, int], int]:
-    """The article's actors, places and source, as the scorer makes sure of them: found by slug (their
-    missing aliases added), made when absent. The database keeps what earlier articles brought."""
+    """The article's actors, places and source, as the scorer makes sure of them: found by slug, or else
+    by name (their missing aliases added), made when absent. The database keeps what earlier articles brought."""
     actors: dict[str, int] = {}
     for spec in article["actors"]:
-        found = Actor.objects.filter(slug=spec["slug"]).first()
+        found = (
+            Actor.objects.filter(slug=spec["slug"]).first() or Actor.objects.filter(name__iexact=spec["name"]).first()
+        )
         if found is None:
             parent = {"parent": Actor.objects.get(pk=actors[spec["parent"]])} if spec.get("parent") else {}
             found = actor_create(
@@ -52,7 +54,10 @@ def ensure(article: dict) -> tuple[dict[str, int], dict[str, int], int]:
         actors[spec["slug"]] = found.pk
     places: dict[str, int] = {}
     for spec in article["locations"]:
-        found = Location.objects.filter(slug=spec["slug"]).first()
+        found = (
+            Location.objects.filter(slug=spec["slug"]).first()
+            or Location.objects.filter(name__iexact=spec["name"]).first()
+        )
         if found is None:
             parent = {"parent": Location.objects.get(pk=places[spec["parent"]])} if spec.get("parent") else {}
             point = {"latitude": spec["lat"], "longitude": spec["lon"]} if "lat" in spec else {}
@@ -70,7 +75,9 @@ def ensure(article: dict) -> tuple[dict[str, int], dict[str, int], int]:
             )
         places[spec["slug"]] = found.pk
     source = article["source"]
-    made = Source.objects.filter(slug=source["slug"]).first() or source_create(
+    made = (
+        Source.objects.filter(slug=source["slug"]).first() or Source.objects.filter(name__iexact=source["name"]).first()
+    ) or source_create(
         name=source["name"],
         slug=source["slug"],
         kind=source.get("kind", "other"),
