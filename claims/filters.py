@@ -58,6 +58,12 @@ class ClaimFilter(django_filters.FilterSet):
         label="Claimant",
         help_text="Actor id or slug; includes actors below it.",
     )
+    spokesperson = ReferenceFilter(
+        method="filter_reference",
+        model=Actor,
+        label="Spokesperson",
+        help_text="Actor id or slug: the claims they voiced.",
+    )
     subject = ReferenceFilter(method="filter_reference", model=Actor, label="Subject", help_text="Actor id or slug.")
     location = ReferenceFilter(
         method="filter_reference",
@@ -131,6 +137,8 @@ class ClaimFilter(django_filters.FilterSet):
             return qs.filter(claimant__in=Actor.objects.filter(actor_subtree_q(value)))
         if name == "subject":
             return qs.filter(subject__in=value)
+        if name == "spokesperson":
+            return qs.filter(spokesperson__in=value)
         if name == "location":
             return qs.filter(location__in=Location.objects.filter(location_subtree_q(value)))
         if name == "source":

@@ -5,6 +5,7 @@ Each part owns its own URL module: ``config.api_urls`` (the DRF router and API e
 """
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
@@ -18,6 +19,8 @@ urlpatterns = [
         r"^admin/claims/(?P<model>webhooksubscription|webhookdelivery)/(?P<rest>.*)$",
         RedirectView.as_view(url="/admin/notifications/%(model)s/%(rest)s", permanent=True, query_string=True),
     ),
+    # Browsers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("admin/import/", include("interchange.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.utils.html import escape
 
+from claims.models import Claim
 from claims.services import claim_set_verdict
 from sources.models import Snapshot
 from tests.factories import ActorFactory, ClaimFactory, LocationFactory, ReportFactory, SourceFactory
@@ -181,6 +182,23 @@ def test_actor_page_shows_bloc_members_claims_and_shares(client, panjshir):
     assert '<a href="/claims/?claimant=nrf&amp;unverified=true">100%</a>' in html
 
 
+def test_a_spokespersons_page_lists_the_claims_he_voiced(client, panjshir):
+    html = client.get("/actors/zabihullah-mujahid/").content.decode()
+    voiced = html.split('id="voiced-h"')[1].split("</section>")[0]
+    spoken = Claim.objects.filter(spokesperson__slug="zabihullah-mujahid")
+    assert spoken.exists()
+    for claim in spoken:
+        assert escape(claim.summary) in voiced
+    assert f"({spoken.count()})" in voiced
+    assert 'id="voiced-h"' not in client.get("/actors/nrf/").content.decode()  # voiced nothing
+
+
+def test_every_page_names_its_icon(client, panjshir):
+    html = client.get("/").content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+    assert client.get("/favicon.ico")["Location"] == "/static/favicon.svg"
+
+
 def test_actor_list_groups_actors_by_bloc(client, panjshir):
     html = client.get("/actors/").content.decode()
     assert html.index(">Afghan resistance<") < html.index(">National Resistance Front<") < html.index(">Fahim Dashti<")
@@ -197,6 +215,7 @@ def test_actor_page_runs_constant_queries(client, db, django_assert_max_num_quer
     for _ in range(10):
         ClaimFactory(claimant=ActorFactory(parent=actor))
         ClaimFactory(claimant=actor, subject=actor, kind="casualties")
+        ClaimFactory(claimant=actor, spokesperson=ActorFactory(parent=actor))
     assert queries_for(client, "/actors/busy/") == one
     with django_assert_max_num_queries(10):
         client.get("/actors/busy/")

@@ -27,6 +27,8 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     members = [member for member in subtree.order_by("path") if member.pk != actor.pk]
     made = claim_selectors.claim_list().filter(claimant__in=subtree.values("pk"))
     about = claim_selectors.claim_list().filter(subject=actor)
+    voiced = claim_selectors.claim_list().filter(spokesperson=actor)
+    voiced_rows = list(voiced[:CLAIM_ROWS])
     stats = made.order_by().aggregate(
         total=Count("id"),
         contested=Count("id", filter=Q(contested=True)),
@@ -39,6 +41,9 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "made": list(made[:CLAIM_ROWS]),
         "about": list(about[:CLAIM_ROWS]),
         "about_count": about.count(),
+        "voiced": voiced_rows,
+        "voiced_count": voiced.count() if len(voiced_rows) >= CLAIM_ROWS else len(voiced_rows),
+        "voiced_url": reverse("claims:list") + f"?spokesperson={actor.slug}",
         "stats": stats,
         "contested_share": _share(stats["contested"], stats["total"]),
         "unverified_share": _share(stats["unverified"], stats["total"]),

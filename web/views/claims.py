@@ -39,7 +39,13 @@ CHART_WEEKS = 26
 MAIN_FILTERS = ("q", "kind", "location", "claimant", "claimed_after", "claimed_before", "as_of", "ordering", "status")
 DATE_FILTERS = ("claimed_after", "claimed_before", "event_after", "event_before", "as_of")
 # Each reference filter offers its objects as suggestions (a datalist of slugs and names).
-SUGGESTIONS = {"claimant": "actors", "subject": "actors", "location": "locations", "source": "sources"}
+SUGGESTIONS = {
+    "claimant": "actors",
+    "spokesperson": "actors",
+    "subject": "actors",
+    "location": "locations",
+    "source": "sources",
+}
 ORDER_LABELS = {
     "claimed_on": "Oldest claimed first",
     "-claimed_on": "Newest claimed first",

@@ -88,6 +88,16 @@ def test_subject_by_id_or_slug(claims, world, api):
     assert listed(api, subject=str(world.taliban.pk)) == {claims["capture"].pk}
 
 
+def test_spokesperson_lists_the_claims_a_person_voiced(world, make_claim, api):
+    voiced = make_claim(world.taliban, spokesperson=world.mujahid, day=2, summary="Mujahid: Shattal is taken.")
+    make_claim(world.taliban, day=3, summary="The Taliban say the road is open.")
+    assert listed(api, spokesperson=world.mujahid.slug) == {voiced.pk}
+    assert listed(api, spokesperson=str(world.mujahid.pk)) == {voiced.pk}
+    assert listed(api, spokesperson=world.taliban.slug) == set()
+    unknown = api.get("/api/v1/claims/", {"spokesperson": "nobody-at-all"})
+    assert unknown.status_code == 400 and "spokesperson" in unknown.json()
+
+
 def test_location_includes_places_below_it(claims, world, api):
     c = claims
     assert listed(api, location="afghanistan") == {c["capture"].pk, c["losses"].pk, c["denial"].pk}
