@@ -81,6 +81,22 @@ def test_invalid_filters_are_form_errors_not_an_empty_list(client, panjshir, que
     name = query.split("=")[0]
     assert re.search(rf'<(input|select)[^>]*aria-invalid="true"[^>]*aria-describedby="id_{name}_errors"', html)
     assert f'id="id_{name}_errors"' in html
+    assert "export.csv" not in html and "export.geojson" not in html  # no export of a query in error
+
+
+def test_the_list_offers_every_export_for_the_filters_on_screen(client, panjshir):
+    html = client.get("/claims/?location=panjshir&status=contested").content.decode()
+    query = "location=panjshir&amp;status=contested"
+    for path in (
+        "/api/v1/claims/",
+        "/api/v1/claims/export.csv",
+        "/api/v1/claims/export.geojson",
+        "/api/v1/claims/export.jsonl",
+    ):
+        assert f'href="{path}?{query}"' in html
+    csv_rows = client.get("/api/v1/claims/export.csv?location=panjshir&status=contested")
+    listed = client.get("/api/v1/claims/?location=panjshir&status=contested").json()["count"]
+    assert len(b"".join(csv_rows.streaming_content).decode().strip().splitlines()) == listed + 1
 
 
 def test_as_of_shows_statuses_as_they_stood(client, panjshir):

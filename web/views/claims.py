@@ -236,6 +236,8 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         "query": query,
         "api_url": "/api/v1/claims/" + (f"?{query}" if query else ""),
         "csv_url": "/api/v1/claims/export.csv" + (f"?{query}" if query else ""),
+        "geojson_url": "/api/v1/claims/export.geojson" + (f"?{query}" if query else ""),
+        "jsonl_url": "/api/v1/claims/export.jsonl" + (f"?{query}" if query else ""),
         "filtered": bool(query),
     }
     return render(request, "claims/claim_list.html", context, status=200 if valid else 400)
