@@ -14,6 +14,7 @@ from locations.models import Location
 
 class LocationFilter(TreeFilterMethods, django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search", help_text="Text in the name, slug or aliases.")
+    slug = django_filters.CharFilter(field_name="slug", label="Slug", help_text="Exactly this slug.")
     kind = django_filters.ChoiceFilter(choices=Location.Kind.choices, label="Kind")
     parent = ReferenceFilter(
         model=Location, label="Parent", help_text="Location id or slug: the places directly in it."

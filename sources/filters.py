@@ -10,6 +10,7 @@ from sources.models import Report, Source
 
 class SourceFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search", help_text="Text in the name, slug or homepage.")
+    slug = django_filters.CharFilter(field_name="slug", label="Slug", help_text="Exactly this slug.")
     kind = django_filters.ChoiceFilter(choices=Source.Kind.choices, label="Kind")
     reliability = MultipleChoiceCSVFilter(
         field_name="reliability",

@@ -26,6 +26,8 @@ def test_actor_filters(world, api):
     }
     assert ids(api.get("/api/v1/actors/", {"bloc": "afghan-resistance", "kind": "person"})) == {world.dashti.pk}
     assert ids(api.get("/api/v1/actors/", {"q": "zabihullah"})) == {world.mujahid.pk}
+    assert ids(api.get("/api/v1/actors/", {"slug": "nrf"})) == {world.nrf.pk}
+    assert ids(api.get("/api/v1/actors/", {"slug": "nr"})) == set()  # a slug is exact
     roots = {world.taliban.pk, world.resistance.pk, world.reuters.pk}
     assert ids(api.get("/api/v1/actors/", {"root": "true"})) == roots
     for param, value in (("kind", "dragon"), ("parent", "nobody"), ("root", "perhaps"), ("ordering", "slug")):
@@ -38,6 +40,7 @@ def test_location_filters(world, api):
     assert ids(api.get("/api/v1/locations/", {"parent": "parwan"})) == {world.shattal.pk}
     assert ids(api.get("/api/v1/locations/", {"within": "parwan"})) == {world.parwan.pk, world.shattal.pk}
     assert ids(api.get("/api/v1/locations/", {"q": "shatt"})) == {world.shattal.pk}
+    assert ids(api.get("/api/v1/locations/", {"slug": world.shattal.slug})) == {world.shattal.pk}
     assert api.get("/api/v1/locations/", {"kind": "planet"}).status_code == 400
 
 
@@ -49,6 +52,7 @@ def test_source_and_report_filters(world, api):
     assert ids(api.get("/api/v1/sources/", {"reliability": "A,B"})) == {wire.pk, world.source.pk}
     assert ids(api.get("/api/v1/sources/", {"actor": "reuters"})) == {wire.pk}
     assert ids(api.get("/api/v1/sources/", {"q": "rt"})) == {world.source.pk}
+    assert ids(api.get("/api/v1/sources/", {"slug": "reuters-wire"})) == {wire.pk}
     assert api.get("/api/v1/sources/", {"reliability": "Z"}).status_code == 400
     assert ids(api.get("/api/v1/reports/", {"source": "reuters-wire"})) == {report.pk}
     assert ids(api.get("/api/v1/reports/", {"q": "eight"})) == {report.pk}
