@@ -1,25 +1,19 @@
 """The editors' admin for actors: writes through actors.services; a parent change is a bloc move."""
 
-from django import forms
 from django.contrib import admin
 from django.db.models import Count
 
 from actors import services
 from actors.models import Actor
-from core.admin import AliasesField, ServiceAdmin, admin_link
+from core.admin import AliasesField, ServiceAdmin, SlugOptionalForm, admin_link
 
 
-class ActorForm(forms.ModelForm):
+class ActorForm(SlugOptionalForm):
     aliases = AliasesField()
 
     class Meta:
         model = Actor
         fields = services.EDITABLE
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["slug"].required = False
-        self.fields["slug"].help_text = "Letters, digits, - and _. Made from the name when left empty."
 
 
 @admin.register(Actor)

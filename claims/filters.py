@@ -20,8 +20,8 @@ from django.db.models.functions import Coalesce
 from actors.models import Actor
 from actors.selectors import actor_subtree_q
 from claims.as_of import Flags, flags_match, sensitive_flags
-from claims.models import Citation, Claim, Relation
-from claims.selectors import stored_flags_q
+from claims.models import Citation, Claim, Conflict, Relation
+from claims.selectors import conflicts_claims_q, stored_flags_q
 from core.filters import (
     MultipleChoiceCSVFilter,
     ReferenceFilter,
@@ -42,6 +42,12 @@ class ClaimFilter(django_filters.FilterSet):
     """Every claim filter of DESIGN.md; the same names drive the API and the HTML list."""
 
     q = django_filters.CharFilter(method="filter_q", label="Search", help_text="Text in the summary or the quote.")
+    conflict = ReferenceFilter(
+        method="filter_reference",
+        model=Conflict,
+        label="Conflict",
+        help_text="Conflict id or slug: claims in its places (or by its parties' blocs, without a place) and period.",
+    )
     status = MultipleChoiceCSVFilter(
         method="filter_status",
         label="Status",
@@ -133,6 +139,8 @@ class ClaimFilter(django_filters.FilterSet):
     def filter_reference(self, qs: QuerySet, name: str, value: list[Any]) -> QuerySet:
         if not value:
             return qs
+        if name == "conflict":
+            return qs.filter(conflicts_claims_q(value))
         if name == "claimant":
             return qs.filter(claimant__in=Actor.objects.filter(actor_subtree_q(value)))
         if name == "subject":
@@ -214,3 +222,33 @@ class RelationFilter(django_filters.FilterSet):
 
     def filter_involving(self, qs: QuerySet, name: str, value: list[Any]) -> QuerySet:
         return qs.filter(Q(claim__in=value) | Q(target__in=value)) if value else qs
+
+
+class ConflictFilter(django_filters.FilterSet):
+    """Conflicts by text in the name, slug or description, and by a place or party they name."""
+
+    q = django_filters.CharFilter(method="filter_q", label="Search", help_text="Text in the name, slug or description.")
+    place = ReferenceFilter(
+        method="filter_member", model=Location, label="Place", help_text="Location id or slug: conflicts covering it."
+    )
+    party = ReferenceFilter(
+        method="filter_member", model=Actor, label="Party", help_text="Actor id or slug: conflicts it is a party to."
+    )
+    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    ordering = StableOrderingFilter(fields=(("start", "start"), ("name", "name"), ("id", "id")), label="Order by")
+
+    class Meta:
+        model = Conflict
+        fields: list[str] = []
+
+    def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        value = (value or "").strip()
+        if not value:
+            return qs
+        return qs.filter(Q(name__icontains=value) | Q(slug__icontains=value) | Q(description__icontains=value))
+
+    def filter_member(self, qs: QuerySet, name: str, value: list[Any]) -> QuerySet:
+        if not value:
+            return qs
+        relation = {"place": "places", "party": "parties"}[name]
+        return qs.filter(pk__in=Conflict.objects.filter(**{f"{relation}__in": value}).values("pk"))

@@ -190,6 +190,52 @@ class Relation(models.Model):
         return f"#{self.claim_id} {self.stance} #{self.target_id}"
 
 
+class Conflict(models.Model):
+    """A conflict analysts follow: the places it covers and the blocs that fight it, over a period.
+
+    Membership is not stored: a claim belongs to the conflict when its location is one of
+    ``places`` or below one (when it has no location: when its claimant's bloc is the bloc of one
+    of ``parties``), and its event window (else its claim date) meets ``start``–``end``. The rule is
+    ``claims.selectors.conflict_claims_q``, computed at query time, so imported and edited claims
+    belong the moment they are written.
+    """
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    start = models.DateField(help_text="The first day of the conflict.")
+    end = models.DateField(null=True, blank=True, help_text="Empty: still going on.")
+    places = models.ManyToManyField(
+        "locations.Location",
+        blank=True,
+        related_name="conflicts",
+        help_text="The places it covers, each with every place below it.",
+    )
+    parties = models.ManyToManyField(
+        "actors.Actor",
+        blank=True,
+        related_name="conflicts",
+        help_text="The parties that fight it; their whole blocs count (for claims without a place).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-start", "name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="conflict_end_gte_start",
+                violation_error_message="end must not be before start.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Tombstone(models.Model):
     """A deleted claim, kept so tools mirroring Fogwatch by ``updated_since`` can delete it too."""
 

@@ -4,11 +4,14 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.lookups import StartsWith
 
+from actors.models import Actor
 from claims import flags
 from claims.auto_relations import PropositionFacts
-from claims.models import Citation, Claim, Relation
+from claims.models import Citation, Claim, Conflict, Relation
+from locations.models import Location
 
 FACT_FIELDS = (
     "id",
@@ -269,3 +272,46 @@ def control_claim_rows(location: Any) -> QuerySet:
         .exclude(subject=None)
         .values("id", "subject_id", "subject__bloc_id", "event_start", "event_end", "status")
     )
+
+
+# -- conflicts -----------------------------------------------------------------------------------
+
+
+def conflict_list() -> QuerySet[Conflict]:
+    """Conflicts with their places and parties, in a constant number of queries."""
+    return Conflict.objects.prefetch_related(
+        Prefetch("places", queryset=Location.objects.order_by("name", "id")),
+        Prefetch("parties", queryset=Actor.objects.order_by("name", "id")),
+    )
+
+
+def conflict_claims_q(conflict: Conflict) -> Q:
+    """The claims that belong to ``conflict`` (DESIGN.md, "Scope"), as one filter: no claim is read.
+
+    - place: the claim's location is one of the conflict's places or below one (its path starts
+      with a place's path); a claim without a location belongs when its claimant's bloc is the bloc
+      of one of the parties;
+    - period: the event window (``event_start`` to ``event_end``, or the one day) overlaps
+      ``start``–``end`` (open when ``end`` is empty); without an event date, ``claimed_on`` lies in it.
+
+    The places and parties are read by subqueries of the same statement, so the filter follows the
+    conflict as it is stored; only ``start`` and ``end`` are taken from the object.
+    """
+    places = Location.objects.filter(conflicts=conflict.pk)
+    covered = Location.objects.filter(Exists(places.filter(StartsWith(OuterRef("path"), F("path")))))
+    party_blocs = Actor.objects.filter(conflicts=conflict.pk).values("bloc_id")
+    where = Q(location__in=covered) | Q(location__isnull=True, claimant__bloc_id__in=party_blocs)
+    event = Q(event_end__gte=conflict.start) | Q(event_end__isnull=True, event_start__gte=conflict.start)
+    claimed = Q(event_start__isnull=True, claimed_on__gte=conflict.start)
+    if conflict.end is not None:
+        event &= Q(event_start__lte=conflict.end)
+        claimed &= Q(claimed_on__lte=conflict.end)
+    return where & (event | claimed)
+
+
+def conflicts_claims_q(conflicts: Iterable[Conflict]) -> Q:
+    """Claims of any of these conflicts."""
+    q = Q(pk__in=[])
+    for conflict in conflicts:
+        q |= conflict_claims_q(conflict)
+    return q

@@ -10,7 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from actors.api.views import ActorViewSet
-from claims.api.views import ClaimViewSet, LocationControlView, RelationViewSet
+from claims.api.views import ClaimViewSet, ConflictViewSet, LocationControlView, RelationViewSet
 from core.api.auth import TokenView
 from intake.api.views import IntakeViewSet
 from locations.api.views import LocationViewSet
@@ -25,6 +25,7 @@ router.register("sources", SourceViewSet, basename="source")
 router.register("reports", ReportViewSet, basename="report")
 router.register("claims", ClaimViewSet, basename="claim")
 router.register("relations", RelationViewSet, basename="relation")
+router.register("conflicts", ConflictViewSet, basename="conflict")
 router.register("intake", IntakeViewSet, basename="intake")
 
 urlpatterns = [

@@ -108,6 +108,15 @@ class AliasesField(forms.CharField):
         return self.to_python(initial or []) != self.to_python(data)
 
 
+class SlugOptionalForm(forms.ModelForm):
+    """A model form whose ``slug`` may be left empty: the service makes it from the name."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["slug"].help_text = "Letters, digits, - and _. Made from the name when left empty."
+
+
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Put a service's ValidationError on the form: on its field when the form has it, else on top."""
     if not hasattr(exc, "error_dict"):

@@ -3,12 +3,13 @@ tables a claim list reads, so a value computed from those tables can be cached u
 
 ``claims`` migration 0008 creates the one-row table ``fogwatch_data_version`` and statement
 triggers on every table a claim list filters or shows (``VERSIONED_TABLES``: actors, places,
-sources, reports, claims, citations, relations; a migration that adds a table there adds its
-trigger): each INSERT, UPDATE, DELETE or TRUNCATE sets the version to the next value
-of a sequence. The trigger runs inside the writing transaction, so the new version becomes visible
-exactly when the write does, by whatever path it came (services, imports, ``recompute_flags``'s
-set-wise UPDATE, a hand-typed ``psql`` statement). A sequence never hands out a value twice, not
-even after a rollback, so a version names one state of the data for good.
+sources, reports, claims, citations, relations; migration 0010 adds conflicts with their places and
+parties; a migration that adds a table there adds its trigger): each INSERT, UPDATE, DELETE or
+TRUNCATE sets the version to the next value of a sequence. The trigger runs inside the writing
+transaction, so the new version becomes visible exactly when the write does, by whatever path it
+came (services, imports, ``recompute_flags``'s set-wise UPDATE, a hand-typed ``psql`` statement). A
+sequence never hands out a value twice, not even after a rollback, so a version names one state of
+the data for good.
 
 A reader reads the version *before* the data: if a write commits in between, the value it caches
 under the old version is newer than that version, never older, and the next reader sees the new
@@ -41,6 +42,9 @@ VERSIONED_TABLES = (
     "claims_claim",
     "claims_citation",
     "claims_relation",
+    "claims_conflict",
+    "claims_conflict_places",
+    "claims_conflict_parties",
 )
 
 

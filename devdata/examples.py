@@ -4,7 +4,7 @@
 September 2021 on the fighting for Panjshir, with the Reuters report it cites. Coordinates
 are approximate centroids. Loading is idempotent: actors, places and sources are keyed on
 their slugs, reports on source and title, claims on claimant and summary, relations on
-(claim, target, stance).
+(claim, target, stance), the conflict on its slug.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from django.db import transaction
 
 from actors.models import Actor
 from actors.services import actor_create, actor_update
-from claims.models import Claim, Relation
-from claims.services import claim_create, claim_update, relation_create
+from claims.models import Claim, Conflict, Relation
+from claims.services import claim_create, claim_update, conflict_create, conflict_update, relation_create
 from locations.models import Location
 from locations.services import location_create, location_update
 from sources.models import Report, Source
@@ -352,6 +352,34 @@ RELATIONS: list[tuple[str, str, str, str]] = [
 ]
 
 
+# The example's claims are about Panjshir, Shattal (Parwan) and Baghlan's Andarab districts: those
+# provinces are the conflict's places, so every one of its claims belongs to it.
+CONFLICT: dict[str, Any] = {
+    "slug": "taliban-nrf-panjshir-2021",
+    "name": "Taliban–NRF, Panjshir 2021",
+    "description": "The Taliban's campaign against the National Resistance Front in Panjshir and the "
+    "neighbouring valleys of Parwan and Baghlan, after the fall of Kabul.",
+    "start": date(2021, 8, 15),
+    "places": ["panjshir", "parwan", "baghlan"],
+    "parties": ["taliban", "afghan-resistance"],
+}
+
+
+def _load_conflict(actors: dict[str, Actor], places: dict[str, Location], summary: LoadSummary) -> Conflict:
+    fields = {
+        **CONFLICT,
+        "places": [places[slug] for slug in CONFLICT["places"]],
+        "parties": [actors[slug] for slug in CONFLICT["parties"]],
+    }
+    existing = Conflict.objects.filter(slug=CONFLICT["slug"]).first()
+    summary.count("conflicts", existing is None)
+    if existing is None:
+        return conflict_create(**fields)
+    members = {"places": set(existing.places.all()), "parties": set(existing.parties.all())}
+    changed = {k: v for k, v in fields.items() if (set(v) != members[k] if k in members else getattr(existing, k) != v)}
+    return conflict_update(conflict=existing, **changed) if changed else existing
+
+
 @dataclass
 class LoadSummary:
     created: dict[str, int] = field(default_factory=dict)
@@ -461,6 +489,7 @@ def load_panjshir_2021(progress: Callable[[str], None] | None = None) -> LoadSum
             relation_create(claim=claim, target=target, stance=stance, note=note)
         summary.count("relations", not exists)
     say(f"{len(RELATIONS)} relations")
+    say(f"conflict: {_load_conflict(actors, places, summary)}")
     return summary
 
 

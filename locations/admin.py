@@ -1,15 +1,14 @@
 """The editors' admin for places: writes through locations.services (no parent loops)."""
 
-from django import forms
 from django.contrib import admin
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from core.admin import AliasesField, ServiceAdmin, admin_link
+from core.admin import AliasesField, ServiceAdmin, SlugOptionalForm, admin_link
 from locations import services
 from locations.models import Location
 
 
-class LocationForm(forms.ModelForm):
+class LocationForm(SlugOptionalForm):
     aliases = AliasesField(help_text="Alternate spellings (Shattal, Shotul), separated by commas.")
 
     class Meta:
@@ -18,8 +17,6 @@ class LocationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["slug"].required = False
-        self.fields["slug"].help_text = "Letters, digits, - and _. Made from the name when left empty."
         # The ranges are database constraints; checked here too so the error sits on its field.
         for name, bound in (("latitude", 90), ("longitude", 180)):
             self.fields[name].min_value, self.fields[name].max_value = -bound, bound

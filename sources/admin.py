@@ -8,20 +8,15 @@ from django.db.models import Count
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin, admin_link
+from core.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin, SlugOptionalForm, admin_link
 from sources import services
 from sources.models import Feed, Report, Snapshot, Source
 
 
-class SourceForm(forms.ModelForm):
+class SourceForm(SlugOptionalForm):
     class Meta:
         model = Source
         fields = services.SOURCE_EDITABLE
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["slug"].required = False
-        self.fields["slug"].help_text = "Letters, digits, - and _. Made from the name when left empty."
 
 
 class FeedInline(ReadOnlyInline):

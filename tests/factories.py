@@ -6,8 +6,8 @@ import factory
 
 from actors.models import Actor
 from actors.services import actor_create
-from claims.models import Claim, Relation
-from claims.services import claim_create, relation_create
+from claims.models import Claim, Conflict, Relation
+from claims.services import claim_create, conflict_create, relation_create
 from locations.models import Location
 from locations.services import location_create
 from sources.models import Report, Source
@@ -86,3 +86,12 @@ class RelationFactory(ServiceFactory):
     claim = factory.SubFactory(ClaimFactory)
     target = factory.SubFactory(ClaimFactory)
     stance = "denies"
+
+
+class ConflictFactory(ServiceFactory):
+    class Meta:
+        model = Conflict
+
+    service = staticmethod(conflict_create)
+    name = factory.Sequence(lambda n: f"Conflict {n}")
+    start = date(2021, 8, 15)

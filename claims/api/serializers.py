@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from actors.models import Actor
 from claims import flags as flag_rules
-from claims.models import Citation, Claim, Relation
+from claims.models import Citation, Claim, Conflict, Relation
 from claims.services import CLAIM_EDITABLE
 from core.api.fields import BriefSerializer, NestedOnReadField
 from locations.models import Location
@@ -225,3 +225,47 @@ class ControlTimelineSerializer(serializers.Serializer):
 
 class AsOfQuerySerializer(serializers.Serializer):
     as_of = serializers.DateField(required=False, allow_null=True, help_text="Flags as they stood on this date.")
+
+
+class ConflictSerializer(serializers.ModelSerializer):
+    """A conflict: the places it covers and the parties that fight it, over a period. Its claims are
+    the claim list filtered by it (``claims_url``)."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:conflict-detail")
+    slug = serializers.SlugField(max_length=200, required=False, help_text="Made from the name when not given.")
+    places = NestedOnReadField(
+        many=True,
+        queryset=Location.objects.all(),
+        required=False,
+        help_text="Ids of the places it covers, each with every place below it (read: {id, slug, name}).",
+    )
+    parties = NestedOnReadField(
+        many=True,
+        queryset=Actor.objects.all(),
+        required=False,
+        help_text="Ids of the actors that fight it; their whole blocs count (read: {id, slug, name}).",
+    )
+    claims_url = serializers.SerializerMethodField(help_text="The claim list filtered by this conflict.")
+
+    class Meta:
+        model = Conflict
+        fields = [
+            "id",
+            "url",
+            "name",
+            "slug",
+            "description",
+            "start",
+            "end",
+            "places",
+            "parties",
+            "claims_url",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def get_claims_url(self, obj: Conflict) -> str:
+        path = f"/api/v1/claims/?conflict={obj.slug}"
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path

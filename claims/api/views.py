@@ -18,15 +18,26 @@ from actors.models import Actor
 from claims.api.serializers import (
     AsOfQuerySerializer,
     ClaimSerializer,
+    ConflictSerializer,
     ControlTimelineSerializer,
     HistoryEntrySerializer,
     RelationSerializer,
 )
 from claims.documents import CLAIM_VALUES, ClaimDocuments
-from claims.filters import ClaimFilter, RelationFilter
+from claims.filters import ClaimFilter, ConflictFilter, RelationFilter
 from claims.models import Claim
-from claims.selectors import claim_detail, claim_history, relation_list
-from claims.services import claim_create, claim_delete, claim_update, relation_create, relation_delete, relation_update
+from claims.selectors import claim_detail, claim_history, conflict_list, relation_list
+from claims.services import (
+    claim_create,
+    claim_delete,
+    claim_update,
+    conflict_create,
+    conflict_delete,
+    conflict_update,
+    relation_create,
+    relation_delete,
+    relation_update,
+)
 from claims.timeline import control_facts, control_intervals
 from core.api.fields import BriefSerializer
 from core.api.pagination import CountCachingPagination
@@ -115,6 +126,20 @@ def _api_history(entry: dict[str, Any]) -> dict[str, Any]:
         "reason": entry["reason"],
         "changes": entry["changes"],
     }
+
+
+class ConflictViewSet(ServiceViewSet):
+    """Conflicts: the places they cover, the parties that fight them, their period. A claim belongs
+    to a conflict by the rule of DESIGN.md ("Scope"), computed when read: filter the claim list with
+    ``?conflict=`` (id or slug)."""
+
+    serializer_class = ConflictSerializer
+    filterset_class = ConflictFilter
+    selector = conflict_list
+    create_service = conflict_create
+    update_service = conflict_update
+    delete_service = conflict_delete
+    service_object = "conflict"
 
 
 class RelationViewSet(ServiceViewSet):

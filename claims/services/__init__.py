@@ -5,13 +5,14 @@ relations it touches and recomputes the flags of every claim it affects, in the 
 transaction, so flags are right the moment it returns.
 
 - ``validation``: the checks a claim or relation must pass;
-- ``claims`` and ``relations``: create, update, delete;
+- ``claims``, ``relations`` and ``conflicts``: create, update, delete;
 - ``recompute``: automatic relations and stored flags, set-wise;
 - ``jobs``: recomputes too large for a request (bloc moves) and the consistency sweep.
 """
 
 from claims.events import FlagChange
 from claims.services.claims import claim_create, claim_delete, claim_set_verdict, claim_update
+from claims.services.conflicts import CONFLICT_EDITABLE, conflict_create, conflict_delete, conflict_update
 from claims.services.jobs import actors_changed, claims_sweep, recompute_job_run, recompute_job_start
 from claims.services.recompute import (
     SET_WRITE_THRESHOLD,
@@ -27,6 +28,7 @@ from core.services import ReferencedError
 
 __all__ = [
     "CLAIM_EDITABLE",
+    "CONFLICT_EDITABLE",
     "DERIVED",
     "SET_WRITE_THRESHOLD",
     "CitationInput",
@@ -43,6 +45,9 @@ __all__ = [
     "claims_recompute",
     "claims_recompute_all",
     "claims_sweep",
+    "conflict_create",
+    "conflict_delete",
+    "conflict_update",
     "recompute_job_run",
     "recompute_job_start",
     "relation_create",

@@ -6,15 +6,15 @@ import pytest
 from django.core.management import call_command
 
 from actors.models import Actor
-from claims.models import Citation, Claim, Relation
-from claims.selectors import flags_as_of
+from claims.models import Citation, Claim, Conflict, Relation
+from claims.selectors import conflict_claims_q, flags_as_of
 from devdata.examples import CLAIMS, RELATIONS, load_panjshir_2021
 from locations.models import Location
 from sources.models import Report, Source
 
 pytestmark = pytest.mark.django_db
 
-MODELS = (Actor, Location, Source, Report, Claim, Citation, Relation)
+MODELS = (Actor, Location, Source, Report, Claim, Citation, Relation, Conflict)
 
 
 def counts():
@@ -101,3 +101,19 @@ def test_the_places_hold_their_parents_and_coordinates(panjshir):
 
 def test_sources_carry_their_reliability_grades(panjshir):
     assert dict(Source.objects.values_list("slug", "reliability")) == {"rt": "C", "reuters": "B"}
+
+
+def test_every_claim_of_the_example_is_in_the_example_conflict(panjshir):
+    conflict = Conflict.objects.get(slug="taliban-nrf-panjshir-2021")
+    assert conflict.name == "Taliban–NRF, Panjshir 2021"
+    assert {a.slug for a in conflict.parties.all()} == {"taliban", "afghan-resistance"}
+    members = set(Claim.objects.filter(conflict_claims_q(conflict)).values_list("pk", flat=True))
+    assert members == {claim.pk for claim in panjshir.values()}
+    assert members == set(Claim.objects.values_list("pk", flat=True))
+
+
+def test_loading_the_example_twice_keeps_one_conflict(panjshir):
+    summary = load_panjshir_2021()
+    assert summary.created.get("conflicts", 0) == 0
+    assert Conflict.objects.count() == 1
+    assert Conflict.objects.get().places.count() == 3

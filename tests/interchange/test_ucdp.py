@@ -1,15 +1,17 @@
 """UCDP GED import of small files cut from the sample: strict mode, bad values, updates, broken files."""
 
 import io
+from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from actors.models import Actor
-from claims.models import Claim
+from claims.models import Claim, Conflict
 from interchange.importers.base import ImportFileError
 from interchange.importers.ucdp import import_ucdp, split_originals
 from locations.models import Location
+from tests.factories import ConflictFactory
 from tests.support.interchange import rows_to_csv, sample_rows, sample_text
 
 # ---------------------------------------------------------------------------------------------
@@ -137,3 +139,17 @@ def test_ucdp_rows_map_onto_the_panjshir_example_actors_and_places(panjshir):
     assert losses.subject == nrf  # UCDP "NRF" is the example's National Resistance Front (alias)
     assert losses.location == panjshir_place  # "Panjsher province" is the example's Panjshir (alias)
     assert Claim.objects.get(external_id="ucdp:300192:b").subject == taliban  # UCDP spells it "Taleban"
+
+
+@pytest.mark.django_db
+def test_an_imported_claim_in_a_conflicts_place_shows_under_the_conflict(api):
+    import_ucdp(small_file("300192"))
+    claims = Claim.objects.filter(external_id__startswith="ucdp:300192:").select_related("location")
+    first = min(c.event_start or c.claimed_on for c in claims)
+    country = Location.objects.get(pk=claims[0].location.path_ids[0])
+    conflict = ConflictFactory(name="Imported", start=first, places=[country])
+    later = ConflictFactory(name="Later", start=date(2099, 1, 1), places=[country])
+    listed = {row["id"] for row in api.get("/api/v1/claims/", {"conflict": conflict.slug}).json()["results"]}
+    assert listed == {c.pk for c in claims}
+    assert api.get("/api/v1/claims/", {"conflict": later.slug}).json()["count"] == 0
+    assert Conflict.objects.count() == 2  # the import wrote nothing to the conflicts: membership is computed

@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 from django.utils.html import escape
 
-from tests.factories import RelationFactory
+from locations.models import Location
+from tests.factories import ClaimFactory, ConflictFactory, RelationFactory
 from tests.support.queries import queries_for
 from web.views.claims import week_chart
 
@@ -75,3 +76,49 @@ def test_week_chart_keeps_only_the_latest_weeks():
     assert chart["bars"][0].week == date(2021, 8, 9)
     assert len(chart["bars"]) == 4
     assert week_chart([]) is None
+
+
+def test_the_chart_says_which_weeks_it_shows(client, panjshir):
+    html = client.get("/").content.decode()
+    assert "Claims per week, 16 Aug – 5 Sep 2021" in html
+
+
+def test_the_overview_offers_the_conflicts_and_is_scoped_by_one(client, panjshir):
+    # A conflict elsewhere, a year later: the example's claims are not in it.
+    elsewhere = ConflictFactory(
+        name="Elsewhere 2022", start=date(2022, 1, 1), places=[Location.objects.get(slug="afghanistan")]
+    )
+    ClaimFactory(
+        claimant=panjshir["taliban-capture"].claimant,
+        claimed_on=date(2022, 3, 2),
+        location=Location.objects.get(slug="parwan"),
+        summary="The Taliban hold Parwan.",
+    )
+    html = client.get("/").content.decode()
+    assert 'href="/?conflict=taliban-nrf-panjshir-2021"' in html
+    assert 'href="/?conflict=elsewhere-2022"' in html
+
+    scoped = client.get("/", {"conflict": elsewhere.slug})
+    assert scoped.status_code == 200
+    page = scoped.content.decode()
+    assert "<h1>Overview: Elsewhere 2022</h1>" in page
+    assert "1 claim in this conflict" in page
+    assert "The Taliban hold Parwan." in page
+    assert escape(panjshir["taliban-capture"].summary) not in page
+    assert "Claims per week, 28 Feb – 6 Mar 2022" in page
+    # Links to the claim list keep the conflict.
+    assert 'href="/claims/?status=unverified&amp;conflict=elsewhere-2022"' in page
+    assert 'href="/claims/?conflict=elsewhere-2022"' in page
+
+
+def test_the_example_conflict_scopes_the_overview_to_the_examples_claims(client, panjshir):
+    whole = client.get("/").content.decode()
+    scoped = client.get("/", {"conflict": "taliban-nrf-panjshir-2021"}).content.decode()
+    assert 'aria-label="3 contested claims"' in scoped
+    assert scoped.split('id="chart-h"')[1].split("</h2>")[0] == whole.split('id="chart-h"')[1].split("</h2>")[0]
+
+
+def test_an_unknown_conflict_on_the_overview_is_a_400_naming_it(client, panjshir):
+    response = client.get("/", {"conflict": "atlantis"})
+    assert response.status_code == 400
+    assert "“atlantis”" in response.content.decode()

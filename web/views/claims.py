@@ -26,7 +26,7 @@ from claims import selectors
 from claims.as_of import claims_as_of, flags_on
 from claims.documents import ClaimDocuments
 from claims.filters import ClaimFilter
-from claims.models import Claim, Relation
+from claims.models import Claim, Conflict, Relation
 from core.api.pagination import CountCachingPaginator
 from core.versions import cached_for_version
 from interchange.jsonld import claim_json_ld
@@ -36,10 +36,22 @@ from sources.models import Source
 OVERVIEW_ROWS = 10
 CHART_WEEKS = 26
 # The filters shown at once; the rest sit in "More filters".
-MAIN_FILTERS = ("q", "kind", "location", "claimant", "claimed_after", "claimed_before", "as_of", "ordering", "status")
+MAIN_FILTERS = (
+    "q",
+    "conflict",
+    "kind",
+    "location",
+    "claimant",
+    "claimed_after",
+    "claimed_before",
+    "as_of",
+    "ordering",
+    "status",
+)
 DATE_FILTERS = ("claimed_after", "claimed_before", "event_after", "event_before", "as_of")
 # Each reference filter offers its objects as suggestions (a datalist of slugs and names).
 SUGGESTIONS = {
+    "conflict": "conflicts",
     "claimant": "actors",
     "spokesperson": "actors",
     "subject": "actors",
@@ -122,30 +134,45 @@ def week_chart(
         "label_y": height - 12,
         "first": first,
         "last": last + timedelta(days=6),
+        "span": date_span(first, last + timedelta(days=6)),
         "statuses": used,
         "total": sum(bar.total for bar in bars),
     }
 
 
+def date_span(first: date, last: date) -> str:
+    """``1 Mar – 23 Aug 2021``; the year twice only when it changes."""
+    if first.year == last.year:
+        return f"{first.day} {first:%b} – {last.day} {last:%b %Y}"
+    return f"{first.day} {first:%b %Y} – {last.day} {last:%b %Y}"
+
+
 def overview(request: HttpRequest) -> HttpResponse:
-    by_status = dict(Claim.objects.order_by().values_list("status").annotate(n=Count("id")))
+    """Counts by status, the weekly chart, recently contested and newest claims: of every claim, or
+    of one conflict's (``?conflict=``, read by the claim list's own FilterSet; unknown: 400)."""
+    scope = ClaimFilter({"conflict": request.GET.get("conflict", "")}, queryset=selectors.claim_list())
+    valid = scope.is_valid()
+    claims = scope.qs if valid else Claim.objects.none()
+    chosen = scope.form.cleaned_data["conflict"][0] if valid and scope.form.cleaned_data.get("conflict") else None
+    by_status = dict(claims.order_by().values_list("status").annotate(n=Count("id")))
     counts = [
         {"status": status, "label": label, "n": by_status.get(status, 0)} for status, label in Claim.Status.choices
     ]
     weekly = (
-        Claim.objects.order_by()
-        .annotate(week=TruncWeek("claimed_on"))
-        .values_list("week", "status")
-        .annotate(n=Count("id"))
+        claims.order_by().annotate(week=TruncWeek("claimed_on")).values_list("week", "status").annotate(n=Count("id"))
     )
     context = {
         "counts": counts,
         "total": sum(by_status.values()),
-        "newest": selectors.claim_list()[:OVERVIEW_ROWS],
-        "contested": selectors.claim_list().filter(contested=True).order_by("-updated_at", "-id")[:OVERVIEW_ROWS],
+        "newest": claims[:OVERVIEW_ROWS],
+        "contested": claims.filter(contested=True).order_by("-updated_at", "-id")[:OVERVIEW_ROWS],
         "chart": week_chart(list(weekly)),
+        "conflicts": list(Conflict.objects.order_by("-start", "name", "id").values("slug", "name")),
+        "conflict": chosen,
+        "scope": f"conflict={chosen.slug}" if chosen else "",
+        "errors": [] if valid else scope.form.errors.get("conflict", []),
     }
-    return render(request, "claims/overview.html", context)
+    return render(request, "claims/overview.html", context, status=200 if valid else 400)
 
 
 # -- list ----------------------------------------------------------------------------------------
@@ -161,7 +188,7 @@ def _query_without(request: HttpRequest, *names: str) -> str:
 def _suggestions(form) -> dict[str, str]:
     """The ``<option>``s offered while typing in the reference filters (slug, shown with the name):
     one query per kind, rendered once per data version (core/versions.py)."""
-    models = {"actors": Actor, "locations": Location, "sources": Source}
+    models = {"actors": Actor, "locations": Location, "sources": Source, "conflicts": Conflict}
     wanted = sorted({SUGGESTIONS[name] for name in SUGGESTIONS if name in form.fields})
 
     def render() -> dict[str, str]:

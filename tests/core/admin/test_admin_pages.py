@@ -8,7 +8,7 @@ from django.utils import timezone
 from claims.models import RecomputeJob, Tombstone
 from notifications.models import WebhookDelivery, WebhookSubscription
 from sources.models import Feed, Snapshot
-from tests.factories import ClaimFactory, RelationFactory
+from tests.factories import ClaimFactory, ConflictFactory, RelationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +49,7 @@ def everything(world):
         "claim": claim,
         "citation": claim.citations.get(),
         "relation": relation,
+        "conflict": ConflictFactory(name="Panjshir 2021", places=[world.shattal], parties=[world.taliban]),
         "tombstone": Tombstone.objects.create(claim_id=999, deleted_at=timezone.now()),
         "recomputejob": RecomputeJob.objects.create(reason="bloc move", total=3, done=1),
         "webhooksubscription": subscription,

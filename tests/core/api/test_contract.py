@@ -4,16 +4,24 @@ referenced delete."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
 from django.db import models
 
 from actors.models import Actor
-from claims.models import Claim, Relation
+from claims.models import Claim, Conflict, Relation
 from locations.models import Location
 from sources.models import Report, Source
-from tests.factories import ActorFactory, LocationFactory, RelationFactory, ReportFactory, SourceFactory
+from tests.factories import (
+    ActorFactory,
+    ConflictFactory,
+    LocationFactory,
+    RelationFactory,
+    ReportFactory,
+    SourceFactory,
+)
 
 World = Any
 Maker = Callable[[World, Callable], models.Model]
@@ -135,6 +143,30 @@ RESOURCES = [
         bad=lambda w, m: (lambda c: {"claim": c.pk, "target": c.pk, "stance": "denies"})(m(w.nrf)),
         bad_field="target",
         referenced=None,  # nothing references a relation
+    ),
+    Resource(
+        path="conflicts",
+        model=Conflict,
+        make=lambda w, m: ConflictFactory(name="Panjshir 2021", places=[w.panjshir], parties=[w.taliban]),
+        create=lambda w, m: {
+            "name": "Parwan fighting",
+            "start": "2021-08-20",
+            "places": [w.parwan.pk],
+            "parties": [w.taliban.pk, w.resistance.pk],
+        },
+        created={"name": "Parwan fighting", "slug": "parwan-fighting", "start": date(2021, 8, 20), "end": None},
+        update=lambda w, m: {
+            "name": "Panjshir campaign",
+            "slug": "panjshir-campaign",
+            "start": "2021-08-16",
+            "end": "2021-09-30",
+            "places": [w.shattal.pk],
+        },
+        updated={"name": "Panjshir campaign", "slug": "panjshir-campaign", "end": date(2021, 9, 30)},
+        patch={"description": "The fight for the valley."},
+        bad=lambda w, m: {"name": "Backwards", "start": "2021-09-01", "end": "2021-08-01"},
+        bad_field="end",
+        referenced=None,  # nothing references a conflict: which claims belong is computed
     ),
 ]
 
