@@ -82,8 +82,22 @@ def full_clean(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
     instance.full_clean(exclude=list(exclude))
 
 
+def linked_by(instance: models.Model) -> list[models.Model]:
+    """The records that hold ``instance`` in a many-to-many field of theirs (a conflict covering a
+    place, say). Django would drop those links silently on delete; Fogwatch counts them as
+    references, like a protected foreign key."""
+    linked: list[models.Model] = []
+    for relation in instance._meta.related_objects:
+        if relation.many_to_many:
+            linked.extend(getattr(instance, relation.get_accessor_name()).all())
+    return linked
+
+
 def delete_or_refuse(instance: models.Model) -> None:
     """Delete, or raise ReferencedError naming what still references the object (nothing is deleted)."""
+    linked = linked_by(instance)
+    if linked:
+        raise ReferencedError(instance, linked)
     try:
         instance.delete()
     except (ProtectedError, RestrictedError) as exc:

@@ -7,10 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from actors.services import actor_delete
 from claims.models import Claim, Conflict
 from claims.selectors import conflict_claims_q
 from claims.services import conflict_create, conflict_delete, conflict_update
+from core.services import ReferencedError
 from locations.models import Location
+from locations.services import location_delete
 from tests.factories import ConflictFactory, LocationFactory
 
 
@@ -182,3 +185,21 @@ def test_delete_removes_the_conflict_and_leaves_claims_places_and_parties(world,
     assert Claim.objects.filter(pk=claim.pk).exists()
     panjshir.refresh_from_db()
     world.taliban.refresh_from_db()
+
+
+def test_a_place_a_conflict_covers_is_not_deleted_and_the_refusal_names_the_conflict(places):
+    _, panjshir, bazarak, _ = places
+    conflict = ConflictFactory(name="Taliban–NRF, Panjshir 2021", places=[panjshir])
+    with pytest.raises(ReferencedError) as refused:
+        location_delete(location=panjshir)
+    assert "Taliban–NRF, Panjshir 2021" in refused.value.message
+    assert list(conflict.places.all()) == [panjshir]  # the link is still there
+    location_delete(location=bazarak)  # a place below it is not itself in the conflict
+    assert not Location.objects.filter(pk=bazarak.pk).exists()
+
+
+def test_a_party_of_a_conflict_is_not_deleted(world):
+    conflict = ConflictFactory(name="Panjshir 2021", parties=[world.nrf])
+    with pytest.raises(ReferencedError, match="Panjshir 2021"):
+        actor_delete(actor=world.nrf)
+    assert list(conflict.parties.all()) == [world.nrf]

@@ -56,3 +56,10 @@ def test_an_editor_deletes_a_conflict(editor_client, world):
     response = editor_client.post(f"/admin/claims/conflict/{conflict.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not Conflict.objects.exists()
+
+
+def test_the_admin_refuses_to_delete_a_place_a_conflict_covers_and_says_which(editor_client, world):
+    conflict = ConflictFactory(name="Panjshir 2021", places=[world.shattal])
+    response = editor_client.post(f"/admin/locations/location/{world.shattal.pk}/delete/", {"post": "yes"}, follow=True)
+    assert "Panjshir 2021" in response.content.decode()
+    assert list(conflict.places.all()) == [world.shattal]

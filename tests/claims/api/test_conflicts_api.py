@@ -110,3 +110,20 @@ def test_the_conflicts_resource_lists_places_parties_and_a_link_to_its_claims(sc
     assert {row["id"] for row in api.get(body["claims_url"]).json()["results"]} == inside
     assert api.get("/api/v1/conflicts/", {"place": "panjshir"}).json()["count"] == 1
     assert api.get("/api/v1/conflicts/", {"party": "nrf"}).json()["count"] == 0
+
+
+def test_deleting_a_place_a_conflict_covers_is_a_409_naming_the_conflict(scoped, world, token_api):
+    conflict, _, _ = scoped
+    response = token_api.delete(f"/api/v1/locations/{world.panjshir.pk}/")
+    assert response.status_code == 409
+    assert response.json()["referenced_by"] == [{"type": "conflict", "id": conflict.pk, "name": "Panjshir 2021"}]
+    assert "Panjshir 2021" in response.json()["detail"]
+    assert list(conflict.places.all()) == [world.panjshir]
+
+
+def test_deleting_a_party_of_a_conflict_is_a_409(scoped, world, token_api):
+    conflict, _, _ = scoped
+    response = token_api.delete(f"/api/v1/actors/{world.taliban.pk}/")
+    assert response.status_code == 409
+    assert {"type": "conflict", "id": conflict.pk, "name": "Panjshir 2021"} in response.json()["referenced_by"]
+    assert list(conflict.parties.all()) == [world.taliban]
