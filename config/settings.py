@@ -10,7 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.management.utils import get_random_secret_key
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -134,8 +134,16 @@ LOGIN_URL = "admin:login"
 
 # Cache: Redis when REDIS_URL is set, process memory otherwise.
 REDIS_URL = env_str("REDIS_URL")
+# Redis down is a miss, not a 500 (core/cache.py): reads compute fresh, the outage is logged once.
+FOGWATCH_CACHE_TIMEOUT = env_float("FOGWATCH_CACHE_TIMEOUT", 0.5)  # seconds to connect or answer
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": FOGWATCH_CACHE_TIMEOUT, "socket_timeout": FOGWATCH_CACHE_TIMEOUT},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
