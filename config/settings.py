@@ -91,6 +91,15 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "fogwatch.sqlite3")),
+            # One writer at a time, and the others wait for it instead of failing with "database is
+            # locked": WAL lets reads go on beside a write, IMMEDIATE takes the write lock when a
+            # transaction starts (no deadlocked upgrade from a read lock), and a busy writer is
+            # waited for up to FOGWATCH_SQLITE_BUSY_SECONDS.
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": env_int("FOGWATCH_SQLITE_BUSY_SECONDS", 30, minimum=1),
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
         }
     }
 # Reads go to a replica when DATABASE_REPLICA_URL is set (config/db_router.py).
