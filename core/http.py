@@ -131,9 +131,32 @@ def _allow_private() -> bool:
     return bool(settings.FOGWATCH_FETCH_ALLOW_PRIVATE)
 
 
-def addresses(where: Target) -> list[IPAddress]:
+def _resolve(where: Target, deadline: Deadline) -> list[Any]:
+    """``getaddrinfo`` under the deadline: the system resolver takes no timeout, so it runs in a
+    thread of its own, left to finish on its own if the deadline passes first."""
+    answer: dict[str, Any] = {}
+
+    def lookup() -> None:
+        try:
+            answer["infos"] = getaddrinfo(where.host, where.port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as exc:
+            answer["error"] = exc
+
+    thread = threading.Thread(target=lookup, name=f"resolve {where.host}", daemon=True)
+    thread.start()
+    thread.join(deadline.remaining())
+    if thread.is_alive():
+        raise Unfetchable(f"Timed out after {deadline.seconds:g}s resolving {where.host}.", transient=True)
+    if "error" in answer:
+        exc = answer["error"]
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise Unfetchable(f"Could not resolve {where.host}: {reason}.", transient=True)
+    return answer["infos"]
+
+
+def addresses(where: Target, deadline: Deadline) -> list[IPAddress]:
     """Every address ``where``'s host stands for, each checked; Unfetchable (refused) when any one of
-    them may not be reached, or when the name does not resolve."""
+    them may not be reached, or when the name does not resolve in time."""
     try:
         literal = literal_address(where.host)
     except NotAnAddress as exc:
@@ -141,11 +164,7 @@ def addresses(where: Target) -> list[IPAddress]:
     if literal is not None:
         found = [literal]
     else:
-        try:
-            infos = getaddrinfo(where.host, where.port, type=socket.SOCK_STREAM)
-        except (OSError, UnicodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-            raise Unfetchable(f"Could not resolve {where.host}: {reason}.", transient=True) from exc
+        infos = _resolve(where, deadline)
         found = []
         for info in infos:
             address = literal_address(str(info[4][0]))
@@ -163,8 +182,8 @@ def addresses(where: Target) -> list[IPAddress]:
 def _refused(host: str, address: IPAddress, why: str, *, resolved: bool) -> str:
     if resolved:
         return f"{REFUSED}{host} resolves to {address}, {why}"
-    if host == str(address):
-        return f"{REFUSED}{address} is {why}"
+    if host == str(address) or ":" in host:  # an IPv6 address is shown as written
+        return f"{REFUSED}{host} is {why}"
     return f"{REFUSED}{host} is {address}, {why}"  # written another way: 2130706433, 0x7f.1, [::ffff:…]
 
 
@@ -172,8 +191,6 @@ def url_refusal(url: str) -> str:
     """Why ``url`` may not be reached, judged without the network (for a form or the API, which never
     wait on it): not http(s), or a host written as a refused address or naming this machine.
     "" when it may be; a name is checked again, resolved, each time the URL is fetched."""
-    if _allow_private():
-        return ""
     try:
         where = target(url)
         literal = literal_address(where.host)
@@ -181,6 +198,8 @@ def url_refusal(url: str) -> str:
         return str(exc)
     except NotAnAddress as exc:
         return f"{REFUSED}{exc}."
+    if _allow_private():
+        return ""
     if literal is not None:
         why = refusal(literal)
         return _refused(where.host, literal, why, resolved=False) if why else ""
@@ -274,7 +293,7 @@ class PinnedHTTPSConnection(_Pinned, HTTPSConnection):
 def _connect(where: Target, deadline: Deadline) -> HTTPConnection:
     """A connection to the first of the host's checked addresses that answers."""
     failure: OSError | None = None
-    for address in addresses(where):
+    for address in addresses(where, deadline):
         if deadline.passed:
             break
         connection: HTTPConnection

@@ -6,6 +6,7 @@ Real HTTP(S) servers on loopback addresses; the resolver and the connector are s
 (``tests/support/network.py``), so no test leaves this machine."""
 
 import socket
+import time
 
 import pytest
 import trustme
@@ -94,6 +95,21 @@ def test_a_name_that_does_not_resolve_is_a_transient_failure(network):
     assert result.error.startswith("Could not resolve nowhere.example") and result.transient and not result.refused
 
 
+def test_a_resolver_that_does_not_answer_in_time_is_a_timeout(network, monkeypatch):
+    answered = network.getaddrinfo
+
+    def slow(*args, **kwargs):
+        time.sleep(3)
+        return answered(*args, **kwargs)
+
+    monkeypatch.setattr(http, "getaddrinfo", slow)
+
+    result = fetch_(f"http://{NAME}/feed.xml", timeout=0.5)
+
+    assert result.error == f"Timed out after 0.5s resolving {NAME}." and result.transient
+    assert network.connections == []
+
+
 def test_the_next_checked_address_is_tried_when_the_first_does_not_answer(network, servers, no_private):
     public = servers()
     public.routes["/page"] = Reply(200, b"second address")
@@ -120,7 +136,7 @@ LOOPBACK_FORMS = [
     ("127.1", "refused: 127.1 is 127.0.0.1, a loopback address"),
     ("0177.0.0.1", "refused: 0177.0.0.1 is 127.0.0.1, a loopback address"),
     ("[::1]", "refused: ::1 is a loopback address"),
-    ("[::ffff:127.0.0.1]", "refused: ::ffff:127.0.0.1 is ::ffff:7f00:1, IPv4-mapped 127.0.0.1, a loopback address"),
+    ("[::ffff:127.0.0.1]", "refused: ::ffff:127.0.0.1 is IPv4-mapped 127.0.0.1, a loopback address"),
     ("[::ffff:7f00:1]", "refused: ::ffff:7f00:1 is IPv4-mapped 127.0.0.1, a loopback address"),
 ]
 
@@ -372,7 +388,7 @@ SAVE_TIME = [
     ("http://169.254.169.254/latest/meta-data/", "refused: 169.254.169.254 is a link-local address"),
     ("https://10.0.0.1/hook", "refused: 10.0.0.1 is a private address"),
     ("http://2130706433/", "refused: 2130706433 is 127.0.0.1, a loopback address"),
-    ("http://[::ffff:10.0.0.1]/", "refused: ::ffff:10.0.0.1 is ::ffff:a00:1, IPv4-mapped 10.0.0.1, a private address"),
+    ("http://[::ffff:10.0.0.1]/", "refused: ::ffff:10.0.0.1 is IPv4-mapped 10.0.0.1, a private address"),
     ("http://localhost:8000/", "refused: localhost names this machine"),
     ("http://api.localhost/", "refused: api.localhost names this machine"),
     ("ftp://files.example/", "Only http and https URLs are fetched, not 'ftp://files.example/'."),
