@@ -4,7 +4,8 @@ on a private, loopback or link-local address is a 400 naming ``url``; the secret
 import pytest
 
 from notifications.models import WebhookSubscription
-from tests.factories import ActorFactory
+from tests.factories import ActorFactory, LocationFactory
+from tests.support.queries import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +98,21 @@ def test_deleting_a_subscription_deletes_its_log(editor_api):
 
     assert editor_api.delete(f"{WEBHOOKS}{subscription.pk}/").status_code == 204
     assert not WebhookSubscription.objects.exists()
+
+
+def test_the_list_runs_the_same_queries_whatever_its_length(editor_api):
+    def subscribe(n):
+        for i in range(n):
+            WebhookSubscription.objects.create(
+                name=f"Tool {i}",
+                url=f"https://hooks.example/{i}",
+                secret="x",
+                claimant_bloc=ActorFactory(name=f"Bloc {i}"),
+                location=LocationFactory(name=f"Place {i}"),
+            )
+
+    subscribe(2)
+    queries_for(editor_api, WEBHOOKS)  # the user's permissions are read once, then cached
+    few = queries_for(editor_api, WEBHOOKS)
+    subscribe(20)
+    assert queries_for(editor_api, WEBHOOKS) == few
