@@ -13,7 +13,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import ssl
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
@@ -82,7 +82,7 @@ def stop(server: LocalServer) -> None:
 
 
 @pytest.fixture
-def servers() -> Iterator[callable]:
+def servers() -> Iterator[Callable[[str], LocalServer]]:
     """Start local servers on any loopback address: ``servers("127.0.0.2")``."""
     started: list[LocalServer] = []
 
