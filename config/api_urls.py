@@ -14,6 +14,7 @@ from claims.api.views import ClaimViewSet, ConflictViewSet, LocationControlView,
 from core.api.auth import TokenView
 from intake.api.views import IntakeViewSet
 from locations.api.views import LocationViewSet
+from notifications.api.views import WebhookSubscriptionViewSet
 from sources.api.views import ReportViewSet, SourceViewSet
 
 app_name = "api"
@@ -27,6 +28,7 @@ router.register("claims", ClaimViewSet, basename="claim")
 router.register("relations", RelationViewSet, basename="relation")
 router.register("conflicts", ConflictViewSet, basename="conflict")
 router.register("intake", IntakeViewSet, basename="intake")
+router.register("webhooks", WebhookSubscriptionViewSet, basename="webhook")
 
 urlpatterns = [
     path("", include("interchange.api_urls")),

@@ -7,11 +7,10 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
-from simple_history.admin import SimpleHistoryAdmin
 
 from claims.models import Claim
-from core.admin import DeletesWithMixin, ReadOnlyAdmin
-from notifications import webhooks
+from core.admin import ReadOnlyAdmin, ServiceAdmin
+from notifications import services, webhooks
 from notifications.models import WebhookDelivery, WebhookSubscription
 
 
@@ -25,7 +24,7 @@ class WebhookSubscriptionForm(forms.ModelForm):
 
     class Meta:
         model = WebhookSubscription
-        fields = ("name", "url", "secret", "is_active", "statuses", "claimant_bloc", "location")
+        fields = services.SUBSCRIPTION_EDITABLE
 
 
 class PausedFilter(admin.SimpleListFilter):
@@ -46,8 +45,15 @@ class PausedFilter(admin.SimpleListFilter):
 
 
 @admin.register(WebhookSubscription)
-class WebhookSubscriptionAdmin(DeletesWithMixin, SimpleHistoryAdmin):
+class WebhookSubscriptionAdmin(ServiceAdmin):
+    """Written through ``notifications.services``: a URL on a refused address is a form error on
+    ``url``."""
+
     form = WebhookSubscriptionForm
+    service_create = services.subscription_create
+    service_update = services.subscription_update
+    service_delete = services.subscription_delete
+    service_object_kwarg = "subscription"
     deletes_with = (WebhookDelivery,)
     list_display = ("name", "url", "state", "paused_since", "consecutive_failures", "last_delivery", "deliveries_link")
     list_filter = (PausedFilter, "is_active")

@@ -13,7 +13,8 @@ from notifications import webhooks
 @shared_task(bind=True, **TASK_OPTIONS)
 def webhook_deliver(self, delivery_id: int) -> dict:
     """POST one event to its subscription; retried with exponential backoff until delivered, the
-    subscription is paused, or FOGWATCH_WEBHOOK_MAX_ATTEMPTS attempts were made."""
+    subscription is paused, or FOGWATCH_WEBHOOK_MAX_ATTEMPTS attempts were made. An attempt refused
+    for its address (``core.http``) is not retried."""
     attempt = webhooks.webhook_attempt(delivery_id=delivery_id)
     if attempt is None:
         return {"delivery": delivery_id, "sent": False}
@@ -21,7 +22,12 @@ def webhook_deliver(self, delivery_id: int) -> dict:
     if attempt.delivered:
         return {**summary, "delivered": True}
     attempt.subscription.refresh_from_db(fields=["paused_at", "is_active"])
-    if attempt.subscription.paused_at is None and attempt.attempt < settings.FOGWATCH_WEBHOOK_MAX_ATTEMPTS:
+    retryable = getattr(attempt, "retryable", True)  # a refused address stays refused: not retried
+    if (
+        retryable
+        and attempt.subscription.paused_at is None
+        and attempt.attempt < settings.FOGWATCH_WEBHOOK_MAX_ATTEMPTS
+    ):
         raise self.retry(
             countdown=webhooks.retry_delay(attempt.attempt),
             max_retries=settings.FOGWATCH_WEBHOOK_MAX_ATTEMPTS,

@@ -207,11 +207,14 @@ def webhook_attempt(*, delivery_id: int) -> WebhookDelivery | None:
         "X-Fogwatch-Event-Id": delivery.event_id,
         "X-Fogwatch-Attempt": str(delivery.attempt),
     }
-    code, error = http.post(subscription.url, body, headers, timeout=float(settings.FOGWATCH_WEBHOOK_TIMEOUT))
-    delivery.response_code = code
-    delivery.delivered = code is not None and 200 <= code < 300
-    delivery.error = "" if delivery.delivered else (error or f"HTTP {code}")
+    answer = http.post(subscription.url, body, headers, timeout=float(settings.FOGWATCH_WEBHOOK_TIMEOUT))
+    # Only the status and why it failed are kept, never the answer's body; a refused address gets
+    # only the reason ("refused: 10.0.0.1 is a private address"): nothing was sent to it.
+    delivery.response_code = answer.status
+    delivery.delivered = answer.ok
+    delivery.error = answer.error
     delivery.save(update_fields=["response_code", "delivered", "error"])
+    delivery.retryable = not answer.refused  # type: ignore[attr-defined]  # read by the task
     _count(subscription, delivery)
     return delivery
 

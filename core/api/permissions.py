@@ -16,3 +16,14 @@ class ModelPermissionsOrPublicRead(permissions.DjangoModelPermissions):
         if getattr(view, "_ignore_model_permissions", False):
             return bool(request.user and request.user.is_authenticated)
         return super().has_permission(request, view)
+
+
+class ModelPermissions(permissions.DjangoModelPermissions):
+    """For resources that are not public (webhook subscriptions: receivers' addresses): reads need
+    the view permission, writes the add/change/delete permission."""
+
+    perms_map = {
+        **permissions.DjangoModelPermissions.perms_map,
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+    }

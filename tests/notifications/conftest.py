@@ -1,1 +1,2 @@
 from tests.support.background import *  # noqa: F403  (the fixtures of background work: Redis, a Celery worker, local HTTP servers)
+from tests.support.network import network, no_private, servers  # noqa: F401  (the network stood in for; production's address rule)

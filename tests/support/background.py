@@ -122,6 +122,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     declare_length: bool = True
+    drip: float = 0.0  # seconds between bytes of the body: a server that never quite finishes
 
 
 @dataclass
@@ -134,11 +135,12 @@ class Received:
 
 class LocalServer:
     """Routes: path -> Reply, or a callable(Received) -> Reply, or a list of Replies (one per request,
-    the last one repeating). Every request is recorded."""
+    the last one repeating). Every request is recorded. Listens on ``host`` (any loopback address)."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Any] = {}
         self.received: list[Received] = []
+        self.sent: dict[str, int] = {}  # bytes of body written per path, for the last request there
         self._lock = threading.Lock()
         server = self
 
@@ -167,19 +169,35 @@ class LocalServer:
                     if route.declare_length:
                         self.send_header("Content-Length", str(len(route.body)))
                     self.end_headers()
-                    self.wfile.write(route.body)
+                    if not route.drip:
+                        self.wfile.write(route.body)
+                        server.sent[got.path] = len(route.body)
+                        return
+                    server.sent[got.path] = 0
+                    for i in range(len(route.body)):
+                        self.wfile.write(route.body[i : i + 1])
+                        self.wfile.flush()
+                        server.sent[got.path] = i + 1
+                        time.sleep(route.drip)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
             do_GET = do_POST = _serve
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer((host, 0), Handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        host, port = self.httpd.server_address[:2]
+        return f"{self.scheme}://{host}:{port}"
+
+    scheme = "http"
+
+    @property
+    def port(self) -> int:
+        return int(self.httpd.server_address[1])
 
     def url(self, path: str) -> str:
         return self.base + path

@@ -116,15 +116,26 @@ def test_a_refused_connection_is_recorded(http_server):
     assert "Could not connect" in snapshot.error
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1", "10.1.2.3", "169.254.169.254", "[::1]", "localhost"])
-def test_local_and_private_addresses_are_refused(http_server, settings, host):
+@pytest.mark.parametrize(
+    "host, why",
+    [
+        ("127.0.0.1", "127.0.0.1 is a loopback address"),
+        ("10.1.2.3", "10.1.2.3 is a private address"),
+        ("169.254.169.254", "169.254.169.254 is a link-local address"),
+        ("[::1]", "::1 is a loopback address"),
+        ("2130706433", "2130706433 is 127.0.0.1, a loopback address"),
+        ("localhost", "localhost resolves to "),
+    ],
+)
+def test_local_and_private_addresses_are_refused(http_server, settings, host, why):
     settings.FOGWATCH_FETCH_ALLOW_PRIVATE = False
     http_server.routes["/secret"] = Reply(200, b"internal")
-    report = report_at(f"http://{host}:{http_server.httpd.server_address[1]}/secret")
+    report = report_at(f"http://{host}:{http_server.port}/secret")
 
     snapshot = report_archive(report=report)
 
-    assert "private or local address" in snapshot.error and snapshot.http_status is None
+    assert snapshot.error.startswith(f"refused: {why}") and snapshot.http_status is None
+    assert snapshot.sha256 == "" and snapshot.size is None
     assert not http_server.requests_to("/secret")
 
 
