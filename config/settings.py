@@ -5,6 +5,7 @@ when REDIS_URL is unset, DEBUG off unless asked for.
 """
 
 import importlib.util
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "core",
     "actors",
     "locations",
@@ -61,7 +63,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -233,7 +237,28 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # core/api/throttles.py: an empty rate turns a throttle off.
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttles.AnonReadThrottle", "core.api.throttles.WriteThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon_read": env_str("FOGWATCH_THROTTLE_ANON_READS", "600/min") or None,
+        "write": env_str("FOGWATCH_THROTTLE_WRITES", "600/min") or None,
+        "token": env_str("FOGWATCH_THROTTLE_TOKEN", "20/min") or None,
+    },
+    # The address a throttle counts: behind a proxy, set FOGWATCH_PROXY_COUNT (DRF's NUM_PROXIES).
+    "NUM_PROXIES": env_int("FOGWATCH_PROXY_COUNT", 0, minimum=0) or None,
 }
+
+# Login lockout (django-axes) for the admin and the token endpoint: FOGWATCH_LOGIN_FAILURE_LIMIT
+# wrong passwords from one address lock it out for FOGWATCH_LOGIN_COOLOFF_MINUTES (a 429 with
+# Retry-After); a right password resets the count.
+AXES_ENABLED = env_bool("FOGWATCH_LOGIN_LOCKOUT", True)
+AXES_FAILURE_LIMIT = env_int("FOGWATCH_LOGIN_FAILURE_LIMIT", 10, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("FOGWATCH_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "core.lockout.locked_out"
+AXES_IPWARE_PROXY_COUNT = env_int("FOGWATCH_PROXY_COUNT", 0, minimum=0) or None
+AXES_VERBOSE = False
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fogwatch API",

@@ -40,3 +40,7 @@ if not os.environ.get("DATABASE_URL"):
         raise SystemExit(f"CI: PostgreSQL is not reachable on {PG_HOST}:{PG_PORT}; the tests need it.")
 
 os.environ.setdefault("TEST_REDIS_URL", REDIS_DEFAULT)
+# The suite is one address making thousands of requests a minute: the API's throttles are off unless
+# a test turns one on (tests/core/api/test_throttling.py does, with small rates).
+for _scope in ("ANON_READS", "WRITES", "TOKEN"):
+    os.environ.setdefault(f"FOGWATCH_THROTTLE_{_scope}", "")
