@@ -6,6 +6,7 @@ Redis and Celery tests use.
 """
 
 import os
+import re
 import socket
 
 PG_HOST, PG_PORT = os.environ.get("PGHOST", "127.0.0.1"), int(os.environ.get("PGPORT", "5432"))
@@ -24,10 +25,17 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+def checkout_database_name() -> str:
+    """``fogwatch_<checkout folder>``: two checkouts on one machine (a worktree beside main) run
+    their suites at the same time without sharing a test database."""
+    folder = os.path.basename(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    return "fogwatch_" + (re.sub(r"[^a-z0-9]+", "_", folder.lower()).strip("_") or "app")
+
+
 if not os.environ.get("DATABASE_URL"):
     if reachable(PG_HOST, PG_PORT):
         user = os.environ.get("PGUSER", "postgres")
-        os.environ["DATABASE_URL"] = f"postgres://{user}@{PG_HOST}:{PG_PORT}/fogwatch"
+        os.environ["DATABASE_URL"] = f"postgres://{user}@{PG_HOST}:{PG_PORT}/{checkout_database_name()}"
     elif in_ci():
         raise SystemExit(f"CI: PostgreSQL is not reachable on {PG_HOST}:{PG_PORT}; the tests need it.")
 
