@@ -5,6 +5,7 @@ Each part owns its own URL module: ``config.api_urls`` (the DRF router and API e
 """
 
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponseRedirect
 from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
@@ -13,14 +14,21 @@ admin.site.site_header = "Fogwatch editors"
 admin.site.site_title = "Fogwatch admin"
 admin.site.index_title = "Claims, actors, places and sources"
 
+
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers ask for /favicon.ico whatever the page says: send them to the SVG the pages name. The
+    address is worked out per request (after collectstatic it carries the file's hash) and the
+    redirect is temporary, so a new icon is never hidden behind a cached redirect to the old one."""
+    return HttpResponseRedirect(static("favicon.svg"))
+
+
 urlpatterns = [
     # Webhooks moved from the claims app to notifications: old admin links still lead there.
     re_path(
         r"^admin/claims/(?P<model>webhooksubscription|webhookdelivery)/(?P<rest>.*)$",
         RedirectView.as_view(url="/admin/notifications/%(model)s/%(rest)s", permanent=True, query_string=True),
     ),
-    # Browsers ask for /favicon.ico whatever the page says.
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("favicon.ico", favicon),
     path("admin/import/", include("interchange.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),

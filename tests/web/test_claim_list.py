@@ -165,3 +165,18 @@ def test_quotes_and_summaries_are_escaped(client, db):
     html = client.get("/claims/").content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;script&gt;" in html
+
+
+def test_the_filters_fold_under_a_summary_of_the_ones_set(client, panjshir):
+    html = client.get("/claims/").content.decode()
+    # Open as sent (a wide screen, or no JavaScript); a phone's script folds it.
+    assert '<details class="filters-fold" id="filters-fold" open>' in html
+    assert "· none active</span></summary>" in html
+    query = "location=panjshir&status=contested&status=unverified&ordering=claimed_on"
+    html = client.get(f"/claims/?{query}").content.decode()
+    assert "· 2 active: Status, Location</span></summary>" in html  # the order chooses no claims
+
+
+def test_filters_in_error_are_kept_open_on_every_screen(client, db):
+    html = client.get("/claims/?kind=bogus").content.decode()
+    assert '<details class="filters-fold" id="filters-fold" open data-keep-open>' in html

@@ -32,7 +32,8 @@ def test_overview_lists_recently_contested_claims_with_their_reasons(client, pan
 
 def test_overview_draws_the_weekly_chart_as_svg_without_javascript(client, panjshir):
     html = client.get("/").content.decode()
-    assert '<svg viewBox="0 0 720 180" role="img"' in html
+    # As wide as the page gives it (a phone's too): across in percent, text at its own size.
+    assert '<svg width="100%" height="180" role="img"' in html
     assert 'class="fill-contested"' in html
     assert "Week of 30 Aug 2021: 3 contested" in html
     assert "<script" not in html.split("<footer")[0].split("</head>")[1]
@@ -68,6 +69,29 @@ def test_week_chart_fills_empty_weeks_and_stacks_statuses():
     # The tallest bar reaches the top of the plot.
     assert last.segments[-1]["y"] == chart["plot_top"]
     assert chart["statuses"] == ["contested", "unverified"]
+
+
+def test_week_chart_places_bars_across_in_percent():
+    rows = [(date(2021, 8, 16), "unverified", 2), (date(2021, 8, 30), "contested", 1)]
+    chart = week_chart(rows)
+    first, middle, last = chart["bars"]
+    assert [bar.center for bar in chart["bars"]] == pytest.approx([100 / 6, 50, 500 / 6], abs=0.01)
+    assert first.x == pytest.approx(first.center - chart["bar_width"] / 2, abs=0.01)
+    assert last.x + chart["bar_width"] <= 100
+    assert [bar.cells for bar in chart["bars"]] == [[0, 2], [0, 0], [1, 0]]  # contested, unverified
+    assert not chart["dense"]
+
+
+def test_week_chart_thins_its_labels_and_keeps_them_inside():
+    rows = [(date(2021, 1, 4), "unverified", 1), (date(2021, 6, 28), "unverified", 1)]
+    chart = week_chart(rows)
+    assert len(chart["bars"]) == 26
+    labelled = [bar for bar in chart["bars"] if bar.label]
+    narrow = [bar for bar in labelled if bar.label_narrow]
+    assert 4 <= len(labelled) <= 8 and 2 <= len(narrow) <= 4
+    assert labelled[0] is chart["bars"][0] and narrow[0] is chart["bars"][0]
+    assert all(bar.center <= 90 for bar in labelled)  # none runs off the right edge
+    assert chart["dense"]  # 26 bars: their totals only on a wide screen
 
 
 def test_week_chart_keeps_only_the_latest_weeks():

@@ -84,11 +84,17 @@ def test_control_chart_has_a_band_per_bloc_and_marks_contested_runs():
     assert [r["start"].day for r in blue["rects"]] == [4, 6]
     assert [r["contested"] for r in red["rects"]] == [False, True]
     assert [(c["start"].day, c["end"].day) for c in chart["contested"]] == [(4, 5)]
-    # Days map to x linearly: 9 days over the plot width.
-    assert red["rects"][0]["x"] == chart["left"]
-    assert blue["rects"][-1]["x"] + blue["rects"][-1]["w"] == pytest.approx(chart["right"], abs=0.2)
-    assert chart["ticks"][0] == {"x": chart["left"], "day": date(2021, 9, 1)}
-    assert all(chart["right"] - tick["x"] > 115 for tick in chart["ticks"][1:])
+    # Days map to x linearly, in percent of the chart's width: 9 days, each 100/9 %.
+    assert red["rects"][0]["x"] == 0
+    assert blue["rects"][0]["x"] == pytest.approx(300 / 9, abs=0.01)
+    assert blue["rects"][-1]["x"] + blue["rects"][-1]["w"] == pytest.approx(100, abs=0.01)
+    # Ticks two days apart, clear of the end date's label; every other one stays on a phone.
+    ticks = [(tick["day"].day, tick["narrow"]) for tick in chart["ticks"]]
+    assert ticks == [(1, True), (3, False), (5, True), (7, False)]
+    assert all(tick["x"] <= 80 for tick in chart["ticks"])
+    assert all(tick["x"] <= 60 for tick in chart["ticks"] if tick["narrow"])
+    # Each name sits above its band; the bands one under the other.
+    assert red["label_y"] < red["y"] and blue["y"] + chart["band_height"] < red["label_y"]
     assert control_chart([], {}) is None
 
 

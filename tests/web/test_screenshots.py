@@ -17,7 +17,9 @@ from claims.models import Claim
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 WIDTH, HEIGHT = 1280, 900
+PHONE_WIDTH, PHONE_HEIGHT = 390, 844
 MAX_HEIGHT = 2000
+PHONE_MAX_HEIGHT = 1500
 
 # Sequences reset: the claim numbers in the pictures stay the same from run to run.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, reset_sequences=True)]
@@ -30,12 +32,19 @@ def desktop(page):
     return page
 
 
-def save(page: Page, name: str) -> Path:
-    """A full-page PNG, clipped to ``MAX_HEIGHT`` px, in docs/screenshots/ (made if missing)."""
+@pytest.fixture
+def phone(page):
+    """The same browser page at a phone's size."""
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": PHONE_HEIGHT})
+    return page
+
+
+def save(page: Page, name: str, max_height: int = MAX_HEIGHT) -> Path:
+    """A full-page PNG at the page's width, clipped to ``max_height`` px, in docs/screenshots/ (made if missing)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     height = page.evaluate("document.documentElement.scrollHeight")
-    clip = {"x": 0, "y": 0, "width": WIDTH, "height": min(height, MAX_HEIGHT)}
+    clip = {"x": 0, "y": 0, "width": page.viewport_size["width"], "height": min(height, max_height)}
     page.screenshot(path=str(path), full_page=True, clip=clip, animations="disabled", caret="hide")
     return path
 
@@ -55,6 +64,17 @@ def test_overview_screenshot_shows_status_counts_and_recent_claims(desktop, panj
     expect(recent.locator("td.claim-cell")).to_have_count(3)
     expect(desktop.locator("section[aria-labelledby=newest-h] td.claim-cell").first).to_be_visible()
     assert save(desktop, "overview").stat().st_size > 0
+
+
+def test_overview_phone_screenshot_shows_the_counts_and_the_whole_chart(phone, panjshir):
+    phone.goto("/")
+    expect(phone.get_by_role("link", name="3 contested claims", exact=True)).to_be_visible()
+    chart = phone.locator("svg.week-chart")
+    expect(chart).to_be_visible()
+    expect(chart.locator("g.bar")).to_have_count(3)
+    assert chart.bounding_box()["x"] + chart.bounding_box()["width"] <= PHONE_WIDTH
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
+    assert save(phone, "overview-phone", PHONE_MAX_HEIGHT).stat().st_size > 0
 
 
 def test_contested_claim_screenshot_shows_the_badge_and_the_nrf_denial(desktop, panjshir):

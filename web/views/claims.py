@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from math import ceil
 from urllib.parse import urlencode
 
 from django import forms
@@ -35,6 +36,11 @@ from sources.models import Source
 
 OVERVIEW_ROWS = 10
 CHART_WEEKS = 26
+# The weekly chart's labels under the bars: at most this many on a wide screen, and a subset of
+# them on a phone; none whose middle is past this percent of the width (it would run off the edge).
+WEEK_LABELS_WIDE, WEEK_LABELS_NARROW, WEEK_LABEL_LIMIT = 8, 4, 90.0
+# More bars than this and the totals above them only show on a wide screen.
+WEEK_TOTALS_NARROW = 12
 # The filters shown at once; the rest sit in "More filters".
 MAIN_FILTERS = (
     "q",
@@ -48,6 +54,8 @@ MAIN_FILTERS = (
     "ordering",
     "status",
 )
+# Fields of the filter form that choose no claims: not counted as active filters.
+NOT_FILTERS = ("ordering",)
 DATE_FILTERS = ("claimed_after", "claimed_before", "event_after", "event_before", "as_of")
 # Each reference filter offers its objects as suggestions (a datalist of slugs and names).
 SUGGESTIONS = {
@@ -75,20 +83,24 @@ STATUS_ORDER = [value for value, _label in Claim.Status.choices]
 @dataclass
 class WeekBar:
     week: date
-    x: float
+    x: float  # percent of the plot's width
+    center: float = 0.0  # percent
     total: int = 0
     label: str = ""
-    top: float = 0.0
+    label_narrow: bool = False  # the label stays on a narrow screen
+    top: float = 0.0  # px
     segments: list[dict] = field(default_factory=list)
+    cells: list[int] = field(default_factory=list)  # the table's row: a count per status shown
 
 
-def week_chart(
-    rows: list[tuple[date, str, int]], *, weeks: int = CHART_WEEKS, width: int = 720, height: int = 180
-) -> dict | None:
+def week_chart(rows: list[tuple[date, str, int]], *, weeks: int = CHART_WEEKS, height: int = 180) -> dict | None:
     """Stacked bars of claims per week by status, as SVG geometry (pure: no database).
 
     ``rows`` are ``(week start, status, count)``; the chart ends at the latest week with claims
-    and spans at most ``weeks`` weeks back, empty weeks included.
+    and spans at most ``weeks`` weeks back, empty weeks included. Across, positions are
+    percentages of the plot's width, so the SVG takes whatever width the page gives it (a
+    phone's too) with its text at its own size; down, they are pixels. Labels carry whether they
+    stay on a narrow screen, where fewer fit.
     """
     if not rows:
         return None
@@ -99,16 +111,18 @@ def week_chart(
     last, first = max(counts), min(counts)
     first = max(first, last - timedelta(weeks=weeks - 1))
     span = (last - first).days // 7 + 1
-    plot_top, plot_bottom, left = 20, height - 30, 36
-    slot = (width - left - 6) / span
-    bar_width = max(min(slot * 0.7, 48), 2)
+    plot_top, plot_bottom = 20, height - 30
+    slot = 100 / span
+    bar_width = max(min(slot * 0.7, 6.5), 0.3)
     peak = max((sum(counts.get(first + timedelta(weeks=i), {}).values()) for i in range(span)), default=0) or 1
     scale = (plot_bottom - plot_top) / peak
+    label_every = ceil(span / WEEK_LABELS_WIDE)
+    narrow_every = label_every * ceil(ceil(span / WEEK_LABELS_NARROW) / label_every)  # every nth wide label
     bars = []
-    label_every = max(1, round(span / 8))
     for i in range(span):
         week = first + timedelta(weeks=i)
-        bar = WeekBar(week=week, x=round(left + i * slot + (slot - bar_width) / 2, 1))
+        center = (i + 0.5) * slot
+        bar = WeekBar(week=week, x=round(center - bar_width / 2, 2), center=round(center, 2))
         y = plot_bottom
         for status in STATUS_ORDER:
             n = counts.get(week, {}).get(status, 0)
@@ -119,19 +133,22 @@ def week_chart(
             bar.segments.append({"status": status, "n": n, "y": round(y, 1), "h": round(h, 1)})
             bar.total += n
         bar.top = round(y, 1)
-        bar.label = f"{week.day} {week:%b}" if i % label_every == 0 else ""
+        if i % label_every == 0 and (center <= WEEK_LABEL_LIMIT or span == 1):
+            bar.label = f"{week.day} {week:%b}"
+            bar.label_narrow = i % narrow_every == 0
         bars.append(bar)
     used = [s for s in STATUS_ORDER if any(seg["status"] == s for bar in bars for seg in bar.segments)]
+    for bar in bars:
+        bar.cells = [counts.get(bar.week, {}).get(status, 0) for status in used]
     return {
         "bars": bars,
-        "bar_width": round(bar_width, 1),
-        "width": width,
+        "bar_width": round(bar_width, 2),
         "height": height,
-        "left": left,
         "plot_top": plot_top,
         "plot_bottom": plot_bottom,
         "peak": peak,
         "label_y": height - 12,
+        "dense": span > WEEK_TOTALS_NARROW,
         "first": first,
         "last": last + timedelta(days=6),
         "span": date_span(first, last + timedelta(days=6)),
@@ -245,6 +262,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     query = _query_without(request, "page")
     fields = [form[name] for name in form.fields]
     more_names = [f.name for f in fields if f.name not in MAIN_FILTERS]
+    set_names = {name for name, _value in pairs if name in form.fields and name not in NOT_FILTERS}
     context = {
         "filterset": filterset,
         "form": form,
@@ -255,6 +273,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
             for name, errors in form.errors.items()
             for error in errors
         ],
+        "active_filters": [form[name].label for name in form.fields if name in set_names],
         "more_open": any(request.GET.get(name) for name in more_names) or any(form.errors.get(n) for n in more_names),
         "suggestions": _suggestions(form),
         "page": page,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from math import ceil
 
 from django.conf import settings
 from django.db.models import Count
@@ -19,6 +20,11 @@ from locations.models import Location
 
 CLAIM_ROWS = 50
 INTERVAL_ROWS = 50  # the newest intervals listed under the chart (the chart draws them all)
+# The control chart, down in pixels: each bloc's name on a line, its band below it.
+CONTROL_ROW, CONTROL_LABEL, CONTROL_BAND, CONTROL_TOP = 40, 14, 18, 2
+# Date ticks across: about six, whole days apart, none past 80% of the width (the end date's label
+# is there); on a narrow screen every other one, none past 60%.
+CONTROL_TICKS, CONTROL_TICK_LIMIT, CONTROL_TICK_LIMIT_NARROW = 6, 80.0, 60.0
 
 
 def location_list(request: HttpRequest) -> HttpResponse:
@@ -52,60 +58,65 @@ def _spans(runs: list[dict]) -> list[dict]:
     return spans
 
 
-def control_chart(intervals: list[dict], bloc_names: dict[int, str], width: int = 720) -> dict | None:
-    """SVG geometry of the control timeline: one band per bloc, contested intervals marked (pure)."""
+def _percent(days: float, total: int) -> float:
+    return round(days * 100 / total, 3)
+
+
+def control_chart(intervals: list[dict], bloc_names: dict[int, str]) -> dict | None:
+    """SVG geometry of the control timeline: one band per bloc, contested intervals marked (pure).
+
+    Across, positions are percentages of the chart's width (a day is ``100 / days`` percent), so
+    the SVG takes the page's width, a phone's too, with its text at its own size; down, they are
+    pixels. Each bloc's name sits above its band, so no column of names takes width from the bands.
+    """
     if not intervals:
         return None
     first = min(run["start"] for run in intervals)
     last = max(run["end"] for run in intervals)
     days = (last - first).days + 1
-    left, row_height, top = 170, 26, 8
     blocs = sorted({bloc for run in intervals for bloc in run["blocs"]}, key=lambda b: bloc_names.get(b, ""))
-    scale = (width - left - 10) / days
+
+    def placed(span: dict) -> dict:
+        return {
+            "x": _percent((span["start"] - first).days, days),
+            "w": _percent((span["end"] - span["start"]).days + 1, days),
+            **span,
+        }
+
     rows = []
     for index, bloc in enumerate(blocs):
-        y = top + index * row_height
-        rects = [
+        row_top = CONTROL_TOP + index * CONTROL_ROW
+        rows.append(
             {
-                "x": round(left + (span["start"] - first).days * scale, 1),
-                "w": round(max(((span["end"] - span["start"]).days + 1) * scale, 2), 1),
-                **span,
+                "bloc": bloc,
+                "name": bloc_names.get(bloc, f"#{bloc}"),
+                "label_y": row_top + CONTROL_LABEL - 2,  # the name's baseline
+                "y": row_top + CONTROL_LABEL + 2,  # the band's top
+                "rects": [placed(span) for span in _spans([run for run in intervals if bloc in run["blocs"]])],
             }
-            for span in _spans([run for run in intervals if bloc in run["blocs"]])
-        ]
-        rows.append({"bloc": bloc, "name": bloc_names.get(bloc, f"#{bloc}"), "y": y, "rects": rects})
-    bottom = top + len(blocs) * row_height
-    contested = [
-        {
-            "x": round(left + (span["start"] - first).days * scale, 1),
-            "w": round(max(((span["end"] - span["start"]).days + 1) * scale, 2), 1),
-            "start": span["start"],
-            "end": span["end"],
-        }
-        for span in _spans([run for run in intervals if run["contested"]])
-    ]
-    step = max(1, -(-days // 6))  # about six date ticks, whole days apart
-    ticks = [
-        {"x": round(left + offset * scale, 1), "day": first + timedelta(days=offset)}
-        for offset in range(0, days, step)
-        if offset == 0 or (days - offset) * scale > 115  # keep clear of the end label
-    ]
+        )
+    plot_top, plot_bottom = rows[0]["y"], rows[-1]["y"] + CONTROL_BAND
+    contested = [placed(span) for span in _spans([run for run in intervals if run["contested"]])]
+    step = ceil(days / CONTROL_TICKS)
+    ticks = []
+    for index, offset in enumerate(range(0, days, step)):
+        x = _percent(offset, days)
+        if offset and x > CONTROL_TICK_LIMIT:
+            break
+        narrow = offset == 0 or (index % 2 == 0 and x <= CONTROL_TICK_LIMIT_NARROW)
+        ticks.append({"x": x, "day": first + timedelta(days=offset), "narrow": narrow})
     return {
-        "ticks": ticks,
-        "width": width,
-        "height": bottom + 24,
-        "left": left,
-        "top": top,
-        "bottom": bottom,
-        "band_height": row_height - 8,
         "rows": rows,
         "contested": contested,
+        "ticks": ticks,
         "first": first,
         "last": last,
-        "axis_y": bottom + 16,
-        "right": width - 10,
-        "plot_width": width - 10 - left,
-        "span_height": bottom - top - 8,
+        "band_height": CONTROL_BAND,
+        "top": plot_top,
+        "bottom": plot_bottom,
+        "span_height": plot_bottom - plot_top,
+        "axis_y": plot_bottom + 16,
+        "height": plot_bottom + 20,
     }
 
 
