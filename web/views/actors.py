@@ -9,15 +9,14 @@ from actors import selectors
 from actors.models import Actor
 from claims import selectors as claim_selectors
 from claims.filters import ActorListFilter
-from web.views.lists import list_page, tree_context
+from web.views.lists import Row, list_page, tree_rows
 
 CLAIM_ROWS = 25
 
 
-def _actor_rows(actors: list[Actor], conflicts: list, flat: bool) -> list[dict]:
+def _actor_rows(actors: list[Actor], conflicts: list, flat: bool, scope: str) -> list[Row]:
     counts = claim_selectors.actor_claim_counts(actors, conflicts)
-    context = tree_context(actors, flat)
-    return [{"actor": actor, "count": counts[actor.pk], **context[actor.pk]} for actor in actors]
+    return tree_rows(actors, counts, flat, detail="actors:detail", param="claimant", scope=scope)
 
 
 def actor_list(request: HttpRequest) -> HttpResponse:

@@ -8,8 +8,10 @@ data version); the rest of a page is a constant number of queries whatever the n
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.core.paginator import Page
@@ -37,13 +39,40 @@ def without_empty(request: HttpRequest, url_name: str) -> HttpResponse | None:
     return redirect(reverse(url_name) + (f"?{urlencode(params)}" if params else ""))
 
 
-def tree_context(nodes: list[TreeNode], flat: bool) -> dict[int, dict[str, Any]]:
-    """For each node: its depth (0 when ``flat``) and the chain of places or actors it lies in,
-    nearest first, read in one query. In the tree view the chain is shown only where the parent
-    is not on the page (the top of a page that continues a tree); in a flat list, on every row."""
-    if not nodes:
-        return {}
-    model = type(nodes[0])
+def slug_url(name: str) -> Callable[[str], str]:
+    """The address of a page named ``name`` for a slug, reversed once (a page of 50 rows would
+    otherwise reverse its addresses a hundred times)."""
+    marker = "slug-marker"
+    pattern = reverse(name, args=[marker])
+    return lambda slug: pattern.replace(marker, quote(slug))
+
+
+@dataclass
+class Row:
+    """One row of a list, everything the template shows worked out: the object, its page, its
+    place in the tree, its claim counts and the link to them."""
+
+    obj: Any
+    url: str
+    claims: int
+    claims_url: str
+    own: int | None = None
+    depth: int = 0
+    chain: list[tuple[str, str]] = field(default_factory=list)  # (name, address), nearest first
+
+    @property
+    def claims_text(self) -> str:
+        return f"{self.claims:,}"
+
+    @property
+    def own_text(self) -> str:
+        return f"{self.own or 0:,}"
+
+
+def tree_chains(nodes: list[TreeNode], flat: bool, url: Callable[[str], str]) -> dict[int, list[tuple[str, str]]]:
+    """The chain of places or actors each node lies in, nearest first, read in one query: on every
+    row of a flat list; in the tree view only where the parent is not on the page (the top of a
+    page that continues a tree)."""
     on_page = {node.pk for node in nodes}
     shown = [
         node
@@ -51,12 +80,37 @@ def tree_context(nodes: list[TreeNode], flat: bool) -> dict[int, dict[str, Any]]
         if flat or (node.parent_id is not None and node.parent_id not in on_page)  # type: ignore[attr-defined]
     ]
     above = sorted({pk for node in shown for pk in node.path_ids[:-1]})
-    names = model._default_manager.order_by().only("id", "name", "slug").in_bulk(above) if above else {}
-    chains = {node.pk: [names[pk] for pk in reversed(node.path_ids[:-1]) if pk in names] for node in shown}
-    context = {}
+    if not above:
+        return {}
+    names = dict(
+        (pk, (name, url(slug)))
+        for pk, name, slug in type(nodes[0])._default_manager.filter(pk__in=above).values_list("pk", "name", "slug")
+    )
+    return {node.pk: [names[pk] for pk in reversed(node.path_ids[:-1]) if pk in names] for node in shown}
+
+
+def tree_rows(
+    nodes: list[TreeNode], counts: dict[int, Any], flat: bool, *, detail: str, param: str, scope: str
+) -> list[Row]:
+    """The rows of a page of places or actors (``counts``: ``claims.selectors.TreeCount`` by id)."""
+    url = slug_url(detail)
+    chains = tree_chains(nodes, flat, url)
+    claims_url = reverse("claims:list") + f"?{param}="
+    rows = []
     for node in nodes:
-        context[node.pk] = {"depth": 0 if flat else len(node.path_ids) - 1, "chain": chains.get(node.pk, [])}
-    return context
+        count = counts[node.pk]
+        rows.append(
+            Row(
+                obj=node,
+                url=url(node.slug),  # type: ignore[attr-defined]
+                claims=count.subtree,
+                own=count.own,
+                claims_url=claims_url + quote(node.slug) + (f"&{scope}" if scope else ""),  # type: ignore[attr-defined]
+                depth=0 if flat else len(node.path_ids) - 1,
+                chain=chains.get(node.pk, []),
+            )
+        )
+    return rows
 
 
 def list_page(
@@ -67,10 +121,11 @@ def list_page(
     template: str,
     noun: str,
     url_name: str,
-    rows: Any,
+    rows: Callable[[list[Any], list[Conflict], bool, str], list[Row]],
 ) -> HttpResponse:
-    """Render one page of a list. ``rows(objects, conflicts, flat)`` turns the page's objects into the
-    rows the template shows (counts and tree context included)."""
+    """Render one page of a list. ``rows(objects, conflicts, flat, scope)`` turns the page's objects
+    into its rows (counts and tree context included); ``scope`` is the ``conflict=…`` its count
+    links carry."""
     shorter = without_empty(request, url_name)
     if shorter is not None:
         return shorter
@@ -86,6 +141,7 @@ def list_page(
         objects = list(page.object_list)
     flat = any(name in form.fields and name not in TREE_PARAMS for name in request.GET)
     scope = urlencode({"conflict": ",".join(c.slug for c in conflicts)}) if conflicts else ""
+
     context = {
         "noun": noun,
         "form": form,
@@ -97,7 +153,7 @@ def list_page(
             for error in errors
         ],
         "page": page,
-        "rows": rows(objects, conflicts, flat) if objects else [],
+        "rows": rows(objects, conflicts, flat, scope) if objects else [],
         "flat": flat,
         "filtered": flat,
         "conflicts": list(Conflict.objects.order_by("-start", "name", "id").values("slug", "name")),

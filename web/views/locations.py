@@ -16,16 +16,15 @@ from claims.filters import LocationListFilter
 from claims.models import Claim
 from locations import selectors
 from locations.models import Location
-from web.views.lists import list_page, tree_context
+from web.views.lists import Row, list_page, tree_rows
 
 CLAIM_ROWS = 50
 INTERVAL_ROWS = 50  # the newest intervals listed under the chart (the chart draws them all)
 
 
-def _place_rows(places: list[Location], conflicts: list, flat: bool) -> list[dict]:
+def _place_rows(places: list[Location], conflicts: list, flat: bool, scope: str) -> list[Row]:
     counts = claim_selectors.location_claim_counts(places, conflicts)
-    context = tree_context(places, flat)
-    return [{"place": place, "count": counts[place.pk], **context[place.pk]} for place in places]
+    return tree_rows(places, counts, flat, detail="locations:detail", param="location", scope=scope)
 
 
 def location_list(request: HttpRequest) -> HttpResponse:

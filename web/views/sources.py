@@ -1,5 +1,7 @@
 """HTML pages of sources and reports."""
 
+from urllib.parse import quote
+
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -9,14 +11,20 @@ from claims import selectors as claim_selectors
 from claims.filters import SourceListFilter
 from sources import selectors
 from sources.models import Source
-from web.views.lists import list_page
+from web.views.lists import Row, list_page, slug_url
 
 CLAIM_ROWS = 50
 
 
-def _source_rows(sources: list[Source], conflicts: list, flat: bool) -> list[dict]:
+def _source_rows(sources: list[Source], conflicts: list, flat: bool, scope: str) -> list[Row]:
     counts = claim_selectors.source_claim_counts(sources, conflicts)
-    return [{"source": source, "claim_count": counts[source.pk]} for source in sources]
+    url = slug_url("sources:detail")
+    claims_url = reverse("claims:list") + "?source="
+    suffix = f"&{scope}" if scope else ""
+    return [
+        Row(obj=s, url=url(s.slug), claims=counts[s.pk], claims_url=claims_url + quote(s.slug) + suffix)
+        for s in sources
+    ]
 
 
 def source_list(request: HttpRequest) -> HttpResponse:
