@@ -9,11 +9,12 @@ from core.filters import (
     StrictBooleanFilter,
     TreeFilterMethods,
     UtcDateTimeFilter,
+    search_filter,
 )
 
 
 class ActorFilter(TreeFilterMethods, django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label="Search", help_text="Text in the name, slug or aliases.")
+    q = search_filter("Words, each in the name, the slug or another name (any case, any script).")
     slug = django_filters.CharFilter(field_name="slug", label="Slug", help_text="Exactly this slug.")
     kind = django_filters.ChoiceFilter(choices=Actor.Kind.choices, label="Kind")
     parent = ReferenceFilter(model=Actor, label="Parent", help_text="Actor id or slug: its direct members.")

@@ -198,4 +198,10 @@ def endpoints_for(picks: dict[str, Any]) -> list[Endpoint]:
         ),
         Endpoint("html_list", "HTML claim list, contested", "/claims/?status=contested"),
         Endpoint("html_location", "HTML location page", f"/locations/{picks['location_slug']}/"),
+        # The lists of issue 13: the first page of each tree (the country or the blocs on it: the
+        # subtree counts of most claims), and a search.
+        Endpoint("html_places", "HTML places list", "/locations/"),
+        Endpoint("html_places_q", "HTML places list, searched", "/locations/?q=district+1"),
+        Endpoint("html_actors", "HTML actors list", "/actors/"),
+        Endpoint("html_actors_q", "HTML actors list, searched", "/actors/?q=group+1"),
     ]

@@ -17,6 +17,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 
+from actors.filters import ActorFilter
 from actors.models import Actor
 from actors.selectors import actor_subtree_q
 from claims.as_of import Flags, flags_match, sensitive_flags
@@ -29,8 +30,10 @@ from core.filters import (
     StrictBooleanFilter,
     UtcDateTimeFilter,
 )
+from locations.filters import LocationFilter
 from locations.models import Location
 from locations.selectors import location_subtree_q
+from sources.filters import SourceFilter
 from sources.models import Report, Source
 
 
@@ -252,3 +255,42 @@ class ConflictFilter(django_filters.FilterSet):
             return qs
         relation = {"place": "places", "party": "parties"}[name]
         return qs.filter(pk__in=Conflict.objects.filter(**{f"{relation}__in": value}).values("pk"))
+
+
+# -- the lists of places, actors and sources, with their claim counts ----------------------------
+
+
+def count_scope_filter() -> ReferenceFilter:
+    return ReferenceFilter(
+        model=Conflict,
+        method="filter_count_scope",
+        label="Conflict",
+        help_text="Conflict id or slug: the claim counts count only its claims (the list itself is not narrowed).",
+    )
+
+
+class CountScopeMethods:
+    """``conflict`` on a list of places, actors or sources: it scopes the claim counts of the rows,
+    not the rows; an unknown one is an error naming it, as on the claim list."""
+
+    form: Any
+
+    def filter_count_scope(self, qs: QuerySet, name: str, value: list[Any]) -> QuerySet:
+        return qs
+
+    @property
+    def conflicts(self) -> list[Conflict]:
+        data = getattr(self.form, "cleaned_data", None) or {}
+        return list(data.get("conflict") or [])
+
+
+class LocationListFilter(CountScopeMethods, LocationFilter):
+    conflict = count_scope_filter()
+
+
+class ActorListFilter(CountScopeMethods, ActorFilter):
+    conflict = count_scope_filter()
+
+
+class SourceListFilter(CountScopeMethods, SourceFilter):
+    conflict = count_scope_filter()

@@ -1,16 +1,19 @@
 """Reads of claims: the facts the flag rules need, neighbourhoods, and page querysets."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.lookups import StartsWith
 
 from actors.models import Actor
 from claims import flags
 from claims.auto_relations import PropositionFacts
 from claims.models import Citation, Claim, Conflict, Relation
+from core.tree import TreeNode, subtree_q
+from core.versions import cached_for_version
 from locations.models import Location
 
 FACT_FIELDS = (
@@ -315,3 +318,120 @@ def conflicts_claims_q(conflicts: Iterable[Conflict]) -> Q:
     for conflict in conflicts:
         q |= conflict_claims_q(conflict)
     return q
+
+
+# -- claim counts of a page of places, actors or sources -----------------------------------------
+
+
+@dataclass(frozen=True)
+class TreeCount:
+    """Claims of one node of a tree: its own (``own``), and its own with those of every node below
+    it (``subtree``: the number ``/claims/?location=`` or ``?claimant=`` lists for it)."""
+
+    own: int = 0
+    subtree: int = 0
+
+
+def _scoped_claims(conflicts: Sequence[Conflict]) -> QuerySet[Claim]:
+    claims = Claim.objects.all()
+    return claims.filter(conflicts_claims_q(conflicts)) if conflicts else claims
+
+
+def _scope_key(conflicts: Sequence[Conflict]) -> tuple:
+    """What the scope's filter reads from the objects (their places and parties it reads from the
+    tables, whose every change moves the data version)."""
+    return tuple(sorted((c.pk, str(c.start), str(c.end)) for c in conflicts))
+
+
+def _topmost(nodes: Sequence[TreeNode]) -> list[TreeNode]:
+    """The nodes not below another of them: their subtrees hold all the others'."""
+    paths = sorted({node.path for node in nodes})
+    kept: list[str] = []
+    for path in paths:  # sorted, a path comes right after the paths above it
+        if not kept or not path.startswith(kept[-1]):
+            kept.append(path)
+    by_path = {node.path: node for node in nodes}
+    return [by_path[path] for path in kept]
+
+
+def _tree_counts(nodes: Sequence[TreeNode], field: str, conflicts: Sequence[Conflict]) -> dict[int, TreeCount]:
+    """One statement for the page: the claims of each node in the subtrees of ``nodes``, rolled up
+    along the paths in Python (each node of those subtrees is read once, however many of the page's
+    rows lie above it).
+
+    Of every claim: a correlated ``count(*)`` per node, which PostgreSQL answers from the index on
+    ``field`` alone. Of some conflicts' claims, whose rows must be read to test the scope: one scan
+    of the subtrees' claims grouped by node (a count per node would visit them in index order, and
+    its estimated cost would have PostgreSQL compile the statement with JIT first, for seconds)."""
+    wanted = {node.pk for node in nodes}
+    model = type(nodes[0])
+    subtree = model._default_manager.filter(subtree_q(_topmost(nodes)))
+    claims = _scoped_claims(conflicts).order_by()
+    rows: Iterable[tuple[str, int | None]]
+    if conflicts:
+        rows = (
+            claims.filter(**{f"{field}__in": subtree.values("pk")})
+            .values_list(f"{field}__path")
+            .annotate(n=Count("*"))
+            .values_list(f"{field}__path", "n")
+        )
+    else:
+        per_node = claims.filter(**{field: OuterRef("pk")}).values(field).annotate(n=Count("*")).values("n")
+        rows = subtree.order_by().annotate(n=Subquery(per_node, output_field=IntegerField())).values_list("path", "n")
+    own: dict[int, int] = {}
+    total: dict[int, int] = {}
+    for path, n in rows:
+        if not n:
+            continue
+        ids = [int(part) for part in path.strip("/").split("/") if part]
+        if ids and ids[-1] in wanted:
+            own[ids[-1]] = own.get(ids[-1], 0) + n
+        for pk in ids:
+            if pk in wanted:
+                total[pk] = total.get(pk, 0) + n
+    return {pk: TreeCount(own.get(pk, 0), total.get(pk, 0)) for pk in wanted}
+
+
+def location_claim_counts(locations: Iterable[Location], conflicts: Sequence[Conflict] = ()) -> dict[int, TreeCount]:
+    """For each place (a page of them): claims about it, and about it and every place below it; of
+    the conflicts' claims only when ``conflicts`` are given. Cached under the data version."""
+    locations = list(locations)
+    if not locations:
+        return {}
+    key = (sorted(node.pk for node in locations), _scope_key(conflicts))
+    return cached_for_version("location-claim-counts", key, lambda: _tree_counts(locations, "location", conflicts))
+
+
+def actor_claim_counts(actors: Iterable[Actor], conflicts: Sequence[Conflict] = ()) -> dict[int, TreeCount]:
+    """For each actor (a page of them): claims made by it, and by it and every actor below it in its
+    bloc's tree; of the conflicts' claims only when ``conflicts`` are given. Cached under the data
+    version."""
+    actors = list(actors)
+    if not actors:
+        return {}
+    key = (sorted(node.pk for node in actors), _scope_key(conflicts))
+    return cached_for_version("actor-claim-counts", key, lambda: _tree_counts(actors, "claimant", conflicts))
+
+
+def source_claim_counts(sources: Iterable[Any], conflicts: Sequence[Conflict] = ()) -> dict[int, int]:
+    """For each source (a page of them): the claims cited from its reports, each claim once (the
+    number ``/claims/?source=`` lists); of the conflicts' claims only when ``conflicts`` are given.
+    One grouped statement for the page, cached under the data version."""
+    ids = sorted({source.pk for source in sources})
+    if not ids:
+        return {}
+
+    def compute() -> dict[int, int]:
+        citations = Citation.objects.filter(report__source_id__any_of=ids)
+        if conflicts:
+            citations = citations.filter(claim_id__in=_scoped_claims(conflicts).values("pk"))
+        rows = (
+            citations.order_by()
+            .values_list("report__source_id")
+            .annotate(n=Count("claim_id", distinct=True))
+            .values_list("report__source_id", "n")
+        )
+        found = dict(rows)
+        return {pk: found.get(pk, 0) for pk in ids}
+
+    return cached_for_version("source-claim-counts", (ids, _scope_key(conflicts)), compute)

@@ -9,20 +9,20 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from actors.api.views import ActorViewSet
+from claims.api.counts import CountedActorViewSet, CountedLocationViewSet, CountedSourceViewSet
 from claims.api.views import ClaimViewSet, ConflictViewSet, LocationControlView, RelationViewSet
 from core.api.auth import TokenView
 from intake.api.views import IntakeViewSet
-from locations.api.views import LocationViewSet
 from notifications.api.views import WebhookSubscriptionViewSet
-from sources.api.views import ReportViewSet, SourceViewSet
+from sources.api.views import ReportViewSet
 
 app_name = "api"
 
 router = DefaultRouter()
-router.register("actors", ActorViewSet, basename="actor")
-router.register("locations", LocationViewSet, basename="location")
-router.register("sources", SourceViewSet, basename="source")
+# Places, actors and sources are their apps'; the claims app adds their claim counts (claims/api/counts.py).
+router.register("actors", CountedActorViewSet, basename="actor")
+router.register("locations", CountedLocationViewSet, basename="location")
+router.register("sources", CountedSourceViewSet, basename="source")
 router.register("reports", ReportViewSet, basename="report")
 router.register("claims", ClaimViewSet, basename="claim")
 router.register("relations", RelationViewSet, basename="relation")

@@ -17,6 +17,7 @@ from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from core.search import SEARCH_MAX_LENGTH, filter_words
 from core.tree import subtree_q
 
 MAX_ID = 2**63 - 1
@@ -170,15 +171,23 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*ordering)
 
 
+def search_filter(help_text: str) -> django_filters.CharFilter:
+    """``q``: words, each of which must appear in one of the searched fields (``filter_q``), at most
+    ``SEARCH_MAX_LENGTH`` characters (longer, or a NUL character, is an error naming ``q``)."""
+    return django_filters.CharFilter(
+        method="filter_q",
+        label="Search",
+        max_length=SEARCH_MAX_LENGTH,
+        help_text=f"{help_text} At most {SEARCH_MAX_LENGTH} characters.",
+    )
+
+
 class TreeFilterMethods:
-    """The filter methods actor and location lists share: text in the name, slug or aliases; a
+    """The filter methods actor and location lists share: words in the name, slug or aliases; a
     node and everything below it (``within``); roots only (``root``)."""
 
     def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        value = (value or "").strip()
-        if not value:
-            return qs
-        return qs.filter(Q(name__icontains=value) | Q(slug__icontains=value) | Q(aliases__icontains=value))
+        return filter_words(qs, value, "name", "slug", aliases="aliases")
 
     def filter_within(self, qs: QuerySet, name: str, value: list[Any]) -> QuerySet:
         return qs.filter(subtree_q(value)) if value else qs

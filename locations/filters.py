@@ -8,12 +8,13 @@ from core.filters import (
     StrictBooleanFilter,
     TreeFilterMethods,
     UtcDateTimeFilter,
+    search_filter,
 )
 from locations.models import Location
 
 
 class LocationFilter(TreeFilterMethods, django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label="Search", help_text="Text in the name, slug or aliases.")
+    q = search_filter("Words, each in the name, the slug or an alternate spelling (any case, any script).")
     slug = django_filters.CharFilter(field_name="slug", label="Slug", help_text="Exactly this slug.")
     kind = django_filters.ChoiceFilter(choices=Location.Kind.choices, label="Kind")
     parent = ReferenceFilter(

@@ -4,12 +4,19 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from actors.models import Actor
-from core.filters import MultipleChoiceCSVFilter, ReferenceFilter, StableOrderingFilter, UtcDateTimeFilter
+from core.filters import (
+    MultipleChoiceCSVFilter,
+    ReferenceFilter,
+    StableOrderingFilter,
+    UtcDateTimeFilter,
+    search_filter,
+)
+from core.search import filter_words
 from sources.models import Report, Source
 
 
 class SourceFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label="Search", help_text="Text in the name, slug or homepage.")
+    q = search_filter("Words, each in the name, the slug or the homepage (any case, any script).")
     slug = django_filters.CharFilter(field_name="slug", label="Slug", help_text="Exactly this slug.")
     kind = django_filters.ChoiceFilter(choices=Source.Kind.choices, label="Kind")
     reliability = MultipleChoiceCSVFilter(
@@ -31,10 +38,7 @@ class SourceFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        value = (value or "").strip()
-        if not value:
-            return qs
-        return qs.filter(Q(name__icontains=value) | Q(slug__icontains=value) | Q(homepage__icontains=value))
+        return filter_words(qs, value, "name", "slug", "homepage")
 
 
 class ReportFilter(django_filters.FilterSet):

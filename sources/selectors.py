@@ -1,12 +1,18 @@
 """Reads of sources and reports."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from sources.models import Report, Snapshot, Source
 
 
 def source_list() -> QuerySet[Source]:
-    return Source.objects.select_related("actor").annotate(report_count=Count("reports"))
+    """Sources with the number of their reports: a correlated count, so a page counts the reports of
+    its own rows only, and the list's count reads the sources alone."""
+    reports = Report.objects.filter(source=OuterRef("pk")).order_by().values("source").annotate(n=Count("*"))
+    return Source.objects.select_related("actor").annotate(
+        report_count=Coalesce(Subquery(reports.values("n"), output_field=IntegerField()), Value(0))
+    )
 
 
 def source_by_id_or_slug(value: str | int) -> Source | None:

@@ -166,7 +166,9 @@ def test_location_pages_run_constant_queries(client, place, django_assert_max_nu
     assert queries_for(client, "/locations/testville/") == one
     with django_assert_max_num_queries(10):
         client.get("/locations/testville/")
-    assert queries_for(client, "/locations/") <= 3
+    # The list: its count, its rows, their claim counts, the conflicts to choose from (and, on
+    # PostgreSQL, the data version the two counts are cached under); tests/web/test_lists.py has more.
+    assert queries_for(client, "/locations/") <= 6
 
 
 # -- actors --------------------------------------------------------------------------------------
@@ -225,7 +227,7 @@ def test_actor_page_runs_constant_queries(client, db, django_assert_max_num_quer
     assert queries_for(client, "/actors/busy/") == one
     with django_assert_max_num_queries(10):
         client.get("/actors/busy/")
-    assert queries_for(client, "/actors/") <= 2
+    assert queries_for(client, "/actors/") <= 6
 
 
 # -- sources and reports -------------------------------------------------------------------------
@@ -271,6 +273,6 @@ def test_source_and_report_pages_run_constant_queries(client, db, django_assert_
         ClaimFactory(citations=[{"report": report}, {"report": ReportFactory(source=source)}])
     assert queries_for(client, "/sources/busy-source/") == source_one
     assert queries_for(client, f"/reports/{report.pk}/") == report_one
-    assert queries_for(client, "/sources/") <= 2
+    assert queries_for(client, "/sources/") <= 6
     with django_assert_max_num_queries(8):
         client.get(f"/reports/{report.pk}/")

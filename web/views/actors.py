@@ -6,15 +6,31 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from actors import selectors
+from actors.models import Actor
 from claims import selectors as claim_selectors
+from claims.filters import ActorListFilter
+from web.views.lists import Row, list_page, tree_rows
 
 CLAIM_ROWS = 25
 
 
+def _actor_rows(actors: list[Actor], conflicts: list, flat: bool, scope: str) -> list[Row]:
+    counts = claim_selectors.actor_claim_counts(actors, conflicts)
+    return tree_rows(actors, counts, flat, detail="actors:detail", param="claimant", scope=scope)
+
+
 def actor_list(request: HttpRequest) -> HttpResponse:
-    actors = selectors.actor_list().annotate(claim_count=Count("claims_made")).order_by("path")
-    rows = [{"actor": actor, "depth": len(actor.path_ids) - 1} for actor in actors]
-    return render(request, "actors/actor_list.html", {"rows": rows})
+    """Actors grouped by bloc (or, searched or filtered, a flat list with each actor's chain), 50 a
+    page, each with the claims made by it and the actors below it (of one conflict with ``?conflict=``)."""
+    return list_page(
+        request,
+        filterset_class=ActorListFilter,
+        queryset=selectors.actor_list().order_by("path"),
+        template="actors/actor_list.html",
+        noun="actor",
+        url_name="actors:list",
+        rows=_actor_rows,
+    )
 
 
 def _share(part: int, whole: int) -> int:

@@ -6,7 +6,6 @@ from datetime import timedelta
 from math import ceil
 
 from django.conf import settings
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -14,9 +13,11 @@ from django.urls import reverse
 from actors.models import Actor
 from claims import selectors as claim_selectors
 from claims import timeline
+from claims.filters import LocationListFilter
 from claims.models import Claim
 from locations import selectors
 from locations.models import Location
+from web.views.lists import Row, list_page, tree_rows
 
 CLAIM_ROWS = 50
 INTERVAL_ROWS = 50  # the newest intervals listed under the chart (the chart draws them all)
@@ -27,10 +28,23 @@ CONTROL_ROW, CONTROL_LABEL, CONTROL_BAND, CONTROL_TOP = 40, 14, 18, 2
 CONTROL_TICKS, CONTROL_TICK_LIMIT, CONTROL_TICK_LIMIT_NARROW = 6, 80.0, 60.0
 
 
+def _place_rows(places: list[Location], conflicts: list, flat: bool, scope: str) -> list[Row]:
+    counts = claim_selectors.location_claim_counts(places, conflicts)
+    return tree_rows(places, counts, flat, detail="locations:detail", param="location", scope=scope)
+
+
 def location_list(request: HttpRequest) -> HttpResponse:
-    places = selectors.location_list().annotate(claim_count=Count("claims")).order_by("path")
-    rows = [{"place": place, "depth": len(place.path_ids) - 1} for place in places]
-    return render(request, "locations/location_list.html", {"rows": rows})
+    """Places in tree order (or, searched or filtered, a flat list with each place's chain), 50 a
+    page, each with the claims about it and the places below it (of one conflict with ``?conflict=``)."""
+    return list_page(
+        request,
+        filterset_class=LocationListFilter,
+        queryset=selectors.location_list().order_by("path"),
+        template="locations/location_list.html",
+        noun="place",
+        url_name="locations:list",
+        rows=_place_rows,
+    )
 
 
 def control_intervals(location: Location) -> tuple[list[dict], dict[int, str]]:
