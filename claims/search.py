@@ -150,7 +150,12 @@ def _fuzzy(lexeme: str) -> bool:
 def tsqueries(text: str, using: str = "default") -> tuple[str, str] | None:
     """``(match, phrase)``, the two tsqueries (as text) of a search on PostgreSQL; None when the text
     has no word the search configuration keeps."""
-    params = {"text": text, "min_fuzzy": MIN_FUZZY, "similarity": SIMILARITY, "max_similar": MAX_SIMILAR}
+    params: dict[str, Any] = {
+        "text": text,
+        "min_fuzzy": MIN_FUZZY,
+        "similarity": SIMILARITY,
+        "max_similar": MAX_SIMILAR,
+    }
     with connections[using].cursor() as cursor:
         cursor.execute(EXPAND_SQL, params)
         rows = cursor.fetchall()
@@ -184,7 +189,7 @@ class _Relevance(Func):
 
     output_field = FloatField()
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:
         vector, match, phrase = (compiler.compile(e) for e in self.get_source_expressions())
         sql = f"(ts_rank_cd({vector[0]}, {match[0]}, 32) + ({vector[0]} @@ {phrase[0]})::int)"
         return sql, [*vector[1], *match[1], *vector[1], *phrase[1]]
@@ -228,7 +233,7 @@ class Fold(Func):
     function = "LOWER"
     output_field = TextField()
 
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         return super().as_sql(compiler, connection, function="fogwatch_casefold", **extra)
 
 
