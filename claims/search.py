@@ -11,7 +11,7 @@ it (words of 4+ letters), or one of the few words of the vocabulary (``SearchWor
 (pg_trgm similarity ≥ ``SIMILARITY``, about as long: a variant, not a longer word): ``Panjsher``
 finds Panjshir, ``Artemovsk`` Artemivsk. The claims come best first (``ts_rank_cd``, the whole
 phrase as typed first of all), then newest claimed first, when at most ``RANK_LIMIT`` claims have
-the words; a broader search comes newest claimed first, as the list without q (``_narrow``); an
+the words; a broader search comes newest claimed first, as the list without q (``_terms``); an
 explicit ``ordering=`` always wins. Elsewhere (SQLite) the match is simpler: every word, casefolded,
 is a substring of one of those fields, and the order is the list's own.
 
@@ -196,12 +196,12 @@ class _Relevance(Func):
 
 
 def _full_text(queryset: QuerySet, text: str) -> QuerySet:
-    queries = tsqueries(text, using=queryset.db)
-    if queries is None:
+    terms = _terms(text, queryset.db)
+    if not terms:
         return queryset.none()
-    match, phrase = queries
+    match, phrase, narrow = terms
     queryset = queryset.filter(_Matches(F("search__vector"), _TsQuery(Value(match))))
-    if not _narrow(match, queryset.db):
+    if not narrow:
         return queryset
     relevance = _Relevance(F("search__vector"), _TsQuery(Value(match)), _TsQuery(Value(phrase)))
     return queryset.alias(search_rank=relevance)
@@ -210,17 +210,27 @@ def _full_text(queryset: QuerySet, text: str) -> QuerySet:
 NARROW_SQL = "SELECT count(*) FROM (SELECT 1 FROM claims_claimsearch WHERE vector @@ %s::tsquery LIMIT %s) AS s"
 
 
-def _narrow(match: str, using: str) -> bool:
-    """Whether at most ``RANK_LIMIT`` claims have the words (whatever the other filters): ranking
-    reads the vector of every claim that has them, so a broader search comes newest claimed first, as
-    the list does without q. Cached under the data version (core/versions.py)."""
+def _terms(text: str, using: str) -> tuple[str, str, bool] | tuple[()]:
+    """``(match, phrase, narrow)`` for the text, or ``()`` when it has no word; cached under the data
+    version (core/versions.py): the words' similar spellings and the count below change only with
+    the data.
 
-    def count() -> bool:
+    ``narrow``: at most ``RANK_LIMIT`` claims have the words (whatever the other filters). Ranking
+    reads the vector of every claim that has them, so a broader search comes newest claimed first,
+    as the list does without q."""
+
+    def compute() -> tuple[str, str, bool] | tuple[()]:
+        queries = tsqueries(text, using=using)
+        if queries is None:
+            return ()
+        match, phrase = queries
         with connections[using].cursor() as cursor:
             cursor.execute(NARROW_SQL, [match, RANK_LIMIT + 1])
-            return cursor.fetchone()[0] <= RANK_LIMIT
+            narrow = cursor.fetchone()[0] <= RANK_LIMIT
+        return match, phrase, narrow
 
-    return cached_for_version("search-narrow", (match, RANK_LIMIT), count, using=using)
+    parts = (text, RANK_LIMIT, SIMILARITY, MAX_SIMILAR, MIN_FUZZY)
+    return cached_for_version("search-terms", parts, compute, using=using)
 
 
 # -- the simple match (SQLite, and any database without the search vectors) -----------------------
