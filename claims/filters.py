@@ -51,8 +51,8 @@ class ClaimFilter(django_filters.FilterSet):
         label="Search",
         help_text=(
             f"Every word, in any order (at most {MAX_WORDS} words, {MAX_CHARS} characters): in the summary, "
-            "quote, citation quotes, report titles, and the names and aliases of the actors and places; similar "
-            "spellings match too. Best match first unless ordering is given."
+            "quote, citation quotes, report titles, and the names and aliases of the actors and places. On "
+            "PostgreSQL similar spellings match too, and the best match comes first unless ordering is given."
         ),
     )
     conflict = ReferenceFilter(

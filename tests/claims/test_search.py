@@ -302,6 +302,18 @@ def test_every_claim_has_its_search_vector(world):
     assert ClaimSearch.objects.count() == Claim.objects.count()
 
 
+@on_postgresql
+def test_the_documented_rebuild_writes_every_vector(world, api):
+    """docs/search.md: after a load with the triggers off, one statement rewrites every vector (the
+    migration fills them the same way)."""
+    ClaimSearch.objects.all().delete()
+    assert not search_claims(Claim.objects.all(), "Shotul").exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT fogwatch_search_refresh(ARRAY(SELECT id FROM claims_claim))")
+    assert ClaimSearch.objects.count() == Claim.objects.count()
+    assert found(api, "Shotul") == {world.claims.village.pk}
+
+
 # -- bad input ----------------------------------------------------------------------------------
 
 
