@@ -418,3 +418,12 @@ def test_the_simple_match(world, words, keys):
 def test_sqlite_uses_the_simple_match(world):
     assert set(search_claims(Claim.objects.all(), "ВАГНЕР").values_list("pk", flat=True)) == {world.claims.assault.pk}
     assert not search_claims(Claim.objects.all(), "Panjsher").exists()  # no similarity on SQLite
+
+
+def test_the_panjshir_example(panjshir, api, client):
+    """The example's Shattal is spelled Shotul in some reports: an alias, found on every channel."""
+    shattal = panjshir["taliban-shattal"].pk
+    assert found(api, "Shotul") == {shattal}
+    assert found(api, "Shutul Taliban") == found(api, "taliban shotul") == {shattal}
+    assert page_ids(client, "Shotul") == [shattal]
+    assert csv_ids(api, "Shotul") == {shattal}
