@@ -12,3 +12,10 @@ class ClaimsConfig(AppConfig):
         from claims.services import actors_changed as recompute_moved_actors
 
         actors_changed.connect(recompute_moved_actors, dispatch_uid="claims.recompute_moved_actors")
+
+        # The simple search (SQLite) calls two functions of ours: each new connection gets them.
+        from django.db.backends.signals import connection_created
+
+        from claims.search import register_sqlite_functions
+
+        connection_created.connect(register_sqlite_functions, dispatch_uid="claims.search_sqlite_functions")

@@ -22,6 +22,7 @@ from actors.models import Actor
 from actors.selectors import actor_subtree_q
 from claims.as_of import Flags, flags_match, sensitive_flags
 from claims.models import Citation, Claim, Conflict, Relation
+from claims.search import MAX_CHARS, MAX_WORDS, SearchField, rank_claims, search_claims
 from claims.selectors import conflicts_claims_q, stored_flags_q
 from core.filters import (
     MultipleChoiceCSVFilter,
@@ -37,6 +38,10 @@ from sources.filters import SourceFilter
 from sources.models import Report, Source
 
 
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchField
+
+
 def _claim_ids_citing(**lookup: Any) -> QuerySet:
     return Citation.objects.filter(**lookup).values("claim_id")
 
@@ -44,7 +49,15 @@ def _claim_ids_citing(**lookup: Any) -> QuerySet:
 class ClaimFilter(django_filters.FilterSet):
     """Every claim filter of DESIGN.md; the same names drive the API and the HTML list."""
 
-    q = django_filters.CharFilter(method="filter_q", label="Search", help_text="Text in the summary or the quote.")
+    q = SearchFilter(
+        method="filter_q",
+        label="Search",
+        help_text=(
+            f"Every word, in any order (at most {MAX_WORDS} words, {MAX_CHARS} characters): in the summary, "
+            "quote, citation quotes, report titles, and the names and aliases of the actors and places. On "
+            "PostgreSQL similar spellings match too, and the best match comes first unless ordering is given."
+        ),
+    )
     conflict = ReferenceFilter(
         method="filter_reference",
         model=Conflict,
@@ -124,10 +137,9 @@ class ClaimFilter(django_filters.FilterSet):
     # -- the filters ---------------------------------------------------------------------------
 
     def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        value = (value or "").strip()
-        if not value:
-            return qs
-        return qs.filter(Q(summary__icontains=value) | Q(quote__icontains=value))
+        # One implementation for the API, the pages and the exports (claims.search); the order by
+        # relevance is settled in filter_queryset, once every filter is applied.
+        return search_claims(qs, value)
 
     def filter_status(self, qs: QuerySet, name: str, value: list[str]) -> QuerySet:
         if not value or self._as_of_value():
@@ -179,6 +191,12 @@ class ClaimFilter(django_filters.FilterSet):
         return self.form.cleaned_data.get("as_of") if hasattr(self.form, "cleaned_data") else None
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        qs = self._filter_queryset(queryset)
+        if not self.form.cleaned_data.get("ordering"):
+            qs = rank_claims(qs)  # with q: best match first (a narrow enough search)
+        return qs
+
+    def _filter_queryset(self, queryset: QuerySet) -> QuerySet:
         qs = super().filter_queryset(queryset)
         as_of = self._as_of_value()
         if as_of is None:

@@ -5,6 +5,7 @@ The derived fields (``status``, ``contested``, ``corroborated``, ``unverified``,
 rules in ``claims.flags``.
 """
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -140,6 +141,38 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim_id} ← {self.report}"
+
+
+class ClaimSearch(models.Model):
+    """A claim's search vector, on PostgreSQL only (docs/search.md): its summary, quote, citation
+    quotes, report titles, the names and aliases of its claimant, spokesperson and subject, and of its
+    place and the places above it. Written by database triggers (``claims`` migration 0011) on every
+    write of those tables, whatever the path; never by Django. Empty elsewhere."""
+
+    claim = models.OneToOneField(
+        Claim, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="search"
+    )
+    vector = SearchVectorField()
+
+    class Meta:
+        db_table = "claims_claimsearch"
+
+    def __str__(self) -> str:
+        return f"search vector of claim #{self.claim_id}"
+
+
+class SearchWord(models.Model):
+    """The words of the search vectors (PostgreSQL only), each once: a query word is expanded to
+    the words spelled like it (pg_trgm similarity) before the vectors are matched. Added by the
+    same triggers; never pruned (a word no claim has any more only widens a query to nothing)."""
+
+    word = models.TextField(primary_key=True)
+
+    class Meta:
+        db_table = "claims_searchword"
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class Relation(models.Model):

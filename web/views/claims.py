@@ -237,7 +237,7 @@ def _prepare_form(form) -> None:
         field.choices = [choice for choice in field.choices if choice[0] != ""]
     if "ordering" in form.fields:
         field = form.fields["ordering"]
-        field.empty_label = "Default (newest claimed first)"
+        field.empty_label = "Default (best match first when searching, else newest claimed first)"
         field.choices = [(value, ORDER_LABELS.get(value, label)) for value, label in field.choices if value != ""]
 
 

@@ -37,6 +37,7 @@ PATHS = [
     "/api/v1/claims/?as_of=2021-09-02",
     "/api/v1/claims/?as_of=2021-09-03&status=corroborated,unverified",
     "/api/v1/claims/?claimant=taliban&location=afghanistan&source=rt",
+    "/api/v1/claims/?q=taliban+claim",
     "/api/v1/relations/",
 ]
 
