@@ -9,8 +9,12 @@ almost nothing: the words sit in names, aliases, the places above, citations and
 import csv
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -427,3 +431,21 @@ def test_the_panjshir_example(panjshir, api, client):
     assert found(api, "Shutul Taliban") == found(api, "taliban shotul") == {shattal}
     assert page_ids(client, "Shotul") == [shattal]
     assert csv_ids(api, "Shotul") == {shattal}
+
+
+@on_postgresql
+def test_this_module_passes_on_sqlite_too(tmp_path):
+    """The suite runs on PostgreSQL; this runs the module again on a SQLite file (the embedded
+    default), so SQLite's simple match, and every test that holds on both, is checked in CI too."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'search.sqlite3'}"}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", __file__, "-v", "-p", "no:cacheprovider", "-k", "not passes_on_sqlite"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "test_sqlite_uses_the_simple_match PASSED" in done.stdout
+    assert re.search(r"\d+ passed", done.stdout)
