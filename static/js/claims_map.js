@@ -111,4 +111,8 @@
     map.fitBounds(bounds, { padding: [40, 40], maxZoom: 8 });
   }
   holder.dataset.markers = String(bounds.length);
+  holder.dataset.zoom = String(map.getZoom());
+  map.on("zoomend", function () {
+    holder.dataset.zoom = String(map.getZoom());
+  });
 })();
