@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg2
 
 from bench.common import ROOT, database_name, django_env, run_streamed, say, stage
-from bench.results import P99_AS_OF_TARGET_MS, Endpoint, Run
+from bench.results import P99_AS_OF_TARGET_MS, P99_MAP_TARGET_MS, Endpoint, Run
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/fogwatch_bench"
 
@@ -175,6 +175,11 @@ def pick(url: str, as_of: str | None) -> dict[str, Any]:
             cursor.execute("SELECT id, slug, 0 FROM locations_location ORDER BY id LIMIT 1")
             row = cursor.fetchone()
         picks["location_id"], picks["location_slug"], picks["location_control_claims"] = row
+        # The map's scope: a conflict (the first entered), or the province when the data has none
+        # (generated data names no conflict).
+        cursor.execute("SELECT slug FROM claims_conflict ORDER BY id LIMIT 1")
+        row = cursor.fetchone()
+        picks["map_scope"] = f"conflict={row[0]}" if row else f"location={picks['province']}"
     pg.close()
     return picks
 
@@ -198,4 +203,10 @@ def endpoints_for(picks: dict[str, Any]) -> list[Endpoint]:
         ),
         Endpoint("html_list", "HTML claim list, contested", "/claims/?status=contested"),
         Endpoint("html_location", "HTML location page", f"/locations/{picks['location_slug']}/"),
+        Endpoint(
+            "map_data",
+            "Map data, one conflict (or province)",
+            f"/map/data.json?{picks['map_scope']}",
+            p99_target_ms=P99_MAP_TARGET_MS,
+        ),
     ]

@@ -153,7 +153,8 @@ def test_payloads_in_quotes_render_as_text_and_run_nothing(page, db):
     )
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    for url in ("/", "/claims/", f"/claims/{claim.pk}/", "/map/", "/locations/payload-place/", "/sources/payload-outlet/"):
+    pages = ("/", "/claims/", f"/claims/{claim.pk}/", "/map/", "/locations/payload-place/", "/sources/payload-outlet/")
+    for url in pages:
         page.goto(url)
         page.wait_for_load_state("load")
         assert page.evaluate("window.__pwned") is None, url

@@ -143,7 +143,9 @@ def test_with_a_tile_server_that_cannot_be_reached_the_basemap_is_drawn(page, pa
 def test_no_javascript_still_lists_every_place(browser, live_server, panjshir, settings):
     settings.FOGWATCH_TILE_URL = ""
     context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(live_server.url) else route.abort())
+    context.route(
+        "**/*", lambda route: route.continue_() if route.request.url.startswith(live_server.url) else route.abort()
+    )
     page = context.new_page()
     try:
         page.goto("/map/")

@@ -129,7 +129,8 @@ def map_data(request: HttpRequest) -> JsonResponse:
     naming it, as in the API."""
     filterset = _filterset(request)
     if not filterset.is_valid():
-        return JsonResponse({name: [str(e) for e in errors] for name, errors in filterset.form.errors.items()}, status=400)
+        errors = {name: [str(e) for e in messages] for name, messages in filterset.form.errors.items()}
+        return JsonResponse(errors, status=400)
     return JsonResponse(map_places(request, filterset))
 
 
