@@ -53,24 +53,16 @@ def _contested_q(filterset: ClaimFilter) -> Q:
     return q | Q(pk__any_of=then) if then else q
 
 
-def _count_places(filterset: ClaimFilter) -> dict:
-    """``{"rows": [(place id or None, claims, contested)], "places": {id: {...}}}`` for the claims
-    the filters match: one grouped count, then the places named in it."""
-    claims = filterset.qs.order_by()  # read first: it sets ``filterset.as_of``
-    contested = _contested_q(filterset)
-    grouped = claims.values("location_id").annotate(claims=Count("pk"), contested=Count("pk", filter=contested))
-    sql, params = grouped.query.sql_with_params()
-
-    def compute() -> dict:
-        rows = [(row["location_id"], row["claims"], row["contested"]) for row in grouped]
-        ids = [pk for pk, _n, _c in rows if pk is not None]
-        places = {}
-        if ids:
-            fields = ("id", "slug", "name", "kind", "latitude", "longitude", "path")
-            places = {row["id"]: row for row in Location.objects.filter(pk__any_of=ids).values(*fields)}
-        return {"rows": rows, "places": places}
-
-    return cached_for_version("map-places", (sql, params), compute)
+def _counts(grouped) -> tuple[list[tuple[int | None, int, int]], dict[int, dict]]:
+    """The grouped count's rows ``(place id or None, claims, contested)`` and the places named in
+    them, by id: two queries."""
+    rows = [(row["location_id"], row["claims"], row["contested"]) for row in grouped]
+    ids = [pk for pk, _n, _c in rows if pk is not None]
+    places = {}
+    if ids:
+        fields = ("id", "slug", "name", "kind", "latitude", "longitude", "path")
+        places = {row["id"]: row for row in Location.objects.filter(pk__any_of=ids).values(*fields)}
+    return rows, places
 
 
 def _query_pairs(request: HttpRequest) -> list[tuple[str, str]]:
@@ -78,24 +70,45 @@ def _query_pairs(request: HttpRequest) -> list[tuple[str, str]]:
 
 
 def map_places(request: HttpRequest, filterset: ClaimFilter) -> dict:
-    """What the map shows for valid filters: the places (most claims first) and the totals."""
-    counted = _count_places(filterset)
-    kinds = dict(Location.Kind.choices)
+    """What the map shows for valid filters: the places (most claims first) and the totals.
+
+    One aggregate query grouped by place and one for those places, whatever the number of claims or
+    places; the result is cached under the data version with the query that made it."""
+    claims = filterset.qs.order_by()  # read first: it sets ``filterset.as_of``
+    grouped = claims.values("location_id").annotate(
+        claims=Count("pk"), contested=Count("pk", filter=_contested_q(filterset))
+    )
     kept = [(name, value) for name, value in _query_pairs(request) if name != "location"]
-    list_base = reverse("claims:list") + "?"
+    as_of = filterset.as_of.isoformat() if filterset.as_of else None
+
+    def build() -> dict:
+        rows, places = _counts(grouped)
+        return _entries(rows, places, kept, as_of)
+
+    return cached_for_version("map", (grouped.query.sql_with_params(), kept), build)
+
+
+def _entries(
+    rows: list[tuple[int | None, int, int]], places: dict[int, dict], kept: list[tuple[str, str]], as_of: str | None
+) -> dict:
+    kinds = {value: str(label) for value, label in Location.Kind.choices}
+    # Slugs are URL-safe: the links are built once and completed per place.
+    place_url = reverse("locations:detail", args=["-"])[:-2]
+    list_url = reverse("claims:list") + "?" + (urlencode(kept) + "&" if kept else "") + "location="
     entries: dict[int, dict] = {}
     unplaced = {"claims": 0, "contested": 0}
-    for pk, n, contested in counted["rows"]:
-        place = counted["places"].get(pk)
+    for pk, n, contested in rows:
+        place = places.get(pk) if pk is not None else None
         if place is None:  # claims that name no place
             unplaced["claims"] += n
             unplaced["contested"] += contested
             continue
+        slug = place["slug"]
         entries[pk] = {
             "id": pk,
-            "slug": place["slug"],
+            "slug": slug,
             "name": place["name"],
-            "kind": str(kinds.get(place["kind"], place["kind"])),
+            "kind": kinds.get(place["kind"], place["kind"]),
             "lat": place["latitude"],
             "lon": place["longitude"],
             "claims": n,
@@ -103,19 +116,19 @@ def map_places(request: HttpRequest, filterset: ClaimFilter) -> dict:
             "share": share_of(n, contested),
             # The list filtered by a place includes the places below it.
             "claims_with_places_below": n,
-            "url": reverse("locations:detail", args=[place["slug"]]),
-            "list_url": list_base + urlencode([*kept, ("location", place["slug"])]),
+            "url": f"{place_url}{slug}/",
+            "list_url": list_url + slug,
         }
     for pk, entry in entries.items():
-        for ancestor in (int(part) for part in counted["places"][pk]["path"].strip("/").split("/")[:-1] if part):
+        for ancestor in (int(part) for part in places[pk]["path"].strip("/").split("/")[:-1] if part):
             if ancestor in entries:
                 entries[ancestor]["claims_with_places_below"] += entry["claims"]
-    places = sorted(entries.values(), key=lambda e: (-e["claims"], e["name"], e["id"]))
+    ordered = sorted(entries.values(), key=lambda e: (-e["claims"], e["name"], e["id"]))
     return {
-        "claims": sum(e["claims"] for e in places) + unplaced["claims"],
-        "contested": sum(e["contested"] for e in places) + unplaced["contested"],
-        "as_of": filterset.as_of.isoformat() if filterset.as_of else None,
-        "places": places,
+        "claims": sum(e["claims"] for e in ordered) + unplaced["claims"],
+        "contested": sum(e["contested"] for e in ordered) + unplaced["contested"],
+        "as_of": as_of,
+        "places": ordered,
         "unplaced": unplaced,
     }
 
