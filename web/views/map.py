@@ -3,7 +3,8 @@
 Every place with claims matching the claim list's filters (``claims.filters.ClaimFilter``: the
 same parameters as ``/claims/``, ``conflict=`` included), with how many of them are contested.
 The counts are one aggregate query grouped by place, then one query for those places, whatever
-the number of claims or places; both are cached under the data version (``core/versions.py``).
+the number of claims or places; the answer is cached under the data version (``core/versions.py``),
+as a claim list's count is.
 """
 
 from __future__ import annotations
@@ -148,6 +149,8 @@ def map_data(request: HttpRequest) -> JsonResponse:
 
 
 def claims_map(request: HttpRequest) -> HttpResponse:
+    """``/map/``: the filters (the claim list's form), the map, the places without coordinates and
+    a table of every place; a bad filter answers 400 with the claim list's errors and no map."""
     pairs = [(name, value) for name, values in request.GET.lists() for value in values]
     if any(value == "" for _name, value in pairs):  # the form sends every field: keep only what was set
         params = [(name, value) for name, value in pairs if value != ""]
