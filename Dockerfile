@@ -1,4 +1,13 @@
 # Fogwatch: one image for web (gunicorn), worker and beat (Celery). See docs/deployment.md.
+
+# The maps' npm packages and the offline basemap (package.json, package-lock.json, tools/basemap.mjs):
+# built here, only what the pages serve is copied into the image.
+FROM node:20-slim AS map-assets
+WORKDIR /assets
+COPY package.json package-lock.json .npmrc ./
+COPY tools/basemap.mjs tools/
+RUN npm ci --no-audit --no-fund --loglevel=error && npm run --silent basemap
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -12,6 +21,9 @@ WORKDIR /app
 # The code runs from /app (templates/ and static/ live beside it); `pip install .` brings the
 # dependencies declared in pyproject.toml.
 COPY . /app
+COPY --from=map-assets /assets/build/basemap /app/build/basemap
+COPY --from=map-assets /assets/node_modules/leaflet.markercluster/dist /app/node_modules/leaflet.markercluster/dist
+COPY --from=map-assets /assets/node_modules/topojson-client/dist /app/node_modules/topojson-client/dist
 RUN pip install . \
     && DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
     && useradd --system --uid 10001 --home-dir /app fogwatch \

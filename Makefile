@@ -22,8 +22,17 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(PY)
+$(VENV)/.installed: pyproject.toml | $(PY) node_modules/.installed
 	$(PY) -m pip install --quiet -e .
+	touch $@
+
+# The map's front-end packages and the offline basemap's data come from npm (package.json, pinned by
+# package-lock.json); `npm ci` installs them again when either changes, then the basemap is built
+# into build/basemap/ (tools/basemap.mjs). Served as static files (config/settings.py).
+node_modules/.installed: package.json package-lock.json tools/basemap.mjs
+	@command -v npm >/dev/null 2>&1 || { echo "Node.js and npm are required for the map (Debian: apt-get install nodejs npm)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent basemap
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
@@ -90,4 +99,4 @@ bench: install-bench bench-deps
 	$(PY) -m bench.run --claims $(N) --duration $(DURATION) --command "make bench N=$(N) DURATION=$(DURATION)$(if $(BENCH_ARGS), BENCH_ARGS='$(BENCH_ARGS)')" $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) fogwatch.sqlite3 staticfiles test-artifacts
+	rm -rf $(VENV) fogwatch.sqlite3 staticfiles test-artifacts node_modules build/basemap

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg2
 
 from bench.common import ROOT, database_name, django_env, run_streamed, say, stage
-from bench.results import P99_AS_OF_TARGET_MS, P99_SEARCH_TARGET_MS, Endpoint, Run
+from bench.results import P99_AS_OF_TARGET_MS, P99_MAP_TARGET_MS, P99_SEARCH_TARGET_MS, Endpoint, Run
 
 # Issue 13: a two-word search with a status filter. Both words are in every generated dataset
 # (devdata/generate.py: "<claimant> claims casualties near <place>.", claimants "Bloc N coalition"):
@@ -180,6 +180,11 @@ def pick(url: str, as_of: str | None) -> dict[str, Any]:
             cursor.execute("SELECT id, slug, 0 FROM locations_location ORDER BY id LIMIT 1")
             row = cursor.fetchone()
         picks["location_id"], picks["location_slug"], picks["location_control_claims"] = row
+        # The map's scope: a conflict (the first entered), or the province when the data has none
+        # (generated data names no conflict).
+        cursor.execute("SELECT slug FROM claims_conflict ORDER BY id LIMIT 1")
+        row = cursor.fetchone()
+        picks["map_scope"] = f"conflict={row[0]}" if row else f"location={picks['province']}"
     pg.close()
     return picks
 
@@ -215,4 +220,10 @@ def endpoints_for(picks: dict[str, Any]) -> list[Endpoint]:
         Endpoint("html_places_q", "HTML places list, searched", "/locations/?q=district+1"),
         Endpoint("html_actors", "HTML actors list", "/actors/"),
         Endpoint("html_actors_q", "HTML actors list, searched", "/actors/?q=group+1"),
+        Endpoint(
+            "map_data",
+            "Map data, one conflict (or province)",
+            f"/map/data.json?{picks['map_scope']}",
+            p99_target_ms=P99_MAP_TARGET_MS,
+        ),
     ]

@@ -98,7 +98,8 @@ def report(run: Run) -> str:
         f"`claimed_after` {run.picks.get('claimed_after')} (a year before the newest claim), `as_of` "
         f"{run.picks.get('as_of')} (half-way through the data), claim {run.picks.get('claim')} (the newest "
         f"contested), location {run.picks.get('location_id')} `{run.picks.get('location_slug')}` (the most "
-        f"control claims: {run.picks.get('location_control_claims')})."
+        f"control claims: {run.picks.get('location_control_claims')}), the map's scope "
+        f"`{run.picks.get('map_scope')}` (a conflict, or the province when the data has no conflict)."
     )
     add("")
     add(f"## Endpoints (wrk, {run.connections} connections, {run.duration_s:g} s each)")

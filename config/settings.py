@@ -131,8 +131,18 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Leaflet comes from the django-leaflet wheel at install time (its static files only: the app's
-# admin integration needs GDAL, which the embedded default does not have).
-STATICFILES_DIRS = [BASE_DIR / "static", ("vendor", Path(importlib.util.find_spec("leaflet").origin).parent / "static")]
+# admin integration needs GDAL, which the embedded default does not have). The map's other
+# front-end packages come from npm (package.json, `npm ci` in the Makefile): only the folders the
+# pages load are served. The offline basemap is built from npm's Natural Earth data at install time
+# (`npm run basemap`, tools/basemap.mjs) into build/basemap/.
+NODE_MODULES = BASE_DIR / "node_modules"
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor", Path(importlib.util.find_spec("leaflet").origin).parent / "static"),
+    ("vendor/leaflet.markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
+    ("vendor/topojson-client", NODE_MODULES / "topojson-client" / "dist"),
+    ("basemap", BASE_DIR / "build" / "basemap"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -191,7 +201,11 @@ FOGWATCH_MAX_PAGE_SIZE = env_int("FOGWATCH_MAX_PAGE_SIZE", 500, minimum=1)
 # (core/versions.py; PostgreSQL only); 0 turns the cache off.
 FOGWATCH_VERSION_CACHE_SECONDS = env_int("FOGWATCH_VERSION_CACHE_SECONDS", 600, minimum=0)
 FOGWATCH_RECOMPUTE_BATCH = env_int("FOGWATCH_RECOMPUTE_BATCH", 25000, minimum=1)
-FOGWATCH_TILE_URL = env_str("FOGWATCH_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# Maps draw the offline basemap (Natural Earth countries and provinces, served by Fogwatch itself);
+# a tile server's URL template (``https://tiles.example.org/{z}/{x}/{y}.png``) puts its tiles
+# on top instead, with the basemap shown whenever they cannot load. Empty: the basemap only.
+FOGWATCH_TILE_URL = env_str("FOGWATCH_TILE_URL", "")
+FOGWATCH_TILE_ATTRIBUTION = env_str("FOGWATCH_TILE_ATTRIBUTION", "")
 
 # Background work (docs/background.md). A bloc move affecting more claims than the limit is
 # recomputed by a task (a RecomputeJob with progress); up to it, in the writing request.
@@ -273,7 +287,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 LEAFLET_CONFIG = {
-    "TILES": [("OpenStreetMap", FOGWATCH_TILE_URL, {"attribution": "&copy; OpenStreetMap contributors"})],
+    "TILES": [("Tiles", FOGWATCH_TILE_URL, {"attribution": FOGWATCH_TILE_ATTRIBUTION})] if FOGWATCH_TILE_URL else [],
     "RESET_VIEW": False,
 }
 

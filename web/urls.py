@@ -4,11 +4,14 @@
 from django.urls import include, path
 
 from web.views import actors, claims, intake, locations, sources
+from web.views import map as claim_map
 
 claim_pages = [
     path("", claims.overview, name="overview"),
     path("claims/", claims.claim_list, name="list"),
     path("claims/<int:pk>/", claims.claim_detail, name="detail"),
+    path("map/", claim_map.claims_map, name="map"),
+    path("map/data.json", claim_map.map_data, name="map_data"),
 ]
 actor_pages = [
     path("actors/", actors.actor_list, name="list"),

@@ -1,5 +1,5 @@
-/* The place map: Leaflet with one marker per place (the page's place highlighted).
-   Markers are vector shapes, so they show even when map tiles cannot load. */
+/* The place map: Leaflet with one marker per place (the page's place highlighted), over the
+   offline basemap (basemap.js). Markers are vector shapes: they show whatever the background. */
 (function () {
   "use strict";
   var holder = document.getElementById("map");
@@ -20,20 +20,12 @@
   }
 
   var data = JSON.parse(dataNode.textContent);
-  var map = L.map(holder, { scrollWheelZoom: false, keyboard: true });
+  var map = L.map(holder, { scrollWheelZoom: false, keyboard: true, minZoom: 1, maxZoom: 16 });
   holder.setAttribute("tabindex", "0");
 
-  if (data.tiles) {
-    var failed = 0;
-    var tiles = L.tileLayer(data.tiles, { maxZoom: 18, attribution: data.attribution || "" });
-    tiles.on("tileerror", function () {
-      failed += 1;
-      if (failed === 1) {
-        holder.classList.add("tiles-failed");
-        say("Map tiles could not load; the markers are shown on a blank background.");
-      }
-    });
-    tiles.addTo(map);
+  // The offline basemap, or a tile server's tiles with the basemap when they fail (basemap.js).
+  if (window.FogwatchBasemap) {
+    FogwatchBasemap.setUp(map, data, say);
   }
 
   var bounds = [];

@@ -27,6 +27,7 @@ ENDPOINTS = [
     "API list as of a date, contested",
     "HTML claim list, contested",
     "HTML location page",
+    "Map data, one conflict (or province)",
 ]
 NUMBER = r"\d+(?:\.\d+)?"
 

@@ -46,18 +46,35 @@ def browser(transactional_db):
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+_OUTSIDE: dict[int, list[str]] = {}
+
+
+def outside_requests(page: Page) -> list[str]:
+    """The requests this page tried to send to another host than the live server (all aborted)."""
+    return _OUTSIDE[id(page)]
+
+
 @pytest.fixture
 def offline_tiles(settings):
     settings.FOGWATCH_TILE_URL = "https://tiles.invalid/{z}/{x}/{y}.png"
 
 
 def new_page(browser, live_server, width: int = 1280, height: int = 900) -> Page:
+    """A page whose requests to any host but the live server are aborted; their URLs are kept in
+    ``outside_requests(page)``."""
     context = browser.new_context(viewport={"width": width, "height": height}, base_url=live_server.url)
-    context.route(
-        "**/*",
-        lambda route: route.continue_() if route.request.url.startswith(live_server.url) else route.abort(),
-    )
+    outside: list[str] = []
+
+    def route(route):
+        if route.request.url.startswith(live_server.url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", route)
     page = context.new_page()
+    _OUTSIDE[id(page)] = outside
     page.set_default_timeout(15_000)
     return page
 

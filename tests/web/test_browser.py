@@ -153,7 +153,8 @@ def test_payloads_in_quotes_render_as_text_and_run_nothing(page, db):
     )
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    for url in ("/", "/claims/", f"/claims/{claim.pk}/", "/locations/payload-place/", "/sources/payload-outlet/"):
+    pages = ("/", "/claims/", f"/claims/{claim.pk}/", "/map/", "/locations/payload-place/", "/sources/payload-outlet/")
+    for url in pages:
         page.goto(url)
         page.wait_for_load_state("load")
         assert page.evaluate("window.__pwned") is None, url
@@ -161,6 +162,10 @@ def test_payloads_in_quotes_render_as_text_and_run_nothing(page, db):
     expect(page.locator("blockquote.quote").first).to_have_text(f"Quote {PAYLOAD}")
     expect(page.locator("h1")).to_have_text(f"Summary {PAYLOAD}")
     assert page.locator("img[src=x]").count() == 0
+    page.goto("/map/")  # the popup names the place as text
+    page.locator("#map .fw-place").first.click()
+    expect(page.locator(".leaflet-popup-content .fw-popup-place")).to_have_text(f"Place {PAYLOAD}")
+    assert page.evaluate("window.__pwned") is None
     page.goto("/locations/payload-place/")
     page.locator("#map path.fw-marker").first.hover()
     expect(page.locator(".leaflet-tooltip")).to_have_text(f"Place {PAYLOAD}")
@@ -174,6 +179,8 @@ SCREENS = [
     ("claim-list-errors", "/claims/?kind=bogus&location=atlantis"),
     ("claim-detail", "/claims/{capture}/"),
     ("claim-detail-as-of", "/claims/{capture}/?as_of=2021-09-02"),
+    ("map", "/map/"),
+    ("map-errors", "/map/?kind=bogus"),
     ("location", "/locations/panjshir/"),
     ("location-province-tree", "/locations/baghlan/"),
     ("actor", "/actors/nrf/"),

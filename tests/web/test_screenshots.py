@@ -2,8 +2,8 @@
 
 Each test loads the Panjshir example, checks on a page what a reader of the README would look
 for, then saves a full-page PNG (at most ``MAX_HEIGHT`` px tall) to ``docs/screenshots/``,
-overwriting the one before. Map tiles cannot load (every request not to the live server is
-aborted), so the map shows its markers on a blank background.
+overwriting the one before. Every request not to the live server is aborted; the maps use no tile
+server (FOGWATCH_TILE_URL empty, the default) and draw the offline basemap, which Fogwatch serves.
 """
 
 import re
@@ -26,8 +26,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, reset
 
 
 @pytest.fixture
-def desktop(page):
-    """The browser page (tests/support/browser.py: offline, tiles aborted) at a fixed desktop size."""
+def desktop(page, settings):
+    """The browser page (tests/support/browser.py: offline) at a fixed desktop size, maps on the
+    offline basemap."""
+    settings.FOGWATCH_TILE_URL = ""
     page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
     return page
 
@@ -100,11 +102,28 @@ def test_place_screenshot_shows_the_map_and_the_control_timeline(desktop, panjsh
     expect(desktop.locator("#map")).to_be_visible()
     expect(desktop.locator("#map path.fw-marker")).to_have_count(1)
     expect(desktop.locator("#map .fw-label")).to_have_text("Panjshir")
-    # Wait for the tiles to fail, so the picture shows the settled map and its note.
-    expect(desktop.locator("#map-status")).to_contain_text("Map tiles could not load")
+    # Wait for the basemap (provinces and their names), so the picture shows the settled map.
+    expect(desktop.locator("#map")).to_have_attribute("data-basemap", "ready")
+    expect(desktop.locator('#map path.fw-admin1[data-name="Panjshir"]')).to_have_count(1)
+    expect(desktop.locator("#map-status")).to_be_hidden()
     timeline = desktop.locator("svg.control-svg")
     expect(timeline).to_be_visible()
     expect(timeline.locator("g.band")).to_have_attribute("data-bloc", "Afghan resistance")
     expect(desktop.locator("table.intervals tbody tr")).to_have_count(1)
     expect(desktop.locator("section[aria-labelledby=claims-h] h2")).to_have_text(re.compile(r"Claims about Panjshir"))
     assert save(desktop, "place").stat().st_size > 0
+
+
+def test_map_screenshot_shows_the_places_coloured_by_contested_share(desktop, panjshir):
+    desktop.goto("/map/?conflict=taliban-nrf-panjshir-2021")
+    expect(desktop.locator("h1")).to_have_text("Map of claims")
+    holder = desktop.locator("#map")
+    expect(holder).to_have_attribute("data-basemap", "ready")
+    expect(holder).to_have_attribute("data-markers", "5")
+    expect(desktop.locator('#map .fw-place[data-place="panjshir"]')).to_have_class(re.compile(r"fw-place-some"))
+    expect(desktop.locator('#map .fw-place[data-place="shattal"]')).to_have_class(re.compile(r"fw-place-most"))
+    expect(desktop.locator("#map .fw-cluster")).to_have_text("6")
+    expect(desktop.locator("#map .fw-admin1-label", has_text="Baghlan")).to_have_count(1)
+    expect(desktop.locator("table.map-places tbody tr")).to_have_count(5)
+    desktop.wait_for_timeout(300)  # the cluster's fade-in
+    assert save(desktop, "map").stat().st_size > 0

@@ -6,6 +6,7 @@ from datetime import timedelta
 from math import ceil
 
 from django.conf import settings
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -18,6 +19,7 @@ from claims.models import Claim
 from locations import selectors
 from locations.models import Location
 from web.views.lists import Row, list_page, tree_rows
+from web.views.map import map_settings
 
 CLAIM_ROWS = 50
 INTERVAL_ROWS = 50  # the newest intervals listed under the chart (the chart draws them all)
@@ -161,11 +163,7 @@ def location_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "ancestors": selectors.location_ancestors(location),
         "children": children,
         "descendant_count": len(places) - 1,
-        "map_data": {
-            "tiles": settings.FOGWATCH_TILE_URL,
-            "attribution": "&copy; OpenStreetMap contributors",
-            "markers": markers,
-        },
+        "map_data": {**map_settings(), "markers": markers},
         "markers": markers,
         "control": control_rows,
         "control_count": control.count() if len(control_rows) >= CLAIM_ROWS else len(control_rows),
