@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from math import ceil
 
-from django.conf import settings
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
