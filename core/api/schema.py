@@ -23,7 +23,9 @@ class DependentSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class ConflictSerializer(serializers.Serializer):
+class ReferencedSerializer(serializers.Serializer):
+    """A refused delete (409): what still references the record."""
+
     detail = serializers.CharField(help_text="Names what still references the record.")
     referenced_by = DependentSerializer(many=True)
 
@@ -41,7 +43,7 @@ class AutoSchema(SpectacularAutoSchema):
         }
         errors["404"] = OpenApiResponse(ErrorSerializer, "No such object (or page).")
         if self.method == "DELETE":
-            errors["409"] = OpenApiResponse(ConflictSerializer, "Refused: the record is still referenced.")
+            errors["409"] = OpenApiResponse(ReferencedSerializer, "Refused: the record is still referenced.")
         return errors
 
     def _get_response_bodies(self, direction="response"):

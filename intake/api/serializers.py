@@ -9,13 +9,19 @@ from typing import Any
 
 from django.core.validators import RegexValidator
 from django.utils.dateparse import parse_date, parse_datetime
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.fields import BriefSerializer
 from sources.models import Source
 
 LANGUAGE = RegexValidator(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", "Give a language code such as en, ru, fa or pt-BR.")
 
 
+DRAFT_STANCES = ["denies", "supports", "contradicts"]  # how a drafted claim may answer another
+
+
+@extend_schema_field({"oneOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]})
 class DateOrDateTimeField(serializers.Field):
     """A date (``2021-09-03``) or a datetime (``2021-09-03T10:00:00Z``)."""
 
@@ -46,16 +52,10 @@ class IntakeCreateSerializer(serializers.Serializer):
     language = serializers.CharField(max_length=20, required=False, allow_blank=True, default="", validators=[LANGUAGE])
 
 
-class BriefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    slug = serializers.CharField()
-    name = serializers.CharField()
-
-
 class LinkSerializer(serializers.Serializer):
     draft = serializers.IntegerField(required=False, help_text="Index of a draft of this intake.")
     claim = serializers.IntegerField(required=False, help_text="Id of a claim already in the database.")
-    stance = serializers.ChoiceField(choices=["denies", "supports", "contradicts"])
+    stance = serializers.ChoiceField(choices=DRAFT_STANCES)
 
 
 class EvidenceSerializer(serializers.Serializer):
