@@ -48,6 +48,17 @@ def production_environment() -> dict[str, str]:
     return values
 
 
+def check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def test_the_documented_production_environment_passes_check_deploy():
     production = production_environment()
     assert {"DJANGO_SECURE_HSTS_SECONDS", "DJANGO_SECURE_SSL_REDIRECT", "DJANGO_SECURE_PROXY_SSL_HEADER"} <= set(
@@ -61,14 +72,7 @@ def test_the_documented_production_environment_passes_check_deploy():
         DJANGO_ALLOWED_HOSTS="fogwatch.example.org",
         DJANGO_DEBUG="false",
     )
-    done = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = check_deploy(env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
 
@@ -76,14 +80,7 @@ def test_the_documented_production_environment_passes_check_deploy():
 def test_without_the_production_values_check_deploy_names_what_is_missing():
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "FOGWATCH_"))}
     env.update(DJANGO_SETTINGS_MODULE="config.settings", DJANGO_SECRET_KEY=secrets.token_urlsafe(50))
-    done = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = check_deploy(env)
     assert done.returncode != 0
     for warning in ("security.W004", "security.W008", "security.W012"):  # HSTS, SSL redirect, cookies
         assert warning in done.stderr + done.stdout
