@@ -6,7 +6,7 @@ router so their paths are not taken for a claim id.
 """
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from claims.api.counts import CountedActorViewSet, CountedLocationViewSet, CountedSourceViewSet
@@ -34,7 +34,7 @@ urlpatterns = [
     path("", include("interchange.api_urls")),
     path("auth/token/", TokenView.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("locations/<int:pk>/control/", LocationControlView.as_view(), name="location-control"),
     path("", include(router.urls)),
 ]

@@ -9,6 +9,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
+from csp.constants import UNSAFE_INLINE as CSP_UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
@@ -42,6 +45,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "csp",
     "core",
     "actors",
     "locations",
@@ -56,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -296,6 +301,25 @@ SPECTACULAR_SETTINGS = {
 LEAFLET_CONFIG = {
     "TILES": [("Tiles", FOGWATCH_TILE_URL, {"attribution": FOGWATCH_TILE_ATTRIBUTION})] if FOGWATCH_TILE_URL else [],
     "RESET_VIEW": False,
+}
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and data from this site only (no inline
+# script anywhere: the pages, the admin, the maps and the API docs load theirs from files); images
+# also as data: URIs and, on the maps, from FOGWATCH_TILE_URL's server (web/views/map.py adds it).
+# Style attributes are allowed (the charts' and trees' widths and depths are written in them).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF],
+        "style-src": [CSP_SELF, CSP_UNSAFE_INLINE],
+        "img-src": [CSP_SELF, "data:"],
+        "font-src": [CSP_SELF],
+        "connect-src": [CSP_SELF],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_SELF],
+        "form-action": [CSP_SELF],
+        "frame-ancestors": [CSP_NONE],
+    }
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -17,7 +17,7 @@ from claims.models import Claim
 from locations import selectors
 from locations.models import Location
 from web.views.lists import Row, list_page, tree_rows
-from web.views.map import map_settings
+from web.views.map import allow_tiles, map_settings
 
 CLAIM_ROWS = 50
 INTERVAL_ROWS = 50  # the newest intervals listed under the chart (the chart draws them all)
@@ -176,4 +176,4 @@ def location_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "claim_count": about.count() if len(claims) >= CLAIM_ROWS else len(claims),
         "list_url": reverse("claims:list") + f"?location={location.slug}",
     }
-    return render(request, "locations/location_detail.html", context)
+    return allow_tiles(render(request, "locations/location_detail.html", context))

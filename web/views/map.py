@@ -9,7 +9,7 @@ as a claim list's count is.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -193,7 +193,23 @@ def claims_map(request: HttpRequest) -> HttpResponse:
         "data_url": reverse("claims:map_data") + (f"?{query}" if query else ""),
         "as_of": filterset.as_of if valid else None,
     }
-    return render(request, "claims/map.html", context, status=200 if valid else 400)
+    return allow_tiles(render(request, "claims/map.html", context, status=200 if valid else 400))
+
+
+def tile_origin(url: str) -> str:
+    """The origin a tile URL template loads from, as a Content-Security-Policy source
+    (``https://{s}.tile.example.org/{z}/{x}/{y}.png`` → ``https://*.tile.example.org``)."""
+    parts = urlsplit(url.replace("{s}", "sub"))
+    host = parts.netloc.replace("sub.", "*.", 1) if "{s}" in url else parts.netloc
+    return f"{parts.scheme}://{host}" if parts.scheme and host else ""
+
+
+def allow_tiles(response: HttpResponse) -> HttpResponse:
+    """Let a page with a map load images from the tile server, when one is set (django-csp reads
+    the update off the response; every other page keeps images to this site)."""
+    if origin := tile_origin(settings.FOGWATCH_TILE_URL):
+        response._csp_update = {"img-src": [origin]}  # type: ignore[attr-defined]
+    return response
 
 
 def map_settings() -> dict:
