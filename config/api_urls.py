@@ -6,12 +6,12 @@ router so their paths are not taken for a claim id.
 """
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from actors.api.views import ActorViewSet
 from claims.api.views import ClaimViewSet, ConflictViewSet, LocationControlView, RelationViewSet
 from core.api.auth import TokenView
+from core.api.views import DocsView, SchemaView
 from intake.api.views import IntakeViewSet
 from locations.api.views import LocationViewSet
 from sources.api.views import ReportViewSet, SourceViewSet
@@ -31,8 +31,8 @@ router.register("intake", IntakeViewSet, basename="intake")
 urlpatterns = [
     path("", include("interchange.api_urls")),
     path("auth/token/", TokenView.as_view(), name="token"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
     path("locations/<int:pk>/control/", LocationControlView.as_view(), name="location-control"),
     path("", include(router.urls)),
 ]

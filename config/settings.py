@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.access.PublicReadMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -172,6 +173,7 @@ FOGWATCH_VERSION_CACHE_SECONDS = env_int("FOGWATCH_VERSION_CACHE_SECONDS", 600, 
 FOGWATCH_RECOMPUTE_BATCH = env_int("FOGWATCH_RECOMPUTE_BATCH", 25000, minimum=1)
 FOGWATCH_TILE_URL = env_str("FOGWATCH_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 
+
 # Background work (docs/background.md). A bloc move affecting more claims than the limit is
 # recomputed by a task (a RecomputeJob with progress); up to it, in the writing request.
 FOGWATCH_SYNC_RECOMPUTE_LIMIT = env_int("FOGWATCH_SYNC_RECOMPUTE_LIMIT", 5000, minimum=0)
@@ -228,6 +230,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # The schema and the docs follow FOGWATCH_PUBLIC_READ like every other read.
+    "SERVE_PERMISSIONS": ["core.api.permissions.PublicRead"],
 }
 
 LEAFLET_CONFIG = {

@@ -88,8 +88,9 @@ def linked_by(instance: models.Model) -> list[models.Model]:
     references, like a protected foreign key."""
     linked: list[models.Model] = []
     for relation in instance._meta.related_objects:
-        if relation.many_to_many:
-            linked.extend(getattr(instance, relation.get_accessor_name()).all())
+        accessor = relation.get_accessor_name()
+        if relation.many_to_many and accessor:  # no accessor: a related_name ending in "+"
+            linked.extend(getattr(instance, accessor).all())
     return linked
 
 

@@ -192,8 +192,11 @@ class HistoryChangeSerializer(serializers.Serializer):
 
 
 class HistoryUserSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    username = serializers.CharField()
+    """Who made a change: named to staff users; to everyone else only "an editor"."""
+
+    id = serializers.IntegerField(allow_null=True, help_text="The user's id (staff readers only; else null).")
+    username = serializers.CharField(allow_null=True, help_text="The username (staff readers only; else null).")
+    name = serializers.CharField(help_text="The username for staff readers, “an editor” for everyone else.")
 
 
 class HistoryEntrySerializer(serializers.Serializer):
