@@ -173,6 +173,17 @@ FOGWATCH_VERSION_CACHE_SECONDS = env_int("FOGWATCH_VERSION_CACHE_SECONDS", 600, 
 FOGWATCH_RECOMPUTE_BATCH = env_int("FOGWATCH_RECOMPUTE_BATCH", 25000, minimum=1)
 FOGWATCH_TILE_URL = env_str("FOGWATCH_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 
+# Limits on what a write may send (README, "Running it safely"; docs/api.md, "Limits").
+# The largest request body read, in bytes (the API answers 413 past it; forms get Django's 400).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("FOGWATCH_MAX_BODY_BYTES", 2_621_440, minimum=1024)
+# How deeply JSON bodies may nest (arrays and objects); deeper is a 400, read without recursion.
+FOGWATCH_MAX_JSON_DEPTH = env_int("FOGWATCH_MAX_JSON_DEPTH", 32, minimum=2)
+# Citations a claim may have, and items any other list a write takes may have (aliases, a
+# conflict's places and parties, an intake's draft edits).
+FOGWATCH_MAX_CITATIONS = env_int("FOGWATCH_MAX_CITATIONS", 200, minimum=1)
+FOGWATCH_MAX_LIST_ITEMS = env_int("FOGWATCH_MAX_LIST_ITEMS", 200, minimum=1)
+# Characters of a free-text field without a length of its own (quotes, descriptions, notes, summaries).
+FOGWATCH_MAX_TEXT_LENGTH = env_int("FOGWATCH_MAX_TEXT_LENGTH", 50_000, minimum=1)
 
 # Background work (docs/background.md). A bloc move affecting more claims than the limit is
 # recomputed by a task (a RecomputeJob with progress); up to it, in the writing request.
@@ -218,6 +229,11 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 
 SPECTACULAR_SETTINGS = {

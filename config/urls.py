@@ -13,6 +13,12 @@ admin.site.site_header = "Fogwatch editors"
 admin.site.site_title = "Fogwatch admin"
 admin.site.index_title = "Claims, actors, places and sources"
 
+# Errors no view answered: JSON under /api/, the site's templates elsewhere.
+handler400 = "core.api.errors.bad_request"
+handler403 = "core.api.errors.permission_denied"
+handler404 = "core.api.errors.page_not_found"
+handler500 = "core.api.errors.server_error"
+
 urlpatterns = [
     # Webhooks moved from the claims app to notifications: old admin links still lead there.
     re_path(
