@@ -7,17 +7,6 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 
-@pytest.fixture
-def claim_payload(world):
-    return {
-        "claimant": world.taliban.pk,
-        "claimed_on": "2021-09-02",
-        "kind": "statement",
-        "summary": "The Taliban say the valley is surrounded.",
-        "citations": [{"report": world.report.pk}],
-    }
-
-
 def test_history_lists_every_change_newest_first(world, claim_payload, editor, token_api):
     claim_id = token_api.post("/api/v1/claims/", claim_payload, format="json").json()["id"]
     token_api.patch(f"/api/v1/claims/{claim_id}/", {"summary": "The valley is surrounded."}, format="json")
