@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -79,6 +80,14 @@ def test_the_body_limit_is_a_setting(world, editor_api, settings):
     large = {"name": "Too big", "description": "d" * 5000}
     assert "4,096 bytes" in assert_json_error(editor_api.post("/api/v1/actors/", large, format="json"), 413)["detail"]
     assert not Actor.objects.filter(name="Too big").exists()
+
+
+def test_a_multipart_body_past_the_limit_is_refused_before_it_is_read(world, editor_api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 4096
+    upload = SimpleUploadedFile("big.bin", b"\0" * 20_000)
+    response = editor_api.post("/api/v1/actors/", {"name": "Uploader", "file": upload}, format="multipart")
+    assert "4,096 bytes" in assert_json_error(response, 413)["detail"]
+    assert not Actor.objects.filter(name="Uploader").exists()
 
 
 def test_too_many_form_fields_is_a_json_413(world, editor_api, settings):
