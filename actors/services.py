@@ -8,6 +8,7 @@ from django.db import transaction
 from actors import events
 from actors.models import Actor
 from core.services import apply_fields, check_slug, clean_aliases, delete_or_refuse, full_clean, unique_slug
+from core.text import clean_fields
 from core.tree import check_parent, move_subtree, node_path, refresh_parent
 
 EDITABLE = ("name", "slug", "kind", "parent", "aliases", "description", "is_party")
@@ -19,7 +20,7 @@ def _announce(actor_ids: set[int]) -> None:
 
 
 def _prepare(actor: Actor) -> None:
-    actor.name = (actor.name or "").strip()
+    clean_fields(actor, lines=["name"], texts=["description"])
     actor.aliases = clean_aliases(actor.aliases)
     if not actor.slug:
         actor.slug = unique_slug(Actor, actor.name, exclude_pk=actor.pk, fallback="actor")

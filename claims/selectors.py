@@ -12,6 +12,7 @@ from actors.models import Actor
 from claims import flags
 from claims.auto_relations import PropositionFacts
 from claims.models import Citation, Claim, Conflict, Relation
+from core.access import editor_shown
 from core.tree import TreeNode, subtree_q
 from core.versions import cached_for_version
 from locations.models import Location
@@ -228,18 +229,20 @@ def claim_event_rows(ids: Iterable[int]) -> list[dict]:
 HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 
 
-def claim_history(claim: Claim) -> list[dict[str, Any]]:
-    """The recorded versions of the claim and of its citations, newest first. Each entry: ``id``,
-    ``object`` (claim or citation), ``when``, ``type`` (created, changed, deleted), ``user`` (the
-    user or None), ``reason``, ``changes`` (``{field, old, new}``; foreign keys as ids) and, for the
-    claim's own versions, ``status`` (the stored status of that version)."""
+def claim_history(claim: Claim, *, viewer: Any = None) -> list[dict[str, Any]]:
+    """The recorded versions of the claim and of its citations, newest first, as ``viewer`` (the user
+    reading; None: the public) may see them. Each entry: ``id``, ``object`` (claim or citation),
+    ``when``, ``type`` (created, changed, deleted), ``user`` (who made it, ``core.access.editor_shown``:
+    named to staff only, "an editor" to everyone else; None for a command or import), ``reason``,
+    ``changes`` (``{field, old, new}``; foreign keys as ids) and, for the claim's own versions,
+    ``status`` (the stored status of that version)."""
     entries = []
     previous = None
     for record in claim.history.select_related("history_user").order_by("history_date", "history_id"):
         changes: list[dict[str, Any]] = []
         if previous is not None:
             changes = [{"field": c.field, "old": c.old, "new": c.new} for c in record.diff_against(previous).changes]
-        entries.append(_history_entry(record, "claim", changes, status=record.status))
+        entries.append(_history_entry(record, "claim", changes, viewer, status=record.status))
         previous = record
     citations = Citation.history.filter(claim_id=claim.pk).select_related("history_user")
     for record in citations.order_by("history_date", "history_id"):
@@ -248,18 +251,18 @@ def claim_history(claim: Claim) -> list[dict[str, Any]]:
             {"field": name, "old": value if removed else None, "new": None if removed else value}
             for name, value in (("report", record.report_id), ("quote", record.quote))
         ]
-        entries.append(_history_entry(record, "citation", changes))
+        entries.append(_history_entry(record, "citation", changes, viewer))
     entries.sort(key=lambda e: (e["when"], e["object"] == "citation", e["id"]), reverse=True)
     return entries
 
 
-def _history_entry(record: Any, kind: str, changes: list[dict[str, Any]], **more: Any) -> dict[str, Any]:
+def _history_entry(record: Any, kind: str, changes: list[dict[str, Any]], viewer: Any, **more: Any) -> dict[str, Any]:
     return {
         "id": record.history_id,
         "object": kind,
         "when": record.history_date,
         "type": HISTORY_TYPES.get(record.history_type, record.history_type),
-        "user": record.history_user,
+        "user": editor_shown(record.history_user, viewer),
         "reason": record.history_change_reason,
         "changes": changes,
         **more,

@@ -6,12 +6,12 @@ router so their paths are not taken for a claim id.
 """
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from claims.api.counts import CountedActorViewSet, CountedLocationViewSet, CountedSourceViewSet
 from claims.api.views import ClaimViewSet, ConflictViewSet, LocationControlView, RelationViewSet
 from core.api.auth import TokenView
+from core.api.views import DocsView, SchemaView
 from intake.api.views import IntakeViewSet
 from notifications.api.views import WebhookSubscriptionViewSet
 from sources.api.views import ReportViewSet
@@ -33,8 +33,8 @@ router.register("webhooks", WebhookSubscriptionViewSet, basename="webhook")
 urlpatterns = [
     path("", include("interchange.api_urls")),
     path("auth/token/", TokenView.as_view(), name="token"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
     path("locations/<int:pk>/control/", LocationControlView.as_view(), name="location-control"),
     path("", include(router.urls)),
 ]

@@ -61,12 +61,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "core.api.errors.BodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.access.PublicReadMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
@@ -213,6 +215,18 @@ FOGWATCH_RECOMPUTE_BATCH = env_int("FOGWATCH_RECOMPUTE_BATCH", 25000, minimum=1)
 FOGWATCH_TILE_URL = env_str("FOGWATCH_TILE_URL", "")
 FOGWATCH_TILE_ATTRIBUTION = env_str("FOGWATCH_TILE_ATTRIBUTION", "")
 
+# Limits on what a write may send (README, "Running it safely"; docs/api.md, "Limits").
+# The largest request body read, in bytes (the API answers 413 past it; forms get Django's 400).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("FOGWATCH_MAX_BODY_BYTES", 2_621_440, minimum=1024)
+# How deeply JSON bodies may nest (arrays and objects); deeper is a 400, read without recursion.
+FOGWATCH_MAX_JSON_DEPTH = env_int("FOGWATCH_MAX_JSON_DEPTH", 32, minimum=2)
+# Citations a claim may have, and items any other list a write takes may have (aliases, a
+# conflict's places and parties, an intake's draft edits).
+FOGWATCH_MAX_CITATIONS = env_int("FOGWATCH_MAX_CITATIONS", 200, minimum=1)
+FOGWATCH_MAX_LIST_ITEMS = env_int("FOGWATCH_MAX_LIST_ITEMS", 200, minimum=1)
+# Characters of a free-text field without a length of its own (quotes, descriptions, notes, summaries).
+FOGWATCH_MAX_TEXT_LENGTH = env_int("FOGWATCH_MAX_TEXT_LENGTH", 50_000, minimum=1)
+
 # Background work (docs/background.md). A bloc move affecting more claims than the limit is
 # recomputed by a task (a RecomputeJob with progress); up to it, in the writing request.
 FOGWATCH_SYNC_RECOMPUTE_LIMIT = env_int("FOGWATCH_SYNC_RECOMPUTE_LIMIT", 5000, minimum=0)
@@ -266,6 +280,11 @@ REST_FRAMEWORK = {
     },
     # The address a throttle counts: behind a proxy, set FOGWATCH_PROXY_COUNT (DRF's NUM_PROXIES).
     "NUM_PROXIES": env_int("FOGWATCH_PROXY_COUNT", 0, minimum=0) or None,
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 
 # Login lockout (django-axes) for the admin and the token endpoint: FOGWATCH_LOGIN_FAILURE_LIMIT
@@ -296,6 +315,8 @@ SPECTACULAR_SETTINGS = {
         "RelationStanceEnum": "claims.models.Relation.Stance",
         "DraftStanceEnum": "intake.api.serializers.DRAFT_STANCES",
     },
+    # The schema and the docs follow FOGWATCH_PUBLIC_READ like every other read.
+    "SERVE_PERMISSIONS": ["core.api.permissions.PublicRead"],
 }
 
 LEAFLET_CONFIG = {

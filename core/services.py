@@ -3,10 +3,16 @@
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
 from django.db import models
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils.text import slugify
+
+from core.text import clean_list
+
+ALIAS_LENGTH = 200
 
 
 class ReferencedError(Exception):
@@ -36,24 +42,47 @@ def unique_slug(model: type[models.Model], name: str, *, exclude_pk: Any = None,
 
 
 def check_slug(model: type[models.Model], slug: str, *, exclude_pk: Any = None) -> None:
+    """A slug given by the writer: a Django slug (letters, digits, ``-``, ``_``) no other row has."""
+    try:
+        validate_slug(slug if isinstance(slug, str) else "")
+    except ValidationError as exc:
+        raise ValidationError({"slug": exc.messages}) from exc
     if model._default_manager.filter(slug=slug).exclude(pk=exclude_pk).exists():
         raise ValidationError({"slug": f"The slug “{slug}” is already taken."})
 
 
+def too_many(count: int, setting: str, noun: str = "items") -> str | None:
+    """The message when a list of ``count`` items is longer than the setting allows, else None."""
+    limit = getattr(settings, setting)
+    if count <= limit:
+        return None
+    return f"At most {limit:,} {noun} ({setting}); {count:,} were given."
+
+
+def check_count(field: str, values: Any, *, setting: str = "FOGWATCH_MAX_LIST_ITEMS", noun: str = "items") -> list:
+    """``values`` as a list, or a ValidationError on ``field`` when it holds more than the setting allows."""
+    values = list(values)
+    message = too_many(len(values), setting, noun)
+    if message:
+        raise ValidationError({field: message})
+    return values
+
+
 def clean_aliases(value: Any) -> list[str]:
-    """Aliases are a list of non-empty strings; duplicates are dropped, order kept."""
+    """Aliases are a list of one-line texts (``core.text.clean_text``, at most 200 characters each, at
+    most FOGWATCH_MAX_LIST_ITEMS of them); blanks and duplicates are dropped, order kept. A string is
+    split at commas (the admin's text box)."""
     if value in (None, ""):
         return []
     if isinstance(value, str):
         value = [part for part in value.split(",")]
     if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
         raise ValidationError({"aliases": "Aliases must be a list of strings."})
-    seen: dict[str, None] = {}
-    for item in value:
-        item = item.strip()
-        if item:
-            seen.setdefault(item, None)
-    return list(seen)
+    value = check_count("aliases", value, noun="aliases")
+    try:
+        return clean_list(value, max_length=ALIAS_LENGTH)
+    except ValidationError as exc:
+        raise ValidationError({"aliases": exc.messages}) from exc
 
 
 def apply_fields(instance: models.Model, fields: Mapping[str, Any], allowed: Iterable[str]) -> set[str]:
@@ -89,7 +118,7 @@ def linked_by(instance: models.Model) -> list[models.Model]:
     linked: list[models.Model] = []
     for relation in instance._meta.related_objects:
         accessor = relation.get_accessor_name()
-        if relation.many_to_many and accessor:
+        if relation.many_to_many and accessor:  # no accessor: a related_name ending in "+"
             linked.extend(getattr(instance, accessor).all())
     return linked
 

@@ -22,6 +22,9 @@ from actors.models import Actor
 from actors.selectors import bloc_ids
 from claims.models import Claim, Relation
 from claims.services import CitationInput, claim_create, claim_update, relation_create
+from core.services import too_many
+from core.text import clean_fields, max_text_length
+from core.text import clean_text as clean_any_text
 from intake import gazetteer
 from intake.models import Intake
 from intake.reader import Draft, read
@@ -63,14 +66,18 @@ class IntakeStateError(Exception):
 
 
 def clean_text(text: Any) -> str:
-    """The article's text, or a ValidationError on ``text`` saying what is wrong."""
+    """The article's text cleaned as every text is (``core.text``: NFC, invisible characters out), or a
+    ValidationError on ``text`` saying what is wrong."""
     if not isinstance(text, str) or not text.strip():
         raise ValidationError({"text": "Paste the article's text: it is empty."})
     if "\x00" in text:
         raise ValidationError({"text": "The text holds a NUL character; paste plain text."})
     if len(text) > MAX_TEXT:
         raise ValidationError({"text": f"The text has {len(text):,} characters; at most {MAX_TEXT:,} are read."})
-    return text
+    try:
+        return clean_any_text(text, multiline=True)
+    except ValidationError as exc:
+        raise ValidationError({"text": exc.messages}) from exc
 
 
 def _as_datetime(value: date | datetime | None) -> datetime | None:
@@ -101,20 +108,24 @@ def intake_create(
     """Read an article into draft claims and keep it as an intake waiting for an editor."""
     intake = Intake(
         text=clean_text(text),
-        title=(title or "").strip()[:500],
-        url=(url or "").strip(),
+        title=(title or "")[:500] if isinstance(title, str) else title,
+        url=url,
         source=source,
         report=report,
         published_at=_as_datetime(published_at),
-        language=(language or "").strip(),
+        language=language,
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
+    clean_fields(intake, lines=["title", "url", "language"])
     try:
         intake.full_clean(exclude=["drafts", "unknown", "made"])
     except ValidationError as exc:
         raise ValidationError({k: " ".join(v) for k, v in exc.message_dict.items()}) from exc
     reading = read(
-        intake.text, gazetteer=gazetteer.gazetteer(), published_at=_day(intake.published_at), language=language or None
+        intake.text,
+        gazetteer=gazetteer.gazetteer(),
+        published_at=_day(intake.published_at),
+        language=intake.language or None,
     )
     intake.language = intake.language or reading.language
     intake.drafts = [_stored(draft) for draft in reading.drafts]
@@ -257,10 +268,14 @@ def _editable(intake: Intake) -> Intake:
     return locked
 
 
+def _an_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63
+
+
 def _draft_errors(index: int, draft: dict[str, Any], count: int) -> dict[str, str]:
     """What is wrong with an edited draft, by field."""
     errors: dict[str, str] = {}
-    if draft.get("kind") not in KINDS:
+    if not isinstance(draft.get("kind"), str) or draft["kind"] not in KINDS:
         errors["kind"] = f"“{draft.get('kind')}” is not a kind; use one of {', '.join(sorted(KINDS))}."
     for name, model in (*((n, Actor) for n in ACTOR_FIELDS), ("location", Location)):
         value = draft.get(name)
@@ -279,14 +294,31 @@ def _draft_errors(index: int, draft: dict[str, Any], count: int) -> dict[str, st
                 date.fromisoformat(str(value))
             except ValueError:
                 errors[name] = f"“{value}” is not a date (YYYY-MM-DD)."
-    if draft.get("date_precision") not in PRECISIONS:
+    for name in ("summary", "quote"):
+        try:
+            clean_any_text(draft.get(name), multiline=name == "quote", max_length=max_text_length())
+        except ValidationError as exc:
+            errors[name] = " ".join(exc.messages)
+    if not isinstance(draft.get("date_precision"), str) or draft["date_precision"] not in PRECISIONS:
         errors["date_precision"] = f"Use one of {', '.join(sorted(PRECISIONS))}."
     for name in ("count_min", "count_max"):
         value = draft.get(name)
         if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
             errors[name] = "Counts are whole numbers of zero or more."
-    for link in draft.get("responds_to") or []:
-        if not isinstance(link, dict) or link.get("stance") not in STANCES:
+    links = draft.get("responds_to") or []
+    if not isinstance(links, list):
+        errors["responds_to"] = "A list of links: [{draft: index, stance}] or [{claim: id, stance}]."
+        links = []
+    elif too_many(len(links), "FOGWATCH_MAX_LIST_ITEMS"):
+        errors["responds_to"] = too_many(len(links), "FOGWATCH_MAX_LIST_ITEMS", "links") or ""
+        links = []
+    for link in links:
+        if (
+            not isinstance(link, dict)
+            or not isinstance(link.get("stance"), str)
+            or link["stance"] not in STANCES
+            or any(not _an_id(link[key]) for key in ("draft", "claim") if key in link)
+        ):
             errors["responds_to"] = "Each link is {draft: index, stance} or {claim: id, stance}; stance denies, "
             errors["responds_to"] += "supports or contradicts."
         elif "draft" in link and (not isinstance(link["draft"], int) or not 0 <= link["draft"] < count):
@@ -298,7 +330,13 @@ def _draft_errors(index: int, draft: dict[str, Any], count: int) -> dict[str, st
         elif "draft" not in link and "claim" not in link:
             errors["responds_to"] = "Each link names a draft or a claim."
     same = draft.get("same_as") or []
-    if not isinstance(same, list) or Claim.objects.filter(pk__in=same).count() != len(set(same)):
+    if isinstance(same, list) and too_many(len(same), "FOGWATCH_MAX_LIST_ITEMS"):
+        errors["same_as"] = too_many(len(same), "FOGWATCH_MAX_LIST_ITEMS", "ids") or ""
+    elif (
+        not isinstance(same, list)
+        or not all(_an_id(pk) for pk in same)
+        or Claim.objects.filter(pk__in=same).count() != len(set(same))
+    ):
         errors["same_as"] = "Same as: ids of existing claims."
     return errors
 

@@ -126,7 +126,8 @@ def _iso(value: date | datetime | None) -> str | None:
 
 
 def _safe(value: str) -> str:
-    """Text a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    """Text a spreadsheet would run as a formula (it starts with ``= + - @``, a tab or a carriage
+    return) is prefixed with an apostrophe (OWASP's advice for CSV injection)."""
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
@@ -153,17 +154,17 @@ def csv_row(doc: Document) -> list[Any]:
         "url": doc["url"],
         "claimed_on": _iso(doc["claimed_on"]),
         "kind": doc["kind"],
-        "summary": _safe(doc["summary"]),
-        "quote": _safe(doc["quote"]),
+        "summary": doc["summary"],
+        "quote": doc["quote"],
         "language": doc["language"],
         "claimant_id": doc["claimant"]["id"],
-        "claimant": _safe(doc["claimant"]["name"]),
-        "claimant_bloc": _safe(_name(extra["claimant_bloc"])),
-        "spokesperson": _safe(_name(doc["spokesperson"])),
+        "claimant": doc["claimant"]["name"],
+        "claimant_bloc": _name(extra["claimant_bloc"]),
+        "spokesperson": _name(doc["spokesperson"]),
         "subject_id": doc["subject"]["id"] if doc["subject"] else "",
-        "subject": _safe(_name(doc["subject"])),
+        "subject": _name(doc["subject"]),
         "location_id": location["id"] if location else "",
-        "location": _safe(_name(location)),
+        "location": _name(location),
         "latitude": _blank(extra["latitude"]) if location else "",
         "longitude": _blank(extra["longitude"]) if location else "",
         "location_precision": doc["location_precision"],
@@ -179,15 +180,16 @@ def csv_row(doc: Document) -> list[Any]:
         "verdict": doc["verdict"],
         "verdict_on": _iso(doc["verdict_on"]) or "",
         "reason_codes": " ".join(r.get("code", "") for r in reasons),
-        "reasons": _safe(" | ".join(r.get("text", "") for r in reasons)),
+        "reasons": " | ".join(r.get("text", "") for r in reasons),
         "report_ids": " ".join(str(c["report"]["id"]) for c in citations),
         "report_urls": " ".join(c["report"]["url"] for c in citations if c["report"]["url"]),
-        "sources": _safe(" | ".join(dict.fromkeys(c["report"]["source"]["name"] for c in citations))),
+        "sources": " | ".join(dict.fromkeys(c["report"]["source"]["name"] for c in citations)),
         "external_id": doc["external_id"] or "",
         "created_at": _iso(doc["created_at"]),
         "updated_at": _iso(doc["updated_at"]),
     }
-    return [values[name] for name in CSV_HEADER]
+    # Every text cell goes through the formula guard, whatever column it is in (numbers are numbers).
+    return [_safe(values[name]) if isinstance(values[name], str) else values[name] for name in CSV_HEADER]
 
 
 def csv_lines(documents: Iterable[Document]) -> Iterator[str]:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.services import apply_fields, check_slug, clean_aliases, delete_or_refuse, full_clean, unique_slug
+from core.text import clean_fields
 from core.tree import check_parent, move_subtree, node_path, refresh_parent
 from locations.models import Location
 
@@ -23,7 +24,7 @@ def _check_coordinates(location: Location) -> None:
 
 
 def _prepare(location: Location) -> None:
-    location.name = (location.name or "").strip()
+    clean_fields(location, lines=["name"], texts=["description"])
     location.aliases = clean_aliases(location.aliases)
     if not location.slug:
         location.slug = unique_slug(Location, location.name, exclude_pk=location.pk, fallback="place")

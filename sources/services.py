@@ -6,6 +6,7 @@ from django.db import transaction
 
 from core.services import apply_fields, check_slug, delete_or_refuse, full_clean, unique_slug
 from core.tasks import enqueue
+from core.text import clean_fields
 from sources.models import Report, Source
 
 SOURCE_EDITABLE = ("name", "slug", "kind", "homepage", "country", "reliability", "actor", "description")
@@ -13,7 +14,7 @@ REPORT_EDITABLE = ("source", "title", "url", "published_at", "author", "language
 
 
 def _prepare_source(source: Source) -> None:
-    source.name = (source.name or "").strip()
+    clean_fields(source, lines=["name", "homepage", "country"], texts=["description"])
     if not source.slug:
         source.slug = unique_slug(Source, source.name, exclude_pk=source.pk, fallback="source")
     else:
@@ -44,8 +45,7 @@ def source_delete(*, source: Source) -> None:
 
 
 def _prepare_report(report: Report) -> None:
-    report.title = (report.title or "").strip()
-    report.url = (report.url or "").strip() or None
+    clean_fields(report, lines=["title", "url", "author", "language"], texts=["summary"], optional_null=["url"])
     full_clean(report)
 
 

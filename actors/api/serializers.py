@@ -3,10 +3,10 @@
 from rest_framework import serializers
 
 from actors.models import Actor
-from core.api.fields import NestedOnReadField
+from core.api.fields import CappedListField, ModelSerializer, NestedOnReadField, SlugField, TextField
 
 
-class ActorSerializer(serializers.ModelSerializer):
+class ActorSerializer(ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:actor-detail")
     parent = NestedOnReadField(
         queryset=Actor.objects.all(),
@@ -17,9 +17,12 @@ class ActorSerializer(serializers.ModelSerializer):
     bloc = NestedOnReadField(
         read_only=True, help_text="The root of the parent chain: actors of one bloc are affiliated."
     )
-    slug = serializers.SlugField(max_length=200, required=False, help_text="Made from the name when not given.")
-    aliases = serializers.ListField(
-        child=serializers.CharField(max_length=200), required=False, help_text="Other names and spellings."
+    slug = SlugField(max_length=200, required=False, help_text="Made from the name when not given.")
+    aliases = CappedListField(
+        child=TextField(max_length=200),
+        required=False,
+        help_text="Other names and spellings.",
+        noun="aliases",
     )
 
     class Meta:

@@ -13,7 +13,14 @@ from actors.models import Actor
 from claims import flags as flag_rules
 from claims.models import Citation, Claim, Conflict, Relation
 from claims.services import CLAIM_EDITABLE
-from core.api.fields import BriefSerializer, NestedOnReadField
+from core.api.fields import (
+    BriefSerializer,
+    CappedListSerializer,
+    ModelSerializer,
+    NestedOnReadField,
+    SlugField,
+    TextField,
+)
 from locations.models import Location
 from sources.api.serializers import ReportBriefSerializer
 from sources.models import Report
@@ -45,18 +52,24 @@ class ClaimBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CitationSerializer(serializers.ModelSerializer):
+class CitationListSerializer(CappedListSerializer):
+    setting = "FOGWATCH_MAX_CITATIONS"
+    noun = "citations per claim"
+
+
+class CitationSerializer(ModelSerializer):
     report = NestedOnReadField(
         queryset=Report.objects.all(),
         read_serializer=ReportBriefSerializer,
         help_text="Id of the report (read: the report with its source).",
     )
-    quote = serializers.CharField(required=False, allow_blank=True, default="", help_text="The passage quoted.")
+    quote = TextField(required=False, allow_blank=True, default="", help_text="The passage quoted.")
 
     class Meta:
         model = Citation
         fields = ["id", "report", "quote"]
         read_only_fields = ["id"]
+        list_serializer_class = CitationListSerializer  # a long list is refused before its reports are looked up
 
 
 class RelationMadeSerializer(serializers.ModelSerializer):
@@ -95,7 +108,7 @@ def _visible(relations: Any, other: str, as_of: Any) -> list[Relation]:
     return [r for r in rows if getattr(r, other).claimed_on <= as_of]
 
 
-class ClaimSerializer(serializers.ModelSerializer):
+class ClaimSerializer(ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:claim-detail")
     claimant = NestedOnReadField(queryset=Actor.objects.all(), help_text="Id of the actor making the claim.")
     spokesperson = NestedOnReadField(
@@ -112,13 +125,15 @@ class ClaimSerializer(serializers.ModelSerializer):
     )
     location = NestedOnReadField(queryset=Location.objects.all(), allow_null=True, required=False)
     citations = CitationSerializer(
-        many=True, help_text="Where the claim was reported; at least one. On update, replaces the set."
+        many=True,
+        help_text="Where the claim was reported; at least one, at most 200 (FOGWATCH_MAX_CITATIONS). On update, "
+        "replaces the set.",
     )
     relations_made = serializers.SerializerMethodField(help_text="Claims this claim responds to.")
     relations_received = serializers.SerializerMethodField(help_text="Claims that respond to this claim.")
     reasons = ReasonSerializer(many=True, read_only=True, help_text="Why each flag and the status are as they are.")
     as_of = serializers.SerializerMethodField(help_text="The date the flags are shown as of (null: now).")
-    external_id = serializers.CharField(max_length=100, allow_null=True, allow_blank=True, required=False)
+    external_id = TextField(max_length=100, allow_null=True, allow_blank=True, required=False)
 
     class Meta:
         model = Claim
@@ -166,7 +181,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         return value or None
 
 
-class RelationSerializer(serializers.ModelSerializer):
+class RelationSerializer(ModelSerializer):
     """One claim (``claim``) responding to another (``target``). Automatic relations (``origin:
     auto``) follow from the claims: they can be read, not changed."""
 
@@ -192,8 +207,11 @@ class HistoryChangeSerializer(serializers.Serializer):
 
 
 class HistoryUserSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    username = serializers.CharField()
+    """Who made a change: named to staff users; to everyone else only "an editor"."""
+
+    id = serializers.IntegerField(allow_null=True, help_text="The user's id (staff readers only; else null).")
+    username = serializers.CharField(allow_null=True, help_text="The username (staff readers only; else null).")
+    name = serializers.CharField(help_text="The username for staff readers, “an editor” for everyone else.")
 
 
 class HistoryEntrySerializer(serializers.Serializer):
@@ -227,12 +245,12 @@ class AsOfQuerySerializer(serializers.Serializer):
     as_of = serializers.DateField(required=False, allow_null=True, help_text="Flags as they stood on this date.")
 
 
-class ConflictSerializer(serializers.ModelSerializer):
+class ConflictSerializer(ModelSerializer):
     """A conflict: the places it covers and the parties that fight it, over a period. Its claims are
     the claim list filtered by it (``claims_url``)."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:conflict-detail")
-    slug = serializers.SlugField(max_length=200, required=False, help_text="Made from the name when not given.")
+    slug = SlugField(max_length=200, required=False, help_text="Made from the name when not given.")
     places = NestedOnReadField(
         many=True,
         queryset=Location.objects.all(),

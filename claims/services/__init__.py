@@ -23,7 +23,14 @@ from claims.services.recompute import (
     relation_dates_sync,
 )
 from claims.services.relations import relation_create, relation_delete, relation_update
-from claims.services.validation import CLAIM_EDITABLE, DERIVED, CitationInput, claim_validate, relation_validate
+from claims.services.validation import (
+    CLAIM_EDITABLE,
+    DERIVED,
+    CitationInput,
+    claim_validate,
+    relation_validate,
+    stored_text,
+)
 from core.services import ReferencedError
 
 __all__ = [
@@ -55,4 +62,5 @@ __all__ = [
     "relation_delete",
     "relation_update",
     "relation_validate",
+    "stored_text",
 ]

@@ -20,7 +20,7 @@ from core.services import ReferencedError, apply_fields, delete_or_refuse
 
 def _write_citations(claim: Claim, citations: Sequence[CitationInput]) -> None:
     for item in citations:
-        Citation.objects.create(claim=claim, report=item.report, quote=(item.quote or "").strip())
+        Citation.objects.create(claim=claim, report=item.report, quote=item.quote)  # cleaned by _clean_citations
 
 
 @transaction.atomic

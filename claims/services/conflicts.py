@@ -10,14 +10,15 @@ from django.db import transaction
 
 from actors.models import Actor
 from claims.models import Conflict
-from core.services import apply_fields, check_slug, delete_or_refuse, full_clean, unique_slug
+from core.services import apply_fields, check_count, check_slug, delete_or_refuse, full_clean, unique_slug
+from core.text import clean_fields
 from locations.models import Location
 
 CONFLICT_EDITABLE = ("name", "slug", "description", "start", "end")
 
 
 def _prepare(conflict: Conflict) -> None:
-    conflict.name = (conflict.name or "").strip()
+    clean_fields(conflict, lines=["name"], texts=["description"])
     if not conflict.name:
         raise ValidationError({"name": "A conflict needs a name."})
     if not conflict.slug:
@@ -36,12 +37,14 @@ def _write(
     parties: Iterable[Actor] | None,
 ) -> Conflict:
     apply_fields(conflict, fields, CONFLICT_EDITABLE)
+    places = None if places is None else check_count("places", places, noun="places")
+    parties = None if parties is None else check_count("parties", parties, noun="parties")
     _prepare(conflict)
     conflict.save()
     if places is not None:
-        conflict.places.set(list(places))
+        conflict.places.set(places)
     if parties is not None:
-        conflict.parties.set(list(parties))
+        conflict.parties.set(parties)
     return conflict
 
 

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from actors.selectors import bloc_ids
 from claims.models import Claim, Relation
-from core.services import full_clean
+from core.services import check_count, full_clean
+from core.text import as_stored, clean_fields, clean_text, max_text_length
 
 CLAIM_EDITABLE = (
     "claimant",
@@ -39,6 +40,20 @@ CLAIM_EDITABLE = (
     "location_precision",
 )
 DERIVED = ("status", "contested", "corroborated", "unverified", "reasons")
+# Text cleaned by ``core.text`` before any check (blank ``external_id`` is stored as NULL: blank keys
+# must not collide).
+CLAIM_LINES = ("summary", "language", "external_id", "location_precision")
+CLAIM_TEXTS = ("quote", "verdict_rationale")
+
+
+def stored_text(name: str, value: Any) -> Any:
+    """``value`` of the claim field ``name`` (or ``quote`` of a citation) as a write stores it: text
+    cleaned by ``core.text``. Anything else, or text the write would refuse, comes back unchanged (the
+    write says why). Importers compare with it, so a re-import of the same row changes nothing."""
+    if not isinstance(value, str) or name not in (*CLAIM_LINES, *CLAIM_TEXTS):
+        return value
+    text = as_stored(value, multiline=name in CLAIM_TEXTS)
+    return None if name == "external_id" and not text else text
 
 
 @dataclass(frozen=True)
@@ -55,8 +70,7 @@ def claim_validate(claim: Claim, citations: Sequence[CitationInput] | None, chan
     does not invalidate a claim.
     """
     errors: dict[str, str] = {}
-    claim.summary = (claim.summary or "").strip()
-    claim.external_id = (claim.external_id or "").strip() or None  # blank keys must not collide
+    clean_fields(claim, lines=CLAIM_LINES, texts=CLAIM_TEXTS, optional_null=["external_id"])  # text first
     if not claim.summary:
         errors["summary"] = "A one-sentence summary of the claim is required."
     if claim.claimed_on is not None and claim.claimed_on > timezone.localdate():
@@ -112,15 +126,22 @@ def claim_validate(claim: Claim, citations: Sequence[CitationInput] | None, chan
 
 
 def _clean_citations(citations: Iterable[CitationInput | dict[str, Any]] | None) -> list[CitationInput] | None:
+    """The citations as ``CitationInput``s, their quotes cleaned (``core.text``); refused, before anything
+    is written, when there are more than FOGWATCH_MAX_CITATIONS or one has no report or a bad quote."""
     if citations is None:
         return None
+    items = check_count("citations", citations, setting="FOGWATCH_MAX_CITATIONS", noun="citations per claim")
     cleaned = []
-    for item in citations:
+    for item in items:
         if isinstance(item, dict):
             item = CitationInput(report=item.get("report"), quote=item.get("quote") or "")
         if item.report is None:
             raise ValidationError({"citations": "Each citation needs a report."})
-        cleaned.append(item)
+        try:
+            quote = clean_text(item.quote, multiline=True, max_length=max_text_length())
+        except ValidationError as exc:
+            raise ValidationError({"citations": [f"Quote: {m}" for m in exc.messages]}) from exc
+        cleaned.append(CitationInput(report=item.report, quote=quote))
     return cleaned
 
 
@@ -128,6 +149,7 @@ def relation_validate(relation: Relation, changed: set[str] | None = None) -> No
     """``changed`` names the fields an update changed (None: a new relation). Retracts and supersedes
     are checked against the blocs only when claim, target or stance is written: a later bloc move
     does not invalidate a relation."""
+    clean_fields(relation, texts=["note"])
     errors: dict[str, str] = {}
     if relation.claim_id and relation.target_id and relation.claim_id == relation.target_id:
         errors["target"] = "A claim cannot relate to itself."

@@ -7,13 +7,14 @@ address gets a 429 with ``Retry-After``, even for the right password, until the 
 
 from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
+from rest_framework import parsers, serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from core.api.parsers import JSONParser
 from core.api.schema import AutoSchema
 from core.api.throttles import TokenThrottle
 from core.lockout import locked_out
@@ -28,6 +29,7 @@ class TokenView(ObtainAuthToken):
 
     schema = AutoSchema()
     throttle_classes = [TokenThrottle]
+    parser_classes = (JSONParser, parsers.FormParser, parsers.MultiPartParser)  # DRF's view names its own
 
     @extend_schema(
         request=AuthTokenSerializer,

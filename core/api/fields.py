@@ -1,12 +1,17 @@
 """Serializer fields shared by every app's API: related objects written by id, read as small
-nested objects (``{id, slug, name}``), described accurately in the OpenAPI schema."""
+nested objects (``{id, slug, name}``), described accurately in the OpenAPI schema; lists refused
+when longer than a setting allows *before* their items are validated (each item of a list of ids
+is a query)."""
 
 from typing import Any
 
+from django.db import models
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_basic_type, force_instance
 from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
+
+from core.services import too_many
 
 
 class BriefSerializer(serializers.Serializer):
@@ -22,6 +27,79 @@ def brief(obj: Any) -> dict[str, Any] | None:
     return None if obj is None else {"id": obj.pk, "slug": obj.slug, "name": obj.name}
 
 
+class TextOnly:
+    """Text, and only text: DRF's CharField would store the number 12345 as "12345". NUL characters are
+    refused (DRF's validator); the services clean what remains (``core.text``)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid")  # type: ignore[attr-defined]
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class TextField(TextOnly, serializers.CharField):
+    pass
+
+
+class SlugField(TextOnly, serializers.SlugField):
+    pass
+
+
+class URLField(TextOnly, serializers.URLField):
+    pass
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """The base of every resource's serializer: model text fields take only text."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: TextField,
+        models.TextField: TextField,
+        models.SlugField: SlugField,
+        models.URLField: URLField,
+    }
+
+
+def check_length(data: Any, setting: str, noun: str) -> None:
+    """A 400 on the field (a list of one message) when ``data`` is a list longer than ``setting`` allows."""
+    if isinstance(data, list):
+        message = too_many(len(data), setting, noun)
+        if message:
+            raise serializers.ValidationError([message], code="max_length")
+
+
+class CappedListField(serializers.ListField):
+    """A list of at most FOGWATCH_MAX_LIST_ITEMS items (read when a request comes, not at import)."""
+
+    def __init__(self, *args: Any, setting: str = "FOGWATCH_MAX_LIST_ITEMS", noun: str = "items", **kwargs: Any):
+        self.setting, self.noun = setting, noun
+        super().__init__(*args, **kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        check_length(data, self.setting, self.noun)
+        return super().to_internal_value(data)
+
+
+class CappedListSerializer(serializers.ListSerializer):
+    """A nested list (``many=True``) of at most ``setting`` items; subclasses name it and the noun."""
+
+    setting = "FOGWATCH_MAX_LIST_ITEMS"
+    noun = "items"
+
+    def to_internal_value(self, data: Any) -> Any:
+        check_length(data, self.setting, self.noun)
+        return super().to_internal_value(data)
+
+
+class CappedManyRelatedField(serializers.ManyRelatedField):
+    """Ids of related objects (``many=True``), at most FOGWATCH_MAX_LIST_ITEMS of them."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        check_length(data, "FOGWATCH_MAX_LIST_ITEMS", "ids")
+        return super().to_internal_value(data)
+
+
 class NestedOnReadField(serializers.PrimaryKeyRelatedField):
     """Written as an id; read as the object rendered by ``read_serializer``."""
 
@@ -34,6 +112,12 @@ class NestedOnReadField(serializers.PrimaryKeyRelatedField):
 
     def use_pk_only_optimization(self) -> bool:
         return False
+
+    @classmethod
+    def many_init(cls, *args: Any, **kwargs: Any) -> serializers.ManyRelatedField:
+        field = super().many_init(*args, **kwargs)
+        field.__class__ = CappedManyRelatedField  # the same field, refusing a list past the limit first
+        return field
 
     def to_internal_value(self, data: Any) -> Any:
         if (

@@ -1,7 +1,16 @@
-"""Permissions decided once: reads open unless FOGWATCH_PUBLIC_READ is false; writes need the model permission."""
+"""Permissions decided once: reads follow FOGWATCH_PUBLIC_READ (``core.access.may_read``); writes need
+the model permission."""
 
-from django.conf import settings
 from rest_framework import permissions
+
+from core.access import may_read
+
+
+class PublicRead(permissions.BasePermission):
+    """Reads only (the schema and the docs): anyone while public reading is on, logged-in users otherwise."""
+
+    def has_permission(self, request, view) -> bool:
+        return request.method in permissions.SAFE_METHODS and may_read(request.user)
 
 
 class ModelPermissionsOrPublicRead(permissions.DjangoModelPermissions):
@@ -10,9 +19,7 @@ class ModelPermissionsOrPublicRead(permissions.DjangoModelPermissions):
 
     def has_permission(self, request, view) -> bool:
         if request.method in permissions.SAFE_METHODS:
-            if settings.FOGWATCH_PUBLIC_READ:
-                return True
-            return bool(request.user and request.user.is_authenticated)
+            return may_read(request.user)
         if getattr(view, "_ignore_model_permissions", False):
             return bool(request.user and request.user.is_authenticated)
         return super().has_permission(request, view)

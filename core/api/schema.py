@@ -31,7 +31,7 @@ class ReferencedSerializer(serializers.Serializer):
 
 
 class AutoSchema(SpectacularAutoSchema):
-    """Adds 400, 401, 403, 404 (and 409 on deletes) to every operation of the API."""
+    """Adds 400, 401, 403, 404 to every operation of the API, 409 to deletes and 413 to writes with a body."""
 
     def _error_responses(self) -> dict[str, OpenApiResponse]:
         errors = {
@@ -44,6 +44,10 @@ class AutoSchema(SpectacularAutoSchema):
         errors["404"] = OpenApiResponse(ErrorSerializer, "No such object (or page).")
         if self.method == "DELETE":
             errors["409"] = OpenApiResponse(ReferencedSerializer, "Refused: the record is still referenced.")
+        if self.method in ("POST", "PUT", "PATCH"):
+            errors["413"] = OpenApiResponse(
+                ErrorSerializer, "The body is larger than FOGWATCH_MAX_BODY_BYTES; nothing was written."
+            )
         return errors
 
     def _get_response_bodies(self, direction="response"):

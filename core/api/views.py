@@ -1,11 +1,14 @@
-"""The base of every resource's viewset: read through a selector, write through a service."""
+"""The base of every resource's viewset (read through a selector, write through a service), and the
+schema and docs views."""
 
 from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Model, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import viewsets
+from rest_framework.renderers import JSONRenderer
 from rest_framework.serializers import BaseSerializer
 
 from core.api.schema import AutoSchema
@@ -69,3 +72,20 @@ class ServiceViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance: Model) -> None:
         type(self).delete_service(**{self.service_object: instance})
+
+
+class JsonErrors:
+    """A view whose errors are JSON (``{"detail": "…"}``) whatever format its content is in."""
+
+    def handle_exception(self, exc: Exception) -> Any:
+        self.request.accepted_renderer = JSONRenderer()  # type: ignore[attr-defined]
+        self.request.accepted_media_type = JSONRenderer.media_type  # type: ignore[attr-defined]
+        return super().handle_exception(exc)  # type: ignore[misc]
+
+
+class SchemaView(JsonErrors, SpectacularAPIView):
+    """The OpenAPI schema (YAML, or JSON when asked); 401 JSON when reads are closed to anonymous users."""
+
+
+class DocsView(JsonErrors, SpectacularSwaggerSplitView):
+    """The Swagger UI page; 401 JSON when reads are closed to anonymous users."""

@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.fields import BriefSerializer
+from core.api.fields import BriefSerializer, CappedListField, NestedOnReadField, TextField, URLField
 from sources.models import Source
 
 LANGUAGE = RegexValidator(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", "Give a language code such as en, ru, fa or pt-BR.")
@@ -28,7 +28,9 @@ class DateOrDateTimeField(serializers.Field):
     default_error_messages = {"invalid": "“{value}” is not a date (YYYY-MM-DD) or a date and time (ISO 8601)."}
 
     def to_internal_value(self, data: Any) -> date | datetime:
-        text = str(data).strip()
+        if not isinstance(data, str):
+            self.fail("invalid", value=str(data)[:40])
+        text = data.strip()
         try:
             value = parse_date(text) if len(text) == 10 else parse_datetime(text)
         except ValueError:
@@ -42,14 +44,14 @@ class DateOrDateTimeField(serializers.Field):
 
 
 class IntakeCreateSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=100_000, help_text="The article's text (at most 100,000 characters).")
-    title = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    url = serializers.URLField(max_length=1000, required=False, allow_blank=True, default="")
-    source = serializers.PrimaryKeyRelatedField(
+    text = TextField(max_length=100_000, help_text="The article's text (at most 100,000 characters).")
+    title = TextField(max_length=500, required=False, allow_blank=True, default="")
+    url = URLField(max_length=1000, required=False, allow_blank=True, default="")
+    source = NestedOnReadField(
         queryset=Source.objects.all(), required=False, allow_null=True, default=None, help_text="Id of the outlet."
     )
     published_at = DateOrDateTimeField(required=False, allow_null=True, default=None)
-    language = serializers.CharField(max_length=20, required=False, allow_blank=True, default="", validators=[LANGUAGE])
+    language = TextField(max_length=20, required=False, allow_blank=True, default="", validators=[LANGUAGE])
 
 
 class LinkSerializer(serializers.Serializer):
@@ -111,13 +113,13 @@ class IntakeSerializer(serializers.Serializer):
 
 
 class IntakePatchSerializer(serializers.Serializer):
-    drafts = serializers.ListField(
+    drafts = CappedListField(
         child=serializers.DictField(), help_text="Each draft to change: its index and the fields it changes."
     )
 
 
 class ConfirmSerializer(serializers.Serializer):
-    drafts = serializers.ListField(
+    drafts = CappedListField(
         child=serializers.IntegerField(min_value=0),
         required=False,
         help_text="Indexes of the drafts to keep (all of them when left out).",

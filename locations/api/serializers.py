@@ -2,11 +2,11 @@
 
 from rest_framework import serializers
 
-from core.api.fields import NestedOnReadField
+from core.api.fields import CappedListField, ModelSerializer, NestedOnReadField, SlugField, TextField
 from locations.models import Location
 
 
-class LocationSerializer(serializers.ModelSerializer):
+class LocationSerializer(ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:location-detail")
     parent = NestedOnReadField(
         queryset=Location.objects.all(),
@@ -14,11 +14,11 @@ class LocationSerializer(serializers.ModelSerializer):
         required=False,
         help_text="Id of the place this one lies in (read: {id, slug, name}).",
     )
-    slug = serializers.SlugField(max_length=200, required=False, help_text="Made from the name when not given.")
+    slug = SlugField(max_length=200, required=False, help_text="Made from the name when not given.")
     latitude = serializers.FloatField(min_value=-90, max_value=90, allow_null=True, required=False)
     longitude = serializers.FloatField(min_value=-180, max_value=180, allow_null=True, required=False)
-    aliases = serializers.ListField(
-        child=serializers.CharField(max_length=200), required=False, help_text="Alternate spellings."
+    aliases = CappedListField(
+        child=TextField(max_length=200), required=False, help_text="Alternate spellings.", noun="aliases"
     )
 
     class Meta:

@@ -3,13 +3,13 @@
 from rest_framework import serializers
 
 from actors.models import Actor
-from core.api.fields import BriefSerializer, NestedOnReadField
+from core.api.fields import BriefSerializer, ModelSerializer, NestedOnReadField, SlugField, URLField
 from sources.models import Report, Source
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:source-detail")
-    slug = serializers.SlugField(max_length=200, required=False, help_text="Made from the name when not given.")
+    slug = SlugField(max_length=200, required=False, help_text="Made from the name when not given.")
     actor = NestedOnReadField(
         queryset=Actor.objects.all(),
         allow_null=True,
@@ -38,12 +38,12 @@ class SourceSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at", "updated_at"]
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(ModelSerializer):
     """A report; ``url`` is the article's own address, ``api_url`` the link to this record."""
 
     api_url = serializers.HyperlinkedIdentityField(view_name="api:report-detail")
     source = NestedOnReadField(queryset=Source.objects.all(), help_text="Id of the source (read: {id, slug, name}).")
-    url = serializers.URLField(
+    url = URLField(
         max_length=1000, allow_null=True, allow_blank=True, required=False, help_text="The article's address."
     )
 

@@ -1,5 +1,6 @@
 """ACLED import: our own fixtures (ACLED's data may not be redistributed) in ACLED's current columns."""
 
+import csv
 import io
 
 import pytest
@@ -118,3 +119,19 @@ def test_the_command_reports_and_refuses_a_truncated_file(tmp_path):
     cut.write_text(text[: text.index("FWX0004") + 40])
     with pytest.raises(CommandError, match="truncated"):
         call_command("import_acled", str(cut), stdout=io.StringIO())
+
+
+def test_text_in_a_file_is_cleaned_like_any_write_and_a_nul_is_a_row_problem_not_a_crash():
+    from tests.support.interchange import rows_to_csv
+
+    reader = csv.DictReader(io.StringIO(SAMPLE.read_text(), newline=""))
+    rows = list(reader)
+    rows[0]["notes"] = "Taliban fighters \x00 entered Banu."
+    for row in rows[1:]:
+        row["actor1"] = "\u200b" + row["actor1"] + "\ufeff"
+    summary = import_acled(rows_to_csv(list(reader.fieldnames or []), rows))
+    assert summary.rows == 7
+    assert [p.line for p in summary.problems] == [2], summary.problems
+    assert "NUL" in summary.problems[0].reason
+    assert not Actor.objects.filter(name__contains="\u200b").exists()
+    assert not Claim.objects.filter(external_id__startswith=f"acled:{rows[0]['event_id_cnty']}:").exists()

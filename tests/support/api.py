@@ -46,6 +46,18 @@ def make_claim(world):
 
 
 @pytest.fixture
+def claim_payload(world):
+    """A valid body for ``POST /api/v1/claims/``: a statement of the Taliban, cited from the world's report."""
+    return {
+        "claimant": world.taliban.pk,
+        "claimed_on": "2021-09-02",
+        "kind": "statement",
+        "summary": "The Taliban say the valley is surrounded.",
+        "citations": [{"report": world.report.pk}],
+    }
+
+
+@pytest.fixture
 def token_api(editor):
     """An editor's client authenticated the way a tool is: with a token header."""
     client = APIClient()

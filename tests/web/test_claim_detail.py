@@ -120,6 +120,23 @@ def test_history_lists_changes(client, db):
     assert "summary: <del>First wording.</del> → <ins>Second wording.</ins>" in history
 
 
+@pytest.mark.parametrize("reader", ["anonymous", "analyst", "staff"])
+def test_history_names_the_editor_to_staff_only(client, editor_api, editor, analyst, reader):
+    claim = ClaimFactory(summary="First wording.")
+    assert editor_api.patch(f"/api/v1/claims/{claim.pk}/", {"summary": "Second wording."}).status_code == 200
+    if reader != "anonymous":
+        client.force_login(editor if reader == "staff" else analyst)
+    html = client.get(f"/claims/{claim.pk}/").content.decode()
+    history = html.split('id="history-h"')[1].split("</section>")[0]
+    changed = history.split("</li>")[0]
+    assert "Changed" in changed
+    if reader == "staff":
+        assert "by editor" in changed
+    else:
+        assert "by an editor" in changed
+        assert "editor</" not in html and ">editor<" not in html and "by editor" not in html
+
+
 def test_json_ld_claim_and_claim_review_when_there_is_a_verdict(client, db):
     claim = ClaimFactory(summary="Eight fighters were killed </script><script>alert(1)</script>")
     html = client.get(f"/claims/{claim.pk}/").content.decode()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from math import ceil
+from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
@@ -368,11 +369,12 @@ REFERENCES = {"claimant", "spokesperson", "subject", "location"}
 FIELD_ORDER = list(HISTORY_FIELDS)
 
 
-def history_entries(claim: Claim) -> list[dict]:
+def history_entries(claim: Claim, viewer: Any = None) -> list[dict]:
     """The claim's recorded versions as the page lists them, newest first: the fields an analyst
-    reads (references named by the claim page itself, not by id)."""
+    reads (references named by the claim page itself, not by id); who made each change is named to
+    staff users only ("an editor" for everyone else)."""
     entries = []
-    for entry in selectors.claim_history(claim):
+    for entry in selectors.claim_history(claim, viewer=viewer):
         if entry["object"] != "claim":
             continue
         changes = sorted(
@@ -383,7 +385,7 @@ def history_entries(claim: Claim) -> list[dict]:
             {
                 "when": entry["when"],
                 "type": entry["type"].capitalize(),
-                "user": user.get_username() if user else "",
+                "user": user["name"] if user else "",
                 "reason": entry["reason"] or "",
                 "changes": [
                     {
@@ -418,7 +420,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "status": status,
         "reasons": reasons,
         "timeline": relation_timeline(claim, as_of),
-        "history": history_entries(claim),
+        "history": history_entries(claim, request.user),
         "json_ld": claim_json_ld(
             ClaimDocuments(request, extra=True).for_ids([claim.pk])[0], url, request.build_absolute_uri("/")
         ),

@@ -10,6 +10,7 @@ from typing import Any
 
 from actors.models import Actor
 from actors.services import actor_create
+from core.text import as_stored
 from interchange.importers.base.values import at_midnight, clip
 from locations.models import Location
 from locations.services import location_create, location_update
@@ -18,7 +19,8 @@ from sources.services import report_create, source_create
 
 
 def _key(text: str) -> str:
-    return re.sub(r"\s+", " ", (text or "").strip()).casefold()
+    """A name as a look-up key: cleaned as the services store it (``core.text``), spaces collapsed, case folded."""
+    return re.sub(r"\s+", " ", as_stored(text or "", multiline=True).strip()).casefold()
 
 
 class Directory:

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 
 from claims.models import Claim
-from claims.services import CLAIM_EDITABLE, ReferencedError, claim_create, claim_delete, claim_update
+from claims.services import CLAIM_EDITABLE, ReferencedError, claim_create, claim_delete, claim_update, stored_text
 from interchange.importers.base.directory import Directory
 from interchange.importers.base.files import CsvRow
 from interchange.importers.base.summary import ImportSummary, RowError, RowProblem
@@ -53,8 +53,9 @@ def _value(instance: models.Model, name: str) -> Any:
     return getattr(instance, name)
 
 
-def _wanted(value: Any) -> Any:
-    return value.pk if isinstance(value, models.Model) else value
+def _wanted(name: str, value: Any) -> Any:
+    """The value as the claim would store it: a related object's id, text as the services clean it."""
+    return value.pk if isinstance(value, models.Model) else stored_text(name, value)
 
 
 def upsert_claim(spec: ClaimSpec, existing: Claim | None, summary: ImportSummary) -> Claim:
@@ -65,9 +66,9 @@ def upsert_claim(spec: ClaimSpec, existing: Claim | None, summary: ImportSummary
         claim = claim_create(external_id=spec.external_id, citations=citations, **spec.fields)
         summary.created += 1
         return claim
-    changed = {name: value for name, value in spec.fields.items() if _value(existing, name) != _wanted(value)}
+    changed = {name: value for name, value in spec.fields.items() if _value(existing, name) != _wanted(name, value)}
     have = sorted((c.report_id, c.quote) for c in existing.citations.all())
-    want = sorted((c["report"].pk, c["quote"]) for c in citations)
+    want = sorted((c["report"].pk, stored_text("quote", c["quote"])) for c in citations)
     if not changed and have == want:
         summary.unchanged += 1
         return existing

@@ -187,3 +187,27 @@ def test_reverting_an_actor_from_its_history_goes_through_the_service(editor_cli
     )
     assert response.status_code == 200
     assert "parent" in form_errors(response)
+
+
+def test_the_admin_stores_text_cleaned_and_refuses_invisible_only_text_as_a_form_error(editor_client, world):
+    response = editor_client.post(
+        reverse("admin:actors_actor_add"),
+        {
+            "name": "\u200bBazarak e\u0301lders\ufeff",
+            "slug": "",
+            "kind": "other",
+            "parent": "",
+            "aliases": "Shotul\u200b",
+        },
+    )
+    assert response.status_code == 302, form_errors(response)
+    actor = Actor.objects.get(slug="bazarak-elders")
+    assert (actor.name, actor.aliases) == ("Bazarak \u00e9lders", ["Shotul"])
+
+    response = editor_client.post(
+        reverse("admin:actors_actor_add"),
+        {"name": "\u200b\u200d\u2060", "slug": "", "kind": "other", "parent": "", "aliases": ""},
+    )
+    assert response.status_code == 200
+    assert "only invisible characters" in " ".join(form_errors(response)["name"])
+    assert not Actor.objects.filter(slug="actor").exists()

@@ -1,20 +1,11 @@
 """Claim history, the token endpoint, and who may write."""
 
+from datetime import date
+
 import pytest
 from django.http import HttpRequest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
-
-
-@pytest.fixture
-def claim_payload(world):
-    return {
-        "claimant": world.taliban.pk,
-        "claimed_on": "2021-09-02",
-        "kind": "statement",
-        "summary": "The Taliban say the valley is surrounded.",
-        "citations": [{"report": world.report.pk}],
-    }
 
 
 def test_history_lists_every_change_newest_first(world, claim_payload, editor, token_api):
@@ -24,11 +15,42 @@ def test_history_lists_every_change_newest_first(world, claim_payload, editor, t
     assert response.status_code == 200
     entries = [e for e in response.json() if e["object"] == "claim"]
     assert [e["type"] for e in entries] == ["changed", "created"]
-    assert entries[0]["user"] == {"id": editor.pk, "username": "editor"}
+    assert entries[0]["user"] == {"id": editor.pk, "username": "editor", "name": "editor"}  # staff see who
     assert {"field": "summary", "old": claim_payload["summary"], "new": "The valley is surrounded."} in entries[0][
         "changes"
     ]
     assert entries[0]["when"] >= entries[1]["when"]
+
+
+@pytest.mark.parametrize("reader", ["anonymous", "analyst"])
+def test_history_names_no_editor_to_readers_who_are_not_staff(world, claim_payload, editor, token_api, reader, request):
+    claim_id = token_api.post("/api/v1/claims/", claim_payload, format="json").json()["id"]
+    token_api.patch(f"/api/v1/claims/{claim_id}/", {"summary": "The valley is surrounded."}, format="json")
+    client = request.getfixturevalue("api" if reader == "anonymous" else "analyst_api")
+    response = client.get(f"/api/v1/claims/{claim_id}/history/")
+    assert response.status_code == 200
+    entries = response.json()
+    assert {(e["object"], e["type"]) for e in entries} == {
+        ("claim", "created"),
+        ("claim", "changed"),
+        ("citation", "created"),
+    }
+    assert all(e["user"] == {"id": None, "username": None, "name": "an editor"} for e in entries)
+    assert "editor" not in response.content.decode().replace('"an editor"', "")
+    assert str(editor.pk) not in {str(e["user"]["id"]) for e in entries}
+
+
+def test_history_of_a_command_or_import_has_no_user(world, claim_payload, api):
+    from claims.services import claim_create
+
+    claim = claim_create(
+        claimant=world.taliban,
+        claimed_on=date(2021, 9, 2),
+        summary="By a command.",
+        citations=[{"report": world.report}],
+    )
+    entries = api.get(f"/api/v1/claims/{claim.pk}/history/").json()
+    assert entries and all(e["user"] is None for e in entries)
 
 
 def test_history_of_an_unknown_claim_is_404(db, api):
@@ -87,4 +109,4 @@ def test_history_shows_citations_replaced(world, claim_payload, token_api):
     assert sorted(e["type"] for e in entries) == ["created", "created", "deleted"]
     removed = next(e for e in entries if e["type"] == "deleted")
     assert {"field": "report", "old": world.report.pk, "new": None} in removed["changes"]
-    assert all(e["user"]["username"] == "editor" for e in entries)
+    assert all(e["user"]["username"] == "editor" for e in entries)  # the editor is staff

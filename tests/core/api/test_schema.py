@@ -10,7 +10,12 @@ from drf_spectacular.validation import validate_schema
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
-from schemathesis.checks import not_a_server_error, response_schema_conformance, status_code_conformance
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from config.wsgi import application
 
@@ -169,7 +174,13 @@ def test_fuzz_every_operation_no_server_errors_and_schema_conformance(
             response = case.call_wsgi(headers=headers)
             try:
                 case.validate_response(
-                    response, checks=(not_a_server_error, status_code_conformance, response_schema_conformance)
+                    response,
+                    checks=(
+                        not_a_server_error,
+                        status_code_conformance,
+                        content_type_conformance,
+                        response_schema_conformance,
+                    ),
                 )
             except AssertionError as exc:  # collect, so one report names every failing operation
                 failures.append(f"{case.method} {case.formatted_path} {case.query or ''}: {str(exc)[:1500]}")

@@ -1,0 +1,94 @@
+"""FOGWATCH_PUBLIC_READ=false closes every page to anonymous visitors (a redirect to the login, back to
+the page afterwards); a logged-in analyst reads them all. The admin, static files and the favicon stay
+open."""
+
+from urllib.parse import quote
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from intake.services import intake_create
+
+pytestmark = pytest.mark.django_db
+
+EDITORS_ONLY = {"intake:start", "intake:detail", "intake:from_report"}
+
+
+def page_names() -> set[str]:
+    """Every named page of ``web.urls``, as ``namespace:name``."""
+    names = set()
+    for entry in get_resolver("web.urls").url_patterns:
+        assert isinstance(entry, URLResolver)
+        for pattern in entry.url_patterns:
+            assert isinstance(pattern, URLPattern)
+            names.add(f"{entry.namespace}:{pattern.name}")
+    return names
+
+
+@pytest.fixture
+def pages(panjshir, editor):
+    claim = panjshir["taliban-capture"]
+    report = claim.citations.first().report
+    intake = intake_create(text="The Taliban said they took Shattal on Thursday.", user=editor)
+    return {
+        "claims:overview": "/",
+        "claims:list": "/claims/?status=contested",
+        "claims:detail": f"/claims/{claim.pk}/",
+        "actors:list": "/actors/",
+        "actors:detail": f"/actors/{claim.claimant.slug}/",
+        "locations:list": "/locations/",
+        "locations:detail": f"/locations/{claim.location.slug}/",
+        "sources:list": "/sources/",
+        "sources:detail": f"/sources/{report.source.slug}/",
+        "sources:report_detail": f"/reports/{report.pk}/",
+        "intake:start": "/intake/",
+        "intake:detail": f"/intake/{intake.pk}/",
+        "intake:from_report": f"/intake/report/{report.pk}/",
+    }
+
+
+@pytest.fixture
+def closed(settings):
+    settings.FOGWATCH_PUBLIC_READ = False
+
+
+def test_the_matrix_covers_every_page(pages):
+    assert set(pages) == page_names()
+
+
+def test_anonymous_visitors_are_sent_to_the_login_and_back(pages, closed, client):
+    for name, path in pages.items():
+        response = client.get(path)
+        assert response.status_code == 302, name
+        assert response["Location"] == f"/admin/login/?next={quote(path, safe='/')}", name
+
+
+def test_unknown_pages_are_not_told_apart_from_known_ones(db, closed, client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/?next=")
+
+
+def test_a_logged_in_analyst_reads_every_page(pages, closed, client, analyst, editor):
+    client.force_login(analyst)
+    for name, path in pages.items():
+        if name not in EDITORS_ONLY:
+            response = client.get(path)
+            assert response.status_code == 200, name
+    client.force_login(editor)
+    for name in EDITORS_ONLY:
+        response = client.get(pages[name])
+        assert response.status_code in (200, 302), name
+        assert not response.get("Location", "").startswith("/admin/login/"), name
+
+
+def test_the_admin_login_static_files_and_favicon_stay_open(db, closed, client):
+    assert client.get("/admin/login/").status_code == 200
+    assert client.get("/admin/")["Location"].startswith("/admin/login/")  # the admin's own login
+    assert client.get("/favicon.ico")["Location"].startswith("/static/")
+    assert not client.get("/static/css/fogwatch.css").get("Location", "").startswith("/admin/login/")
+
+
+def test_pages_are_open_while_public_reading_is_on(pages, client):
+    for name, path in pages.items():
+        if name not in EDITORS_ONLY:
+            assert client.get(path).status_code == 200, name
