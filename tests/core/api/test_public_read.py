@@ -10,10 +10,11 @@ from rest_framework.authtoken.models import Token
 from claims.models import Conflict, Relation
 from claims.services import claim_set_verdict
 from intake.services import intake_create
+from notifications.models import WebhookSubscription
 from tests.factories import ConflictFactory
 
 WRITE_ONLY = {"token", "intake-confirm", "intake-discard"}
-EDITORS_ONLY = {"intake-list", "intake-detail"}
+EDITORS_ONLY = {"intake-list", "intake-detail", "webhook-list", "webhook-detail"}
 
 
 def api_names() -> set[str]:
@@ -34,6 +35,7 @@ def reads(panjshir, editor):
     conflict = Conflict.objects.first() or ConflictFactory(name="Panjshir", places=[claim.location])
     judged = claim_set_verdict(claim=panjshir["reuters-eight-killed"], verdict="likely")
     intake = intake_create(text="The Taliban said they took Shattal on Thursday.", user=editor)
+    hook = WebhookSubscription.objects.create(name="tool", url="https://hooks.example.org/fogwatch", secret="s3cret")
     return {
         "api-root": "/api/v1/",
         "schema": "/api/v1/schema/",
@@ -62,6 +64,8 @@ def reads(panjshir, editor):
         "conflict-detail": f"/api/v1/conflicts/{conflict.pk}/",
         "intake-list": "/api/v1/intake/",
         "intake-detail": f"/api/v1/intake/{intake.pk}/",
+        "webhook-list": "/api/v1/webhooks/",
+        "webhook-detail": f"/api/v1/webhooks/{hook.pk}/",
     }
 
 
