@@ -52,7 +52,8 @@ def max_text_length() -> int:
 
 
 def _visible(ch: str) -> bool:
-    return ch.isprintable() and not ch.isspace() and bool(ch)
+    """A character that shows (the neighbours a zero-width joiner or non-joiner may stand between)."""
+    return bool(ch) and ch.isprintable() and not ch.isspace()
 
 
 def _strip_invisible(text: str, multiline: bool) -> str:
