@@ -34,6 +34,8 @@ def pages(panjshir, editor):
         "claims:overview": "/",
         "claims:list": "/claims/?status=contested",
         "claims:detail": f"/claims/{claim.pk}/",
+        "claims:map": "/map/?status=contested",
+        "claims:map_data": "/map/data.json?status=contested",
         "actors:list": "/actors/",
         "actors:detail": f"/actors/{claim.claimant.slug}/",
         "locations:list": "/locations/",
