@@ -40,6 +40,12 @@ if not os.environ.get("DATABASE_URL"):
         raise SystemExit(f"CI: PostgreSQL is not reachable on {PG_HOST}:{PG_PORT}; the tests need it.")
 
 os.environ.setdefault("TEST_REDIS_URL", REDIS_DEFAULT)
+# Under pytest-xdist (make test runs -n auto) each worker gets its own test database (pytest-django
+# adds the worker's id, ``test_fogwatch_gw0``) and its own Redis database for the background tests
+# (a real Celery worker per test process): gw0 uses db 15, gw1 db 14, and so on down.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _xdist_worker.startswith("gw") and _xdist_worker[2:].isdigit():
+    os.environ.setdefault("TEST_BACKGROUND_REDIS_URL", f"redis://127.0.0.1:6379/{15 - int(_xdist_worker[2:]) % 8}")
 # The suite is one address making thousands of requests a minute: the API's throttles are off unless
 # a test turns one on (tests/core/api/test_throttling.py does, with small rates).
 for _scope in ("ANON_READS", "WRITES", "TOKEN"):
