@@ -161,7 +161,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
-LOGIN_URL = "admin:login"
+# The site's own login (web/views/accounts.py), for analysts as well as staff; the admin keeps its own.
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "claims:overview"
+LOGOUT_REDIRECT_URL = "claims:overview"
 
 # Cache: Redis when REDIS_URL is set, process memory otherwise.
 REDIS_URL = env_str("REDIS_URL")

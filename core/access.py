@@ -4,12 +4,13 @@
 read needs a logged-in user:
 
 - the pages (``PublicReadMiddleware``): an anonymous visitor is sent to the login page
-  (``LOGIN_URL``, the admin's) with ``?next=`` back to the page;
+  (``LOGIN_URL``, the site's own ``/login/``, open to every user, not only staff) with ``?next=``
+  back to the page;
 - everything under ``/api/`` (the resources, the exports, the schema, the docs): the API's own
   permission classes (``core.api.permissions``) answer 401 JSON, after DRF has read the token or
   the session; the middleware leaves ``/api/`` to them, since a token is only read there.
 
-Always open: the admin (it has its own login), static files, ``/favicon.ico`` and the token endpoint
+Always open: the login page, the admin (it has its own login), static files, ``/favicon.ico`` and the token endpoint
 (``POST /api/v1/auth/token/``: how a tool logs in).
 
 Who changed what (the history of a claim, in the API and on the claim's page) is shown only to staff
@@ -24,6 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
 
 API_PREFIX = "/api/"
 AN_EDITOR = "an editor"
@@ -44,7 +46,7 @@ def is_api(path: str) -> bool:
 
 def always_open(path: str) -> bool:
     static = "/" + settings.STATIC_URL.lstrip("/")
-    return path.startswith(("/admin/", static)) or path in ("/admin", "/favicon.ico")
+    return path.startswith(("/admin/", static)) or path in ("/admin", "/favicon.ico", resolve_url(settings.LOGIN_URL))
 
 
 class PublicReadMiddleware:

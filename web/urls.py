@@ -3,7 +3,7 @@
 
 from django.urls import include, path
 
-from web.views import actors, claims, intake, locations, sources
+from web.views import accounts, actors, claims, intake, locations, sources
 from web.views import map as claim_map
 
 claim_pages = [
@@ -33,7 +33,13 @@ intake_pages = [
     path("intake/report/<int:pk>/", intake.intake_from_report, name="from_report"),
 ]
 
+account_pages = [
+    path("login/", accounts.LoginView.as_view(), name="login"),
+    path("logout/", accounts.LogoutView.as_view(), name="logout"),
+]
+
 urlpatterns = [
+    path("", include((account_pages, "accounts"))),
     path("", include((claim_pages, "claims"))),
     path("", include((actor_pages, "actors"))),
     path("", include((location_pages, "locations"))),

@@ -56,6 +56,8 @@ def test_no_analysts_page_breaks_the_policy(browser, live_server, panjshir, sett
         visit(page, "/api/v1/docs/", problems, console)
         assert page.locator(".swagger-ui").count() == 1  # the docs page drew itself under the policy
         visit(page, "/claims/?q=Shotul", problems, console)
+        visit(page, "/login/?next=/claims/", problems, console)
+        assert page.locator("form.login-form input[name=password]").count() == 1
     finally:
         page.context.close()
     assert problems == []

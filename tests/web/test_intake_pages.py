@@ -22,7 +22,7 @@ def editor_client(client, editor):
 def test_the_intake_is_for_editors_only(client, analyst, panjshir):
     start = reverse("intake:start")
     response = client.get(start)
-    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/?next=/intake/")
     client.force_login(analyst)
     assert client.get(start).status_code == 403
     assert client.post(start, {"text": "The Taliban said they took Shattal."}).status_code == 403

@@ -12,6 +12,7 @@ from intake.services import intake_create
 pytestmark = pytest.mark.django_db
 
 EDITORS_ONLY = {"intake:start", "intake:detail", "intake:from_report"}
+ACCOUNT = {"accounts:login", "accounts:logout"}  # logging in and out: not reads
 
 
 def page_names() -> set[str]:
@@ -46,6 +47,8 @@ def pages(panjshir, editor):
         "intake:start": "/intake/",
         "intake:detail": f"/intake/{intake.pk}/",
         "intake:from_report": f"/intake/report/{report.pk}/",
+        "accounts:login": "/login/",
+        "accounts:logout": "/logout/",
     }
 
 
@@ -60,27 +63,64 @@ def test_the_matrix_covers_every_page(pages):
 
 def test_anonymous_visitors_are_sent_to_the_login_and_back(pages, closed, client):
     for name, path in pages.items():
+        if name in ACCOUNT:
+            continue
         response = client.get(path)
         assert response.status_code == 302, name
-        assert response["Location"] == f"/admin/login/?next={quote(path, safe='/')}", name
+        assert response["Location"] == f"/login/?next={quote(path, safe='/')}", name
 
 
 def test_unknown_pages_are_not_told_apart_from_known_ones(db, closed, client):
     response = client.get("/no/such/page/")
-    assert response.status_code == 302 and response["Location"].startswith("/admin/login/?next=")
+    assert response.status_code == 302 and response["Location"].startswith("/login/?next=")
+
+
+def test_an_analyst_without_staff_rights_logs_in_on_the_site_and_reads(pages, closed, client, analyst):
+    """The admin's login takes staff only; the site's own takes every user."""
+    assert not analyst.is_staff
+    page = client.get("/login/?next=/claims/")
+    assert page.status_code == 200 and 'name="password"' in page.content.decode()
+
+    wrong = client.post("/login/", {"username": "analyst", "password": "nope", "next": "/claims/"})
+    assert wrong.status_code == 200 and "correct username and password" in wrong.content.decode()
+    assert "_auth_user_id" not in client.session
+
+    right = client.post("/login/", {"username": "analyst", "password": "analyst-pass-123", "next": "/claims/"})
+    assert right.status_code == 302 and right["Location"] == "/claims/"
+    listing = client.get("/claims/")
+    assert listing.status_code == 200 and "analyst" in listing.content.decode()  # the header names who is in
+
+    assert client.post("/logout/")["Location"] == "/"
+    assert client.get("/claims/")["Location"] == "/login/?next=/claims/"
+
+
+def test_the_login_never_sends_anyone_to_another_site(db, client, analyst):
+    response = client.post(
+        "/login/", {"username": "analyst", "password": "analyst-pass-123", "next": "https://evil.example/"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_wrong_passwords_on_the_site_login_lock_it_like_the_admin(db, settings, client, analyst):
+    settings.AXES_FAILURE_LIMIT = 3
+    answers = [client.post("/login/", {"username": "analyst", "password": "nope"}).status_code for _ in range(4)]
+    right = client.post("/login/", {"username": "analyst", "password": "analyst-pass-123"})
+    assert answers[:2] == [200, 200] and answers[3] == 429
+    assert right.status_code == 429 and int(right["Retry-After"]) > 0
+    assert "_auth_user_id" not in client.session
 
 
 def test_a_logged_in_analyst_reads_every_page(pages, closed, client, analyst, editor):
     client.force_login(analyst)
     for name, path in pages.items():
-        if name not in EDITORS_ONLY:
+        if name not in EDITORS_ONLY | ACCOUNT:
             response = client.get(path)
             assert response.status_code == 200, name
     client.force_login(editor)
     for name in EDITORS_ONLY:
         response = client.get(pages[name])
         assert response.status_code in (200, 302), name
-        assert not response.get("Location", "").startswith("/admin/login/"), name
+        assert not response.get("Location", "").startswith("/login/"), name
 
 
 def test_the_admin_login_static_files_and_favicon_stay_open(db, closed, client):
@@ -92,5 +132,5 @@ def test_the_admin_login_static_files_and_favicon_stay_open(db, closed, client):
 
 def test_pages_are_open_while_public_reading_is_on(pages, client):
     for name, path in pages.items():
-        if name not in EDITORS_ONLY:
+        if name not in EDITORS_ONLY | {"accounts:logout"}:
             assert client.get(path).status_code == 200, name

@@ -24,7 +24,7 @@ from locations.models import Location
 from sources.models import Report, Source
 
 EDITORS_ONLY = [
-    login_required(login_url="/admin/login/"),
+    login_required,
     permission_required("claims.add_claim", raise_exception=True),
 ]
 PENDING_ROWS = 50
