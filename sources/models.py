@@ -1,8 +1,11 @@
 """Sources (outlets, channels) and the reports they publish."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
+
+from core import http
 
 
 class Source(models.Model):
@@ -115,6 +118,16 @@ class Feed(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+    def clean(self) -> None:
+        """A URL the pull could never fetch is refused when it is saved (the admin's form names the
+        field), judged without the network; each pull checks the resolved address again (core.http)."""
+        super().clean()
+        why = http.url_refusal(self.url or "")
+        if why.startswith(http.REFUSED):
+            why = f"Refused: {why.removeprefix(http.REFUSED)}. Feeds are pulled from public addresses only."
+        if why:
+            raise ValidationError({"url": why})
 
 
 class Snapshot(models.Model):

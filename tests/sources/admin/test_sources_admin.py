@@ -174,3 +174,31 @@ def test_pull_now_queues_the_active_feeds_after_the_commit(
 
     assert "1 feed(s) queued" in response.content.decode()
     assert len(callbacks) == 1  # queued on commit, not run in the request
+
+
+@pytest.mark.parametrize(
+    "url, why",
+    [
+        ("http://10.0.0.1/rss", "10.0.0.1 is a private address"),
+        ("http://169.254.169.254/latest/meta-data/", "169.254.169.254"),
+        ("http://[::ffff:127.0.0.1]/rss", "Refused"),
+        ("http://localhost:6379/", "localhost names this machine"),
+    ],
+)
+def test_a_feed_on_an_internal_address_is_refused_when_saved(editor_client, world, url, why):
+    response = editor_client.post(
+        reverse("admin:sources_feed_add"), {"source": world.report.source.pk, "url": url, "is_active": "on"}
+    )
+    assert response.status_code == 200  # the form again, with the error on the url field
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["url"] and why in errors["url"][0] and "public addresses only" in errors["url"][0]
+    assert not Feed.objects.filter(url=url).exists()
+
+
+def test_a_feed_on_a_public_address_is_saved(editor_client, world):
+    response = editor_client.post(
+        reverse("admin:sources_feed_add"),
+        {"source": world.report.source.pk, "url": "https://ariana.example/rss", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    assert Feed.objects.filter(url="https://ariana.example/rss").exists()
