@@ -9,7 +9,7 @@ relations (rule 7) are shown, never edited.
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet, construct_instance
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -19,6 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from claims import services
 from claims.models import Citation, Claim, Conflict, RecomputeJob, Relation, Tombstone
 from core.admin import (
+    AutocompleteLabelsMixin,
     ReadOnlyAdmin,
     ReadOnlyInline,
     ServiceAdmin,
@@ -94,10 +95,25 @@ class ClaimForm(forms.ModelForm):
 
     def _post_clean(self) -> None:
         super()._post_clean()
+        self._drop_constraint_errors()
         try:
             services.claim_validate(self.instance, None)  # the citations are the formset's to check
         except ValidationError as exc:
             add_service_errors(self, exc)
+
+    def _drop_constraint_errors(self) -> None:
+        """The model's row constraints speak in column names ("event_end needs an event_start…") on top
+        of the form; the service says the same rule in plain words on the field (and, should it find
+        no field to blame, repeats the constraint's message itself), so the form keeps only that."""
+        top = self._errors.get(NON_FIELD_ERRORS) if self._errors else None
+        if not top:
+            return
+        raw = {str(constraint.violation_error_message) for constraint in Claim._meta.constraints}
+        kept = [error for error in top.as_data() if not raw & set(error.messages)]
+        if kept:
+            self._errors[NON_FIELD_ERRORS] = self.error_class(kept, error_class="nonfield", renderer=self.renderer)
+        else:
+            del self._errors[NON_FIELD_ERRORS]
 
 
 class CitationFormSet(BaseInlineFormSet):
@@ -107,7 +123,9 @@ class CitationFormSet(BaseInlineFormSet):
             data = getattr(form, "cleaned_data", None) or {}
             if data.get("DELETE") or not data.get("report"):
                 continue
-            kept.append(services.CitationInput(report=data["report"], quote=data.get("quote") or ""))
+            kept.append(
+                services.CitationInput(report=data["report"], quote=data.get("quote") or "", id=form.instance.pk)
+            )
         return kept
 
     def clean(self) -> None:
@@ -123,22 +141,24 @@ class CitationFormSet(BaseInlineFormSet):
                 raise ValidationError(exc.message_dict["citations"]) from exc
 
     def record_changes(self, claim: Claim) -> None:
-        """What ``construct_change_message`` reads, since the service (not the formset) saved the rows."""
+        """What ``construct_change_message`` reads, since the service (not the formset) saved the rows:
+        the rows as they are now against the ones the form showed, so a citation the service kept as
+        it was (an unchanged quote sent with other line endings, say) is not reported as changed."""
         self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None) or {}
-            form.instance.claim_id = claim.pk
-            if data.get("DELETE"):
-                if form.instance.pk:
-                    self.deleted_objects.append(form.instance)
-            elif form.has_changed() and data.get("report"):
-                if form.instance.pk:
-                    self.changed_objects.append((form.instance, form.changed_data))
-                else:
-                    self.new_objects.append(form.instance)
+        now = {c.pk: c for c in Citation.objects.filter(claim_id=claim.pk).select_related("report")}
+        shown = {form.instance.pk: form for form in self.initial_forms if form.instance.pk}
+        for pk, form in shown.items():
+            row = now.get(pk)
+            if row is None:
+                self.deleted_objects.append(form.instance)
+                continue
+            fields = [name for name in ("report", "quote") if form.initial.get(name) != row.serializable_value(name)]
+            if fields:
+                self.changed_objects.append((row, fields))
+        self.new_objects = [row for pk, row in now.items() if pk not in shown]
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(AutocompleteLabelsMixin, admin.TabularInline):
     model = Citation
     formset = CitationFormSet
     fields = ("report", "quote", "reliability")
@@ -198,6 +218,10 @@ class RelationReceivedInline(RelationMadeInline):
 @admin.register(Claim)
 class ClaimAdmin(ServiceAdmin):
     form = ClaimForm
+
+    class Media:
+        css = {"all": ("css/admin.css",)}  # the change list's column widths
+
     service_delete = services.claim_delete
     service_object_kwarg = "claim"
 
@@ -251,6 +275,13 @@ class ClaimAdmin(ServiceAdmin):
             },
         ),
     )
+
+    # -- autocompletes: who claimed it, when, and what (a claim's number alone says nothing) ------
+
+    autocomplete_select_related = ("claimant",)
+
+    def autocomplete_label(self, obj: Claim) -> str:
+        return f"#{obj.pk} {obj.claimant.name}, {obj.claimed_on.isoformat()}: {Truncator(obj.summary).chars(100)}"
 
     def get_search_results(self, request, queryset, search_term):
         """Text search of summary, quote and claimant; ``12`` or ``#12`` also finds claim 12."""

@@ -229,28 +229,51 @@ def claim_event_rows(ids: Iterable[int]) -> list[dict]:
 HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 
 
+# Written by the flag recompute, never by the editor who saved a version: left out of every diff.
+HISTORY_DERIVED = ("status", "contested", "corroborated", "unverified", "reasons")
+
+
 def claim_history(claim: Claim, *, viewer: Any = None) -> list[dict[str, Any]]:
     """The recorded versions of the claim and of its citations, newest first, as ``viewer`` (the user
     reading; None: the public) may see them. Each entry: ``id``, ``object`` (claim or citation),
     ``when``, ``type`` (created, changed, deleted), ``user`` (who made it, ``core.access.editor_shown``:
     named to staff only, "an editor" to everyone else; None for a command or import), ``reason``,
     ``changes`` (``{field, old, new}``; foreign keys as ids) and, for the claim's own versions,
-    ``status`` (the stored status of that version)."""
+    ``status`` (the stored status of that version).
+
+    An entry shows only what its author changed: the derived fields (status, flags, reasons) are
+    written by the recompute, often because of another claim, and a version stores them as they
+    stood before its own recompute, so they are left out of the diffs; a version that changed none
+    of the claim's own fields is not listed. A changed citation shows the fields that changed."""
     entries = []
     previous = None
     for record in claim.history.select_related("history_user").order_by("history_date", "history_id"):
         changes: list[dict[str, Any]] = []
         if previous is not None:
-            changes = [{"field": c.field, "old": c.old, "new": c.new} for c in record.diff_against(previous).changes]
-        entries.append(_history_entry(record, "claim", changes, viewer, status=record.status))
+            delta = record.diff_against(previous, excluded_fields=HISTORY_DERIVED)
+            changes = [{"field": c.field, "old": c.old, "new": c.new} for c in delta.changes]
         previous = record
+        if record.history_type == "~" and not changes and not record.history_change_reason:
+            continue
+        entries.append(_history_entry(record, "claim", changes, viewer, status=record.status))
     citations = Citation.history.filter(claim_id=claim.pk).select_related("history_user")
+    last: dict[int, Any] = {}
     for record in citations.order_by("history_date", "history_id"):
         removed = record.history_type == "-"
-        changes = [
-            {"field": name, "old": value if removed else None, "new": None if removed else value}
-            for name, value in (("report", record.report_id), ("quote", record.quote))
-        ]
+        before = last.get(record.id)
+        last[record.id] = record
+        if record.history_type == "~" and before is not None:
+            changes = [
+                {"field": c.field, "old": c.old, "new": c.new}
+                for c in record.diff_against(before, included_fields=("report", "quote")).changes
+            ]
+            if not changes:
+                continue
+        else:
+            changes = [
+                {"field": name, "old": value if removed else None, "new": None if removed else value}
+                for name, value in (("report", record.report_id), ("quote", record.quote))
+            ]
         entries.append(_history_entry(record, "citation", changes, viewer))
     entries.sort(key=lambda e: (e["when"], e["object"] == "citation", e["id"]), reverse=True)
     return entries

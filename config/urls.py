@@ -10,6 +10,8 @@ from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
+from core.admin import AutocompleteView
+
 admin.site.site_header = "Fogwatch editors"
 admin.site.site_title = "Fogwatch admin"
 admin.site.index_title = "Claims, actors, places and sources"
@@ -36,6 +38,8 @@ urlpatterns = [
     ),
     path("favicon.ico", favicon),
     path("admin/import/", include("interchange.urls")),
+    # The admin's own autocomplete (same name, same address), labelled by each model's admin.
+    path("admin/autocomplete/", admin.site.admin_view(AutocompleteView.as_view(admin_site=admin.site))),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("", include("web.urls")),

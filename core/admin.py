@@ -18,6 +18,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponseRedirect
@@ -73,6 +74,42 @@ def html_list(items: Iterable[Any]) -> str:
     return format_html(
         '<ul style="margin:0;padding-left:1.2em">{}</ul>', format_html_join("", "<li>{}</li>", ((i,) for i in items))
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Autocomplete labels
+# ---------------------------------------------------------------------------------------------
+
+
+class AutocompleteView(AutocompleteJsonView):
+    """The admin's autocomplete, labelled by the searched model's admin: ``autocomplete_label(obj)``
+    (default ``str``), its rows read with ``autocomplete_select_related`` so a page of results is
+    one query whatever its length."""
+
+    def get_queryset(self) -> models.QuerySet:
+        related = getattr(self.model_admin, "autocomplete_select_related", ())
+        queryset = super().get_queryset()
+        return queryset.select_related(*related) if related else queryset
+
+    def serialize_result(self, obj: models.Model, to_field_name: str) -> dict[str, Any]:
+        label = getattr(self.model_admin, "autocomplete_label", str)
+        return {"id": str(getattr(obj, to_field_name)), "text": label(obj)}
+
+
+class AutocompleteLabelsMixin:
+    """An admin (or inline) whose autocomplete fields show a chosen object with the same label as the
+    autocomplete's results (the related admin's ``autocomplete_label``), read in the same query."""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        related_admin = self.admin_site._registry.get(db_field.remote_field.model)  # type: ignore[attr-defined]
+        label = getattr(related_admin, "autocomplete_label", None)
+        if formfield is not None and label is not None:
+            formfield.label_from_instance = label
+            related = getattr(related_admin, "autocomplete_select_related", ())
+            if related:
+                formfield.queryset = formfield.queryset.select_related(*related)
+        return formfield
 
 
 # ---------------------------------------------------------------------------------------------
@@ -173,7 +210,7 @@ class DeletesWithMixin:
         return deleted, counts, perms_needed, protected
 
 
-class ServiceAdmin(DeletesWithMixin, SimpleHistoryAdmin):
+class ServiceAdmin(AutocompleteLabelsMixin, DeletesWithMixin, SimpleHistoryAdmin):
     """A history-keeping admin whose writes are service calls.
 
     Subclasses name their services; ``service_fields`` lists the fields handed to them.

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -104,6 +105,14 @@ class ReportAdmin(ServiceAdmin):
         ("Triage", {"fields": ("triage", "feed_link")}),
         ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
+
+    # -- autocompletes: whose report, and when (imported titles are often codes, "IBD016978") ---
+
+    autocomplete_select_related = ("source",)
+
+    def autocomplete_label(self, obj: Report) -> str:
+        when = timezone.localdate(obj.published_at).isoformat() if obj.published_at else "undated"
+        return f"{obj.source.name}, {when}: {Truncator(obj.title).chars(100) or obj.url or f'report #{obj.pk}'}"
 
     @admin.display(description="title", ordering="title")
     def title_short(self, obj):

@@ -23,6 +23,49 @@ def _write_citations(claim: Claim, citations: Sequence[CitationInput]) -> None:
         Citation.objects.create(claim=claim, report=item.report, quote=item.quote)  # cleaned by _clean_citations
 
 
+def _report_id(item: CitationInput) -> Any:
+    return getattr(item.report, "pk", item.report)
+
+
+def _sync_citations(claim: Claim, citations: Sequence[CitationInput]) -> bool:
+    """Make the claim's citations these, touching only what differs: a citation given by ``id`` (or,
+    without one, the first left with the same report, the same quote preferred) keeps its row and is
+    updated in place when its report or quote changed; the rest are created or deleted. An unchanged
+    citation is not written at all (no new id, no history entry). Returns whether anything was written."""
+    existing = {c.pk: c for c in claim.citations.order_by("id")}
+    kept: dict[int, CitationInput] = {}
+    pending = []
+    for item in citations:
+        if item.id is not None and item.id in existing and item.id not in kept:
+            kept[item.id] = item
+        else:
+            pending.append(item)
+    unmatched = []
+    for item in pending:
+        free = [c for c in existing.values() if c.pk not in kept and c.report_id == _report_id(item)]
+        same = next((c for c in free if c.quote == item.quote), None) or (free[0] if free else None)
+        if same is None:
+            unmatched.append(item)
+        else:
+            kept[same.pk] = item
+    written = False
+    gone = [pk for pk in existing if pk not in kept]
+    if gone:
+        for citation in Citation.objects.filter(pk__in=gone):
+            citation.delete()  # one by one: each removal is a history entry
+        written = True
+    for pk, item in kept.items():
+        citation = existing[pk]
+        if citation.report_id != _report_id(item) or citation.quote != item.quote:
+            citation.report, citation.quote = item.report, item.quote
+            citation.save(update_fields=["report", "quote"])
+            written = True
+    if unmatched:
+        _write_citations(claim, unmatched)
+        written = True
+    return written
+
+
 @transaction.atomic
 def claim_create(*, citations: Iterable[CitationInput | dict[str, Any]] | None = None, **fields: Any) -> Claim:
     """Create a claim with its citations; its flags (and its neighbours') are right on return."""
@@ -41,18 +84,22 @@ def claim_create(*, citations: Iterable[CitationInput | dict[str, Any]] | None =
 def claim_update(
     *, claim: Claim, citations: Iterable[CitationInput | dict[str, Any]] | None = None, **fields: Any
 ) -> Claim:
-    """Update a claim; ``citations``, when given, replaces its citation set."""
+    """Update a claim; ``citations``, when given, becomes its citation set (``_sync_citations``: rows
+    that stay the same are not touched). A claim none of whose own fields changed is not saved (no
+    history entry); when only its citations changed, its ``updated_at`` still moves."""
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     before = set(Relation.objects.filter(Q(claim=claim) | Q(target=claim)).values_list("claim_id", "target_id"))
+    stored = {name: claim.serializable_value(name) for name in CLAIM_EDITABLE}
     cited = _clean_citations(citations)
     changed = apply_fields(claim, fields, CLAIM_EDITABLE)
     claim_validate(claim, cited, changed)
     if cited is None and not claim.citations.exists():
         raise ValidationError({"citations": "A claim needs at least one citation: the report where it was made."})
-    claim.save()
-    if cited is not None:
-        claim.citations.all().delete()
-        _write_citations(claim, cited)
+    own_changed = any(claim.serializable_value(name) != value for name, value in stored.items())
+    if own_changed:
+        claim.save()
+    if cited is not None and _sync_citations(claim, cited) and not own_changed:
+        Claim.objects.filter(pk=claim.pk).update(updated_at=timezone.now())
     _settle({claim.pk}, extra={end for pair in before for end in pair})
     claim.refresh_from_db()
     return claim

@@ -60,6 +60,7 @@ def stored_text(name: str, value: Any) -> Any:
 class CitationInput:
     report: Any  # sources.Report
     quote: str = ""
+    id: int | None = None  # the citation this one is (kept, or changed in place); None: matched by report
 
 
 def claim_validate(claim: Claim, citations: Sequence[CitationInput] | None, changed: set[str] | None = None) -> None:
@@ -134,14 +135,14 @@ def _clean_citations(citations: Iterable[CitationInput | dict[str, Any]] | None)
     cleaned = []
     for item in items:
         if isinstance(item, dict):
-            item = CitationInput(report=item.get("report"), quote=item.get("quote") or "")
+            item = CitationInput(report=item.get("report"), quote=item.get("quote") or "", id=item.get("id"))
         if item.report is None:
             raise ValidationError({"citations": "Each citation needs a report."})
         try:
             quote = clean_text(item.quote, multiline=True, max_length=max_text_length())
         except ValidationError as exc:
             raise ValidationError({"citations": [f"Quote: {m}" for m in exc.messages]}) from exc
-        cleaned.append(CitationInput(report=item.report, quote=quote))
+        cleaned.append(CitationInput(report=item.report, quote=quote, id=item.id))
     return cleaned
 
 

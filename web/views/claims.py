@@ -363,7 +363,6 @@ HISTORY_FIELDS = {
     "count_max": "count max",
     "verdict": "verdict",
     "verdict_on": "verdict date",
-    "status": "status",
 }
 REFERENCES = {"claimant", "spokesperson", "subject", "location"}
 FIELD_ORDER = list(HISTORY_FIELDS)
