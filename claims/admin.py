@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
-from claims import services
+from claims import selectors, services
 from claims.models import Citation, Claim, Conflict, RecomputeJob, Relation, Tombstone
 from core.admin import (
     AutocompleteLabelsMixin,
@@ -62,12 +62,14 @@ def reasons_html(reasons: list) -> str:
     if not reasons:
         return "—"
     items = []
+    summaries = selectors.reason_summaries(reasons)
     for reason in reasons:
         text = reason.get("text") or reason.get("code", "")
         other = reason.get("claim")
         if other:
             url = reverse("admin:claims_claim_change", args=[other])
-            items.append(format_html('{} (<a href="{}">claim #{}</a>)', text, url, other))
+            summary = Truncator(summaries.get(other, "")).chars(120)
+            items.append(format_html('{} (<a href="{}">claim #{}: “{}”</a>)', text, url, other, summary))
         else:
             items.append(format_html("{}", text))
     return format_html(

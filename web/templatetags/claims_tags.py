@@ -50,8 +50,9 @@ def grade_badge(grade: str) -> str:
 
 
 @register.inclusion_tag("includes/reasons.html")
-def reason_list(reasons, compact: bool = False):
-    """Every reason behind a claim's flags, each a sentence linking to the claim that causes it."""
+def reason_list(reasons, compact: bool = False, summaries=None):
+    """Every reason behind a claim's flags, each a sentence linking to the claim that causes it, and,
+    when ``summaries`` (claim id → summary) are given, that claim's summary linked to it too."""
     items = []
     for reason in reasons or ():
         claim_id = reason.get("claim")
@@ -61,6 +62,7 @@ def reason_list(reasons, compact: bool = False):
                 "text": reason.get("text", ""),
                 "url": reverse("claims:detail", args=[claim_id]) if claim_id else "",
                 "claim": claim_id,
+                "summary": (summaries or {}).get(claim_id, ""),
             }
         )
     return {"reasons": items, "compact": compact}

@@ -412,13 +412,16 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         result = flags_on([(claim.pk, claim.claimed_on)], as_of)[claim.pk]
         status, reasons = result.status, result.reasons_as_dicts()
     url = request.build_absolute_uri(reverse("claims:detail", args=[claim.pk]))
+    timeline = relation_timeline(claim, as_of)
     context = {
         "claim": claim,
         "form": form,
         "as_of": as_of,
         "status": status,
         "reasons": reasons,
-        "timeline": relation_timeline(claim, as_of),
+        # Each reason's claim is at the other end of a relation: the timeline has read its summary.
+        "reason_summaries": {event.claim.pk: event.claim.summary for event in timeline if not event.is_self},
+        "timeline": timeline,
         "history": history_entries(claim, request.user),
         "json_ld": claim_json_ld(
             ClaimDocuments(request, extra=True).for_ids([claim.pk])[0], url, request.build_absolute_uri("/")
