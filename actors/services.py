@@ -3,11 +3,20 @@ tells subscribers (the claims app) which actors moved, so they can recompute wha
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from actors import events
 from actors.models import Actor
-from core.services import apply_fields, check_slug, clean_aliases, delete_or_refuse, full_clean, unique_slug
+from core.services import (
+    apply_fields,
+    check_slug,
+    clean_aliases,
+    delete_or_refuse,
+    full_clean,
+    repoint_references,
+    unique_slug,
+)
 from core.text import clean_fields
 from core.tree import check_parent, move_subtree, node_path, refresh_parent
 
@@ -72,3 +81,35 @@ def actor_set_parent(*, actor: Actor, parent: Actor | None) -> Actor:
 @transaction.atomic
 def actor_delete(*, actor: Actor) -> None:
     delete_or_refuse(actor)
+
+
+@transaction.atomic
+def actor_merge(*, actor: Actor, into: Actor) -> Actor:
+    """Merge ``actor`` (a near-duplicate) into ``into`` and delete it, in one transaction: every
+    reference moves to ``into`` (claims' claimant, spokesperson and subject, sources' owner, conflicts'
+    parties, subscriptions; any app's, found through the model's relations), its children move under
+    ``into`` (a bloc move for them), its name and aliases become aliases of ``into``, and the merge is
+    recorded in both actors' history. ``actors_changed`` names every actor whose claims may read
+    differently now, so the claims app recomputes their flags and reasons."""
+    if into is None or not isinstance(into, Actor):
+        raise ValidationError({"into": "Name the actor to merge into."})
+    actor = Actor.objects.select_for_update().get(pk=actor.pk)
+    into = Actor.objects.select_for_update().get(pk=into.pk)
+    if into.pk == actor.pk:
+        raise ValidationError({"into": "An actor cannot be merged into itself."})
+    if f"/{actor.pk}/" in into.path:
+        raise ValidationError({"into": f"{into} is below {actor}; merge the other way round, or move it first."})
+    moved: set[int] = set()
+    for child in Actor.objects.filter(parent=actor):
+        before = set(Actor.objects.filter(path__startswith=child.path).values_list("pk", flat=True))
+        actor_update(actor=child, parent=into)
+        moved |= before
+    repoint_references(actor, into, skip={"actors.actor.parent"})
+    into.aliases = clean_aliases([*into.aliases, actor.name, *actor.aliases])
+    into.aliases = [alias for alias in into.aliases if alias != into.name]
+    into._change_reason = f"Merged {actor.name} (#{actor.pk}) into it"  # type: ignore[attr-defined]
+    into.save()
+    actor._change_reason = f"Merged into {into.name} (#{into.pk})"  # type: ignore[attr-defined]
+    delete_or_refuse(actor)
+    _announce(moved | {into.pk})
+    return into

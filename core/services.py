@@ -133,3 +133,32 @@ def delete_or_refuse(instance: models.Model) -> None:
     except (ProtectedError, RestrictedError) as exc:
         objs = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
         raise ReferencedError(instance, objs) from exc
+
+
+def repoint_references(old: models.Model, new: models.Model, *, skip: Iterable[str] = ()) -> dict[str, int]:
+    """Make every row that references ``old`` (a foreign key, or a many-to-many link) reference ``new``
+    instead, whatever app the referencing model lives in (read from the model's relations, so no app
+    is imported): the heart of a merge. ``skip`` names relations the caller moves itself
+    (``actors.actor.parent``: a tree's children). A many-to-many row that would repeat one already
+    pointing at ``new`` is dropped.
+    Returns how many rows each relation moved (``app_label.model.field``)."""
+    moved: dict[str, int] = {}
+    skipped = set(skip)
+    for relation in old._meta.related_objects:
+        field: Any = relation.field
+        model: Any = relation.related_model
+        label = f"{model._meta.label_lower}.{field.name}"
+        if label in skipped:
+            continue
+        if relation.many_to_many:
+            through = field.remote_field.through
+            mine = field.m2m_reverse_field_name()  # the through row's column pointing at ``old``'s model
+            theirs = field.m2m_field_name()
+            already = through._base_manager.filter(**{mine: new}).values(theirs)
+            through._base_manager.filter(**{mine: old}, **{f"{theirs}__in": already}).delete()
+            count = through._base_manager.filter(**{mine: old}).update(**{mine: new})
+        else:
+            count = model._base_manager.filter(**{field.name: old}).update(**{field.name: new})
+        if count:
+            moved[label] = count
+    return moved

@@ -1,9 +1,20 @@
 """Actors API: /api/v1/actors/."""
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
 from actors.api.serializers import ActorSerializer
 from actors.filters import ActorFilter
+from actors.models import Actor
 from actors.selectors import actor_list
-from actors.services import actor_create, actor_delete, actor_update
+from actors.services import actor_create, actor_delete, actor_merge, actor_update
 from core.api.views import ServiceViewSet
 
 
@@ -18,3 +29,31 @@ class ActorViewSet(ServiceViewSet):
     update_service = actor_update
     delete_service = actor_delete
     service_object = "actor"
+
+    @extend_schema(
+        summary="Merge a near-duplicate actor into another",
+        description=(
+            "Moves every reference of this actor (claims, sources, conflicts, children) to `into`, keeps its "
+            "name and aliases as aliases of `into`, deletes it and recomputes the flags that change, in one "
+            "transaction. Editors only (change and delete permission on actors). Answers with `into`."
+        ),
+        request=inline_serializer("ActorMerge", {"into": serializers.IntegerField()}),
+        responses=ActorSerializer,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def merge(self, request: Request, pk: str | None = None) -> Response:
+        if not (request.user.has_perm("actors.change_actor") and request.user.has_perm("actors.delete_actor")):
+            raise PermissionDenied("Merging actors needs the right to change and delete actors.")
+        actor = self.get_object()
+        into = _actor_named(request.data.get("into") if hasattr(request.data, "get") else None)
+        merged = actor_merge(actor=actor, into=into)
+        return Response(self.get_serializer(self.fresh(merged)).data)
+
+
+def _actor_named(value: Any) -> Actor:
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdigit():
+        raise ValidationError({"into": "Give the id of the actor to merge into."})
+    into = Actor.objects.filter(pk=int(value)).first()
+    if into is None:
+        raise ValidationError({"into": f"There is no actor #{value}."})
+    return into
