@@ -112,8 +112,9 @@ def flags_match(
 
 
 class ClaimThen:
-    """A claim as it stood on ``as_of``: the flags, status and reasons of that date, every other
-    attribute read from the stored claim. Read-only: it is not a model instance, and saving it is
+    """A claim as it stood on ``as_of``: the flags, status and reasons of that date, the verdict once
+    given and the citations of reports published by then, every other attribute read from the
+    stored claim. Read-only: it is not a model instance, and saving it is
     refused, so as-of state can never be stored."""
 
     def __init__(self, claim: Claim, as_of: date, flags: Flags):
@@ -128,6 +129,11 @@ class ClaimThen:
             object.__setattr__(self, "verdict", "")
             object.__setattr__(self, "verdict_rationale", "")
             object.__setattr__(self, "verdict_on", None)
+
+    @property
+    def citations(self) -> list[Any]:
+        """The citations whose report was published by then (read when asked: prefetch them)."""
+        return [c for c in self._claim.citations.all() if cited_by_then(c.report.published_at, self.as_of)]
 
     @property
     def claim(self) -> Claim:
