@@ -261,7 +261,7 @@ class ClaimAdmin(ServiceAdmin):
                     "location",
                     "location_precision",
                     ("event_start", "event_end", "date_precision"),
-                    ("count_min", "count_max"),
+                    ("count_min", "count_max", "count_unit"),
                 ),
                 "description": "Control claims need a subject (who holds the place) and a location; casualties "
                 "claims a subject (who suffered the losses). An empty event end is the start day; an empty "

@@ -12,13 +12,19 @@ beside the stored claims, never put onto them.
 - ``claims_as_of(claims, as_of, known)``: model claims wrapped as ``ClaimThen`` for pages: the
   wrapper reads the flags of that date and everything else from the claim; it is not a model, so
   ``save()`` on it is refused and the stored claim is never touched.
+- ``verdict_given_by(verdict_on, as_of)`` and ``cited_by_then(published_at, as_of)``: what the claim
+  showed on that date. A verdict shows once given (``verdict_on`` ≤ the date; a verdict without
+  ``verdict_on`` only when no date is asked, as rule 9 counts it); a citation shows once its report
+  was published (a report without a publication date is kept: nothing says it came later).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+
+from django.utils import timezone
 
 from claims import flags as flag_rules
 from claims.models import Claim
@@ -29,6 +35,30 @@ BATCH = 5000
 FLAG_FIELDS = ("status", "contested", "corroborated", "unverified", "reasons")
 
 Flags = flag_rules.Flags
+
+
+def verdict_given_by(verdict_on: date | None, as_of: date | None) -> bool:
+    """Had the verdict been given on ``as_of`` (rule 9)? Always, without a date; never without
+    ``verdict_on`` when a date is asked."""
+    if as_of is None:
+        return True
+    return verdict_on is not None and verdict_on <= as_of
+
+
+def cited_by_then(published_at: datetime | None, as_of: date | None) -> bool:
+    """Was the report published by the end of ``as_of`` (in the site's time zone)? A report without a
+    publication date is kept."""
+    if as_of is None or published_at is None:
+        return True
+    return timezone.localtime(published_at).date() <= as_of
+
+
+def not_yet_made(pk: int, claimed_on: date, as_of: date) -> str:
+    """Why a claim cannot be shown as of a date before it was made."""
+    return (
+        f"Claim #{pk} was made on {claimed_on.isoformat()}, after {as_of.isoformat()}: it did not exist yet. "
+        f"Ask for it as of {claimed_on.isoformat()} or later."
+    )
 
 
 def flags_of_ids(ids: Iterable[int], as_of: date) -> dict[int, Flags]:
@@ -82,8 +112,9 @@ def flags_match(
 
 
 class ClaimThen:
-    """A claim as it stood on ``as_of``: the flags, status and reasons of that date, every other
-    attribute read from the stored claim. Read-only: it is not a model instance, and saving it is
+    """A claim as it stood on ``as_of``: the flags, status and reasons of that date, the verdict once
+    given and the citations of reports published by then, every other attribute read from the
+    stored claim. Read-only: it is not a model instance, and saving it is
     refused, so as-of state can never be stored."""
 
     def __init__(self, claim: Claim, as_of: date, flags: Flags):
@@ -94,6 +125,15 @@ class ClaimThen:
         object.__setattr__(self, "corroborated", flags.corroborated)
         object.__setattr__(self, "unverified", flags.unverified)
         object.__setattr__(self, "reasons", flags.reasons_as_dicts())
+        if not verdict_given_by(claim.verdict_on, as_of):  # a verdict given later is not shown
+            object.__setattr__(self, "verdict", "")
+            object.__setattr__(self, "verdict_rationale", "")
+            object.__setattr__(self, "verdict_on", None)
+
+    @property
+    def citations(self) -> list[Any]:
+        """The citations whose report was published by then (read when asked: prefetch them)."""
+        return [c for c in self._claim.citations.all() if cited_by_then(c.report.published_at, self.as_of)]
 
     @property
     def claim(self) -> Claim:
@@ -102,6 +142,9 @@ class ClaimThen:
 
     def get_status_display(self) -> str:
         return str(Claim.Status(self.status).label)
+
+    def get_verdict_display(self) -> str:
+        return str(Claim.Verdict(self.verdict).label) if self.verdict else ""
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         raise TypeError(

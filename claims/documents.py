@@ -26,7 +26,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework.reverse import reverse
 
-from claims.as_of import Flags, flags_on
+from claims.as_of import Flags, cited_by_then, flags_on, verdict_given_by
 from claims.models import Citation, Claim, Relation
 from claims.services.validation import CLAIM_EDITABLE, DERIVED
 
@@ -132,13 +132,14 @@ class ClaimDocuments:
         if not rows:
             return []
         ids = [row["id"] for row in rows]
-        citations = self._citations(ids)
+        citations = self._citations(ids, as_of)
         made, received = self._relations(ids, as_of)
         return [self._claim(row, citations, made, received, as_of) for row in rows]
 
     @staticmethod
     def _apply_as_of(rows: list[dict], as_of: date, known: dict[int, Flags] | None) -> list[dict]:
-        """Rule 9: the flags as they stood on ``as_of``; claims made later are left out."""
+        """Rule 9: the flags as they stood on ``as_of``; claims made later are left out, and a verdict
+        not yet given then (``verdict_on`` later, or no ``verdict_on``) reads as no verdict."""
         then = flags_on(((row["id"], row["claimed_on"]) for row in rows), as_of, known)
         shown = []
         for row in rows:
@@ -152,13 +153,19 @@ class ClaimDocuments:
                 unverified=result.unverified,
                 reasons=result.reasons_as_dicts(),
             )
+            if row["verdict"] and not verdict_given_by(row["verdict_on"], as_of):
+                row.update(verdict="", verdict_rationale="", verdict_on=None)
             shown.append(row)
         return shown
 
-    def _citations(self, ids: list[int]) -> dict[int, list[dict]]:
+    def _citations(self, ids: list[int], as_of: date | None) -> dict[int, list[dict]]:
+        """The citations of these claims; as of a date, only those whose report was published by then
+        (or has no publication date)."""
         result: dict[int, list[dict]] = defaultdict(list)
         rows = Citation.objects.filter(claim_id__in=ids).order_by("id").values_list(*CITATION_VALUES)
         for pk, claim_id, quote, report_id, title, url, published, source_id, slug, name, grade, home in rows:
+            if as_of is not None and not cited_by_then(published, as_of):
+                continue
             citation = {
                 "id": pk,
                 "report": {
@@ -238,6 +245,7 @@ class ClaimDocuments:
             "date_precision": row["date_precision"],
             "count_min": row["count_min"],
             "count_max": row["count_max"],
+            "count_unit": row["count_unit"],
             "verdict": row["verdict"],
             "verdict_rationale": row["verdict_rationale"],
             "verdict_on": row["verdict_on"],

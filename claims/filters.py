@@ -74,6 +74,9 @@ class ClaimFilter(django_filters.FilterSet):
     corroborated = StrictBooleanFilter(method="filter_flag", label="Corroborated")
     unverified = StrictBooleanFilter(method="filter_flag", label="Unverified")
     kind = django_filters.ChoiceFilter(choices=Claim.Kind.choices, label="Kind")
+    count_unit = django_filters.ChoiceFilter(
+        choices=Claim.CountUnit.choices, label="Count unit", help_text="What the count counts: killed, wounded, …"
+    )
     claimant = ReferenceFilter(
         method="filter_reference",
         model=Actor,

@@ -28,6 +28,21 @@ class Claim(models.Model):
         MONTH = "month", "Month"
         APPROXIMATE = "approximate", "Approximate"
 
+    class CountUnit(models.TextChoices):
+        """What ``count_min``/``count_max`` count (empty: not said)."""
+
+        KILLED = "killed", "Killed"
+        WOUNDED = "wounded", "Wounded"
+        KILLED_OR_WOUNDED = "killed_or_wounded", "Killed or wounded"
+        CAPTURED = "captured", "Captured"
+        MISSING = "missing", "Missing"
+        DISPLACED = "displaced", "Displaced"
+        POSITIONS = "positions", "Positions"
+        VILLAGES = "villages", "Villages"
+        VEHICLES = "vehicles", "Vehicles"
+        PERSONNEL = "personnel", "Personnel"
+        OTHER = "other", "Other"
+
     class Verdict(models.TextChoices):
         CONFIRMED = "confirmed", "Confirmed"
         LIKELY = "likely", "Likely"
@@ -70,6 +85,13 @@ class Claim(models.Model):
     date_precision = models.CharField(max_length=12, choices=DatePrecision.choices, default=DatePrecision.DAY)
     count_min = models.PositiveIntegerField(null=True, blank=True)
     count_max = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: open ended (“at least”).")
+    count_unit = models.CharField(
+        max_length=20,
+        choices=CountUnit.choices,
+        blank=True,
+        db_index=True,
+        help_text="What the count counts (killed, wounded, positions …); empty: not said.",
+    )
 
     verdict = models.CharField(max_length=10, choices=Verdict.choices, blank=True, db_index=True)
     verdict_rationale = models.TextField(blank=True)

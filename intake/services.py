@@ -51,6 +51,7 @@ EDITABLE = (
     "date_precision",
     "count_min",
     "count_max",
+    "count_unit",
     "responds_to",
     "same_as",
 )
@@ -167,6 +168,7 @@ def _stored(draft: Draft) -> dict[str, Any]:
         "date_precision": draft.date_precision,
         "count_min": draft.count_min,
         "count_max": draft.count_max,
+        "count_unit": draft.count_unit,
         "responds_to": list(draft.responds_to),
         "targets_elsewhere": list(draft.targets_elsewhere),
         "same_as": [],
@@ -305,6 +307,8 @@ def _draft_errors(index: int, draft: dict[str, Any], count: int) -> dict[str, st
         value = draft.get(name)
         if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
             errors[name] = "Counts are whole numbers of zero or more."
+    if draft.get("count_unit") not in (None, "", *Claim.CountUnit.values):
+        errors["count_unit"] = f"Use one of {', '.join(Claim.CountUnit.values)} (or leave it empty)."
     links = draft.get("responds_to") or []
     if not isinstance(links, list):
         errors["responds_to"] = "A list of links: [{draft: index, stance}] or [{claim: id, stance}]."
@@ -404,6 +408,7 @@ def _claim_fields(draft: dict[str, Any], claimed_on: date, language: str) -> dic
         "date_precision": draft.get("date_precision") or Claim.DatePrecision.DAY,
         "count_min": draft.get("count_min"),
         "count_max": draft.get("count_max"),
+        "count_unit": draft.get("count_unit") or "",
     }
 
 

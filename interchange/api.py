@@ -156,14 +156,15 @@ class ClaimReviewFeedView(ClaimExportView):
     @extend_schema(
         operation_id="claims_claimreview_feed",
         summary="ClaimReview feed",
-        description="Every claim with a verdict as a schema.org ClaimReview, in a schema.org DataFeed "
-        "(JSON-LD). Takes every filter of the claim list.",
+        description="Every claim as a schema.org ClaimReview, in a schema.org DataFeed (JSON-LD): with a "
+        "`reviewRating` when it has a verdict, without one otherwise; counts as the Claim's `about` "
+        "(QuantitativeValue), the location precision as its place's `additionalProperty`. Takes every filter "
+        "of the claim list.",
         parameters=FILTER_PARAMETERS,
         responses={(200, "application/ld+json"): OpenApiTypes.OBJECT, 400: FILTER_ERROR},
     )
     def get(self, request: Request) -> HttpResponse:
         queryset, filterset = self.claims()
-        queryset = queryset.exclude(verdict="")
         documents = self.stream(queryset, filterset)
         return _jsonld(jsonld.claim_review_feed(documents, site_url=request.build_absolute_uri("/")))
 
@@ -172,15 +173,14 @@ class ClaimReviewView(ClaimExportView):
     @extend_schema(
         operation_id="claims_claimreview_retrieve",
         summary="One claim's ClaimReview",
-        description="The claim's editorial verdict as schema.org ClaimReview JSON-LD; 404 when it has no verdict.",
-        responses={(200, "application/ld+json"): OpenApiTypes.OBJECT, 404: OpenApiResponse(description="No verdict")},
+        description="The claim as schema.org ClaimReview JSON-LD (rated with its editorial verdict when it has "
+        "one); 404 when there is no such claim.",
+        responses={(200, "application/ld+json"): OpenApiTypes.OBJECT, 404: OpenApiResponse(description="No claim")},
     )
     def get(self, request: Request, pk: int) -> HttpResponse:
         found = ClaimDocuments(request, extra=True).for_ids([pk]) if 0 < pk < 2**63 else []
         if not found:
             raise Http404("No such claim.")
-        if not found[0]["verdict"]:
-            raise Http404("This claim has no verdict, so there is no ClaimReview of it.")
         return _jsonld(jsonld.claim_review(found[0], site_url=request.build_absolute_uri("/")))
 
 

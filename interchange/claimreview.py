@@ -1,23 +1,33 @@
-"""schema.org ClaimReview: claims with a verdict out as JSON-LD, and ClaimReview JSON-LD in as claims
-with verdicts (``manage.py import_claimreview FILE``).
+"""schema.org ClaimReview: every claim out as JSON-LD (rated when it has a verdict), and ClaimReview
+JSON-LD in as claims (``manage.py import_claimreview FILE``).
 
 Export shape (https://schema.org/ClaimReview)::
 
-    {"@context": "https://schema.org", "@type": "ClaimReview", "url", "datePublished",
-     "author": Organization (Fogwatch), "claimReviewed": the summary, "reviewBody": the rationale,
+    {"@context": "https://schema.org", "@type": "ClaimReview", "identifier": "fogwatch:claim:<id>",
+     "url", "datePublished", "author": Organization (Fogwatch), "claimReviewed": the summary,
      "itemReviewed": {"@type": "Claim", "author": Organization|Person (the claimant),
-                      "datePublished": claimed_on, "appearance": [CreativeWork…], "firstAppearance"},
+                      "datePublished": claimed_on, "appearance": [CreativeWork…], "firstAppearance",
+                      "contentLocation": {"@type": "Place", "name",
+                                          "additionalProperty": [{"@type": "PropertyValue",
+                                              "propertyID": "location_precision", "value"}]},
+                      "about": {"@type": "QuantitativeValue", "minValue", "maxValue", "unitText"}},
+     only with a verdict: "reviewBody": the rationale,
      "reviewRating": {"@type": "Rating", "ratingValue": 1–5, "bestRating": 5, "worstRating": 1,
                       "alternateName": the verdict}}
 
 The import also takes the older shape (``"@type": ["ClaimReview"]`` as a list, ``itemReviewed``
-typed CreativeWork, no ``appearance``), a list, an ``@graph`` or a DataFeed.
+typed CreativeWork, no ``appearance``), a list, an ``@graph`` or a DataFeed. A review Fogwatch
+exported itself (its ``identifier``, or a ``/claims/<id>/`` url with Fogwatch as author) whose claim
+is here (same claim date and claimant) updates that claim's summary, verdict, counts and location
+precision, and nothing else (kind, actors, place and citations stay); any other review is a claim
+keyed on the review's url.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import date
 from typing import Any
 from urllib.parse import urlparse
@@ -37,6 +47,7 @@ from interchange.importers.base import (
     existing_claims,
     not_future,
     run_in_transaction,
+    update_claim_fields,
     upsert_claim,
     validation_text,
 )
@@ -44,6 +55,16 @@ from sources.models import Report, Source
 
 CONTEXT = "https://schema.org"
 SITE_NAME = "Fogwatch"
+# The ClaimReview's identifier of one of our claims, and the Place property of its precision.
+OWN_PREFIX = "fogwatch:claim:"
+PRECISION_PROPERTY = "location_precision"
+OWN_URL = re.compile(r"/claims/(\d+)/?$")
+
+
+def own_identifier(pk: int) -> str:
+    return f"{OWN_PREFIX}{pk}"
+
+
 # Verdict → rating on a 1–5 scale (5 best: the claim holds).
 RATING = {
     Claim.Verdict.CONFIRMED: 5,
@@ -178,6 +199,62 @@ def _external_id(review: dict[str, Any], claim_text: str, author: str, claimed_o
     return "claimreview:" + hashlib.sha256(basis.encode()).hexdigest()[:40]
 
 
+def _number(value: Any, field: str) -> int | None:
+    value = _first(value)
+    if value is None or value == "":
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = -1.0
+    if number < 0 or number != int(number) or number > 2**31 - 1:
+        raise ValidationError({field: f"“{value}” is not a count (a whole number, 0 or more)."})
+    return int(number)
+
+
+def _counts(item: dict[str, Any]) -> dict[str, Any]:
+    """``count_min``, ``count_max`` and ``count_unit`` from the Claim's ``about`` QuantitativeValue (none
+    there: nothing). A unit Fogwatch does not know is ``other``."""
+    about = item.get("about")
+    value = next((v for v in (about if isinstance(about, list) else [about]) if "QuantitativeValue" in _types(v)), None)
+    if value is None:
+        return {}
+    unit = _text(value.get("unitText")).casefold()
+    known = {choice.casefold(): choice for choice in Claim.CountUnit.values}
+    known.update({str(label).casefold(): choice for choice, label in Claim.CountUnit.choices})
+    return {
+        "count_min": _number(value.get("minValue"), "count_min"),
+        "count_max": _number(value.get("maxValue"), "count_max"),
+        "count_unit": known.get(unit, Claim.CountUnit.OTHER) if unit else "",
+    }
+
+
+def _precision(item: dict[str, Any]) -> dict[str, Any]:
+    """``location_precision`` from the Claim's place (``contentLocation.additionalProperty``)."""
+    place = _first(item.get("contentLocation"))
+    properties = place.get("additionalProperty") if isinstance(place, dict) else None
+    for prop in properties if isinstance(properties, list) else [properties]:
+        if isinstance(prop, dict) and _text(prop.get("propertyID")) == PRECISION_PROPERTY:
+            return {"location_precision": clip(_text(prop.get("value")), 40)}
+    return {}
+
+
+def _own_claim(review: dict[str, Any], author: str, claimed_on: date) -> Claim | None:
+    """The claim of ours the review was exported from: named by its identifier (or, from Fogwatch, by
+    its url), and still made by the same claimant on the same day (else another Fogwatch's claim)."""
+    identifier = _text(review.get("identifier"))
+    pk = identifier.removeprefix(OWN_PREFIX) if identifier.startswith(OWN_PREFIX) else ""
+    if not pk and _text(review.get("author")) == SITE_NAME:
+        match = OWN_URL.search(urlparse(_text(review.get("url"))).path)
+        pk = match.group(1) if match else ""
+    if not pk.isdigit() or int(pk) >= 2**63:
+        return None
+    claim = Claim.objects.select_related("claimant").filter(pk=int(pk)).first()
+    if claim is None or claim.claimed_on != claimed_on or claim.claimant.name.casefold() != author.casefold():
+        return None
+    return claim
+
+
 class ClaimReviewImporter:
     def __init__(self, directory: Directory, summary: ImportSummary) -> None:
         self.dir = directory
@@ -192,7 +269,9 @@ class ClaimReviewImporter:
         title = _text(work.get("headline")) or _text(work.get("name")) or url or f"{source.name} publication"
         return self.dir.report(source, title=title, published=_date(work.get("datePublished")), url=url)
 
-    def spec(self, review: dict[str, Any]) -> ClaimSpec:
+    def spec(self, review: dict[str, Any]) -> tuple[ClaimSpec, Claim | None]:
+        """The claim the review describes, and the claim of ours it was exported from (None: not ours;
+        then the spec is keyed on the review's url)."""
         item = _first(review.get("itemReviewed")) or {}
         if not isinstance(item, dict):
             item = {}
@@ -214,9 +293,22 @@ class ClaimReviewImporter:
         )
         if claimed_on is None:
             raise ValidationError({"datePublished": "Neither the claim nor the review has a date."})
-        verdict = verdict_from_rating(review.get("reviewRating"))
-        if verdict is None:
-            raise ValidationError({"reviewRating": "The rating names no verdict (alternateName or ratingValue)."})
+        verdict = ""
+        if _first(review.get("reviewRating")) is not None:  # no rating: a claim recorded, not rated
+            verdict = verdict_from_rating(review.get("reviewRating")) or ""
+            if not verdict:
+                raise ValidationError({"reviewRating": "The rating names no verdict (alternateName or ratingValue)."})
+        rated = {
+            "verdict": verdict,
+            "verdict_rationale": _text(review.get("reviewBody")) if verdict else "",
+            "verdict_on": not_future(reviewed_on) if verdict and reviewed_on else None,
+        }
+        facts = {**_counts(item), **_precision(item)}
+        own = _own_claim(review, author, claimed_on)
+        if own is not None:
+            # What the review carries (the verdict when rated, the count, the precision) updates the claim.
+            carried = {"summary": clip(claim_text, 1000), **(rated if verdict else {}), **facts}
+            return ClaimSpec(own.external_id or "", carried, []), own
         reviewer = _text(review.get("author")) or "ClaimReview"
         citations = [(self._report(work, reviewer), "") for work in works]
         if not citations:
@@ -229,11 +321,13 @@ class ClaimReviewImporter:
             "claimed_on": not_future(claimed_on),
             "kind": Claim.Kind.STATEMENT,
             "summary": clip(claim_text, 1000),
-            "verdict": verdict,
-            "verdict_rationale": _text(review.get("reviewBody")),
-            "verdict_on": not_future(reviewed_on) if reviewed_on else None,
+            **rated,
+            "count_min": None,
+            "count_max": None,
+            "count_unit": "",
+            **facts,
         }
-        return ClaimSpec(_external_id(review, claim_text, author, claimed_on), fields, citations)
+        return ClaimSpec(_external_id(review, claim_text, author, claimed_on), fields, citations), None
 
     def run(self, reviews: list[dict[str, Any]]) -> ImportSummary:
         for index, review in enumerate(reviews, start=1):
@@ -242,8 +336,11 @@ class ClaimReviewImporter:
             counts = (self.summary.created, self.summary.updated, self.summary.unchanged)
             try:
                 with transaction.atomic():
-                    spec = self.spec(review)
-                    upsert_claim(spec, existing_claims([spec.external_id]).get(spec.external_id), self.summary)
+                    spec, own = self.spec(review)
+                    if own is not None:
+                        update_claim_fields(own, spec.fields, self.summary)
+                    else:
+                        upsert_claim(spec, existing_claims([spec.external_id]).get(spec.external_id), self.summary)
             except (ValidationError, DatabaseError) as exc:
                 self.dir.forget_since(mark)
                 self.summary.created, self.summary.updated, self.summary.unchanged = counts

@@ -50,6 +50,11 @@ CSV_COLUMNS: list[tuple[str, str]] = [
     ("date_precision", "day, week, month or approximate"),
     ("count_min", "Lowest count claimed"),
     ("count_max", "Highest count claimed (empty: open ended)"),
+    (
+        "count_unit",
+        "What the count counts: killed, wounded, killed_or_wounded, captured, missing, displaced, "
+        "positions, villages, vehicles, personnel or other (empty: not said)",
+    ),
     ("status", "retracted, superseded, confirmed, refuted, contested, corroborated or unverified"),
     ("contested", "true/false"),
     ("corroborated", "true/false"),
@@ -173,6 +178,7 @@ def csv_row(doc: Document) -> list[Any]:
         "date_precision": doc["date_precision"],
         "count_min": _blank(doc["count_min"]),
         "count_max": _blank(doc["count_max"]),
+        "count_unit": doc["count_unit"],
         "status": doc["status"],
         "contested": str(doc["contested"]).lower(),
         "corroborated": str(doc["corroborated"]).lower(),
@@ -237,6 +243,7 @@ def jsonl_record(doc: Document) -> dict[str, Any]:
         "date_precision": doc["date_precision"],
         "count_min": doc["count_min"],
         "count_max": doc["count_max"],
+        "count_unit": doc["count_unit"],
         "citations": [
             {
                 "report": {
@@ -306,6 +313,7 @@ def geojson_feature(doc: Document) -> dict[str, Any]:
             "date_precision": doc["date_precision"],
             "count_min": doc["count_min"],
             "count_max": doc["count_max"],
+            "count_unit": doc["count_unit"] or None,
             "status": doc["status"],
             "contested": doc["contested"],
             "corroborated": doc["corroborated"],

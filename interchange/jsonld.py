@@ -1,7 +1,7 @@
 """schema.org JSON-LD out, as views of the claim document (``claims.documents``): a claim's
-``ClaimReview`` (the exports, for claims with a verdict), the DataFeed of them, and the schema.org
-``Claim`` the claim page embeds. The shape is described in ``interchange.claimreview``, which reads
-it back in.
+``ClaimReview`` (the exports: every claim, rated when it has a verdict), the DataFeed of them, and
+the schema.org ``Claim`` the claim page embeds (with its ClaimReview when it has a verdict). The shape
+is described in ``interchange.claimreview``, which reads it back in.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from claims.models import Claim
-from interchange.claimreview import BEST, CONTEXT, RATING, SITE_NAME, WORST
+from interchange.claimreview import BEST, CONTEXT, PRECISION_PROPERTY, RATING, SITE_NAME, WORST, own_identifier
 
 Document = dict[str, Any]
 
@@ -41,10 +41,34 @@ def _creative_work(citation: dict[str, Any]) -> dict[str, Any]:
     return work
 
 
+def _count(doc: Document) -> dict[str, Any] | None:
+    """The claim's count as a schema.org QuantitativeValue (``about`` of the Claim): ``minValue``,
+    ``maxValue`` (absent: open ended) and ``unitText`` (the ``count_unit``)."""
+    if doc["count_min"] is None and doc["count_max"] is None and not doc["count_unit"]:
+        return None
+    value: dict[str, Any] = {"@type": "QuantitativeValue"}
+    if doc["count_min"] is not None:
+        value["minValue"] = doc["count_min"]
+    if doc["count_max"] is not None:
+        value["maxValue"] = doc["count_max"]
+    if doc["count_unit"]:
+        value["unitText"] = doc["count_unit"]
+    return value
+
+
+def _place(doc: Document) -> dict[str, Any]:
+    """The claim's place, with how precisely it is known as an ``additionalProperty``."""
+    place: dict[str, Any] = {"@type": "Place", "name": doc["location"]["name"]}
+    if doc["location_precision"]:
+        place["additionalProperty"] = [
+            {"@type": "PropertyValue", "propertyID": PRECISION_PROPERTY, "value": doc["location_precision"]}
+        ]
+    return place
+
+
 def claim_review(doc: Document, *, site_url: str) -> dict[str, Any]:
-    """A claim document with a verdict as a ClaimReview JSON-LD object (ValueError without a verdict)."""
-    if not doc["verdict"]:
-        raise ValueError(f"Claim #{doc['id']} has no verdict.")
+    """A claim document as a ClaimReview JSON-LD object; ``reviewRating`` (and ``reviewBody``) only
+    when the claim has a verdict: a claim without one is recorded and tracked, not rated."""
     site = site_url.rstrip("/")
     citations = doc["citations"]
     dated = sorted(
@@ -61,34 +85,37 @@ def claim_review(doc: Document, *, site_url: str) -> dict[str, Any]:
     if first is not None:
         item["firstAppearance"] = _creative_work(first)
     if doc["location"]:
-        item["contentLocation"] = {"@type": "Place", "name": doc["location"]["name"]}
+        item["contentLocation"] = _place(doc)
+    count = _count(doc)
+    if count is not None:
+        item["about"] = count
     review: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "ClaimReview",
+        "identifier": own_identifier(doc["id"]),
         "url": f"{site}/claims/{doc['id']}/",
         "datePublished": _day(doc["verdict_on"] or doc["updated_at"]),
         "author": {"@type": "Organization", "name": SITE_NAME, "url": f"{site}/"},
         "claimReviewed": doc["summary"],
         "itemReviewed": item,
-        "reviewRating": {
+    }
+    if doc["verdict"]:
+        review["reviewRating"] = {
             "@type": "Rating",
             "ratingValue": RATING[doc["verdict"]],
             "bestRating": BEST,
             "worstRating": WORST,
             "alternateName": Claim.Verdict(doc["verdict"]).label,
-        },
-    }
-    if doc["verdict_rationale"]:
-        review["reviewBody"] = doc["verdict_rationale"]
+        }
+        if doc["verdict_rationale"]:
+            review["reviewBody"] = doc["verdict_rationale"]
     return review
 
 
 def claim_review_feed(documents: Iterable[Document], *, site_url: str) -> dict[str, Any]:
-    """Every claim document with a verdict, as a schema.org DataFeed of ClaimReviews."""
+    """Every claim document as a schema.org DataFeed of ClaimReviews (rated when it has a verdict)."""
     elements = []
     for doc in documents:
-        if not doc["verdict"]:
-            continue
         review = claim_review(doc, site_url=site_url)
         review.pop("@context")
         elements.append({"@type": "DataFeedItem", "dateModified": _iso_utc(doc["updated_at"]), "item": [review]})

@@ -8,8 +8,8 @@ from django.db.models import F, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import generics, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +23,7 @@ from claims.api.serializers import (
     HistoryEntrySerializer,
     RelationSerializer,
 )
+from claims.as_of import not_yet_made
 from claims.documents import CLAIM_VALUES, ClaimDocuments
 from claims.filters import ClaimFilter, ConflictFilter, RelationFilter
 from claims.models import Claim
@@ -52,9 +53,22 @@ from locations.models import Location
             OpenApiParameter(
                 "as_of",
                 OpenApiTypes.DATE,
-                description="The claim as it stood on this date (404 when it was made later).",
+                description="The claim as it stood on this date: the flags, the verdict and the citations "
+                "then (404 when it was made later; the answer's `detail` and `claimed_on` say when it was made).",
             )
-        ]
+        ],
+        responses={
+            200: ClaimSerializer,
+            404: inline_serializer(
+                "ClaimNotFound",
+                {
+                    "detail": serializers.CharField(),
+                    "claimed_on": serializers.DateField(
+                        required=False, help_text="With as_of: the date the claim was made (after as_of)."
+                    ),
+                },
+            ),
+        },
     ),
 )
 class ClaimViewSet(ServiceViewSet):
@@ -93,7 +107,20 @@ class ClaimViewSet(ServiceViewSet):
         return Response(data) if page is None else self.get_paginated_response(data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        claim = self.get_object()
+        try:
+            claim = self.get_object()
+        except Http404:
+            as_of, _ = self.as_of()
+            if as_of is None or int(kwargs["pk"]) >= 2**63:
+                raise
+            made = Claim.objects.filter(pk=int(kwargs["pk"])).values_list("claimed_on", flat=True).first()
+            if made is None or made <= as_of:
+                raise
+            # Made after the date asked: say when, so the client can ask again.
+            return Response(
+                {"detail": not_yet_made(int(kwargs["pk"]), made, as_of), "claimed_on": made},
+                status=status.HTTP_404_NOT_FOUND,
+            )
         as_of, known = self.as_of()
         data = self.documents().for_ids([claim.pk], as_of=as_of, known=known)
         if not data:

@@ -33,6 +33,7 @@ CLAIM_EDITABLE = (
     "date_precision",
     "count_min",
     "count_max",
+    "count_unit",
     "verdict",
     "verdict_rationale",
     "verdict_on",

@@ -80,6 +80,9 @@ class DraftSerializer(serializers.Serializer):
     date_precision = serializers.CharField()
     count_min = serializers.IntegerField(allow_null=True)
     count_max = serializers.IntegerField(allow_null=True)
+    count_unit = serializers.CharField(
+        allow_blank=True, required=False, default="", help_text="What the count counts (killed, wounded, …)."
+    )
     responds_to = LinkSerializer(many=True)
     same_as = serializers.ListField(child=serializers.IntegerField())
     confidence = serializers.FloatField()

@@ -42,6 +42,7 @@ class Draft:
     date_precision: str = "day"  # day, week, month, approximate
     count_min: int | None = None
     count_max: int | None = None
+    count_unit: str = ""  # killed, wounded, positions … (claims.Claim.CountUnit); empty: not said
     # [{"draft": index, "stance": "denies" | "supports"}]: drafts of the same article this one answers.
     responds_to: list[dict] = field(default_factory=list)
     # Denials and supports whose target is not in this article:

@@ -12,6 +12,7 @@ from .mentions import Mentions
 from .model import Draft, Entity, Reading
 from .pipeline import detect_language, prepare, rules
 from .relations import answer, merge
+from .units import count_unit
 from .unknown import find_unknown
 
 
@@ -89,6 +90,7 @@ def _draft(number: int, c: Candidate, doc, text: str, lexicon, gazetteer: Gazett
         evidence=(start, end),
         count_min=c.count.low if c.count else None,
         count_max=c.count.high if c.count else None,
+        count_unit=count_unit(doc, c.count.start, c.count.end, lexicon.table("count_units")) if c.count else "",
         confidence=round(max(0.05, min(0.95, c.confidence)), 2),
         notes=list(dict.fromkeys(c.notes)),
     )

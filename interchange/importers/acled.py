@@ -291,6 +291,7 @@ class AcledImporter(RowImporter):
                     "summary": clip(text + ".", 1000),
                     "count_min": event.fatalities if counted else None,
                     "count_max": event.fatalities if counted else None,
+                    "count_unit": Claim.CountUnit.KILLED if counted else "",
                 },
                 citations,
             )
@@ -309,6 +310,7 @@ class AcledImporter(RowImporter):
                         ),
                         "count_min": event.fatalities,
                         "count_max": event.fatalities,
+                        "count_unit": Claim.CountUnit.KILLED,
                     },
                     citations,
                 )

@@ -306,3 +306,13 @@ def test_discard_keeps_the_intake_and_writes_nothing_else(editor_api, two_drafts
     response = editor_api.post(f"{URL}{two_drafts.pk}/discard/", {}, format="json")
     assert response.status_code == 200 and response.json()["state"] == "discarded"
     assert counts() == before
+
+
+def test_an_edited_unit_is_confirmed_onto_the_claim_and_a_bad_one_named(editor_api, two_drafts):
+    bad = editor_api.patch(f"{URL}{two_drafts.pk}/", {"drafts": [{"index": 0, "count_unit": "dead"}]}, format="json")
+    assert bad.status_code == 400 and "drafts[0].count_unit" in bad.json()
+    change = {"index": 0, "count_min": 11, "count_max": 11, "count_unit": "positions"}
+    response = editor_api.patch(f"{URL}{two_drafts.pk}/", {"drafts": [change]}, format="json")
+    assert response.status_code == 200 and response.json()["drafts"][0]["count_unit"] == "positions"
+    made = editor_api.post(f"{URL}{two_drafts.pk}/confirm/", {"drafts": [0]}, format="json").json()
+    assert Claim.objects.get(pk=made["claims"][0]).count_unit == "positions"

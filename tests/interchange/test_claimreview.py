@@ -21,6 +21,7 @@ SCHEMA = {
         "allowed": {
             "@context",
             "@type",
+            "identifier",
             "url",
             "datePublished",
             "author",
@@ -29,10 +30,11 @@ SCHEMA = {
             "reviewRating",
             "reviewBody",
         },
-        "required": {"@type", "url", "datePublished", "author", "claimReviewed", "itemReviewed", "reviewRating"},
+        # reviewRating: only when the claim has a verdict (see rated below)
+        "required": {"@type", "url", "datePublished", "author", "claimReviewed", "itemReviewed"},
     },
     "Claim": {
-        "allowed": {"@type", "author", "datePublished", "appearance", "firstAppearance", "contentLocation"},
+        "allowed": {"@type", "author", "datePublished", "appearance", "firstAppearance", "contentLocation", "about"},
         "required": {"@type", "author", "datePublished"},
     },
     "CreativeWork": {"allowed": {"@type", "url", "headline", "datePublished", "publisher"}, "required": {"@type"}},
@@ -42,7 +44,9 @@ SCHEMA = {
     },
     "Organization": {"allowed": {"@type", "name", "url"}, "required": {"@type", "name"}},
     "Person": {"allowed": {"@type", "name", "url"}, "required": {"@type", "name"}},
-    "Place": {"allowed": {"@type", "name"}, "required": {"@type", "name"}},
+    "Place": {"allowed": {"@type", "name", "additionalProperty"}, "required": {"@type", "name"}},
+    "PropertyValue": {"allowed": {"@type", "propertyID", "value"}, "required": {"@type", "propertyID", "value"}},
+    "QuantitativeValue": {"allowed": {"@type", "minValue", "maxValue", "unitText"}, "required": {"@type"}},
     "DataFeed": {"allowed": {"@context", "@type", "name", "dataFeedElement"}, "required": {"@type", "dataFeedElement"}},
     "DataFeedItem": {"allowed": {"@type", "dateModified", "item"}, "required": {"@type", "item"}},
 }
@@ -123,21 +127,27 @@ def test_a_claim_with_a_verdict_is_a_schema_org_claim_review(api, reviewed):
     )
 
 
-def test_a_claim_without_a_verdict_has_no_claim_review(api):
+def test_a_claim_without_a_verdict_is_a_claim_review_without_rating(api):
     claim = ClaimFactory()
-    assert api.get(f"/api/v1/claims/{claim.pk}/claimreview/").status_code == 404
+    response = api.get(f"/api/v1/claims/{claim.pk}/claimreview/")
+    assert response.status_code == 200
+    data = json.loads(response.content)
+    validate(data)
+    assert data["claimReviewed"] == claim.summary
+    assert "reviewRating" not in data and "reviewBody" not in data
     assert api.get("/api/v1/claims/999999/claimreview/").status_code == 404
     assert api.get(f"/api/v1/claims/{2**64}/claimreview/").status_code == 404
 
 
-def test_the_feed_lists_every_claim_with_a_verdict_and_honours_filters(api, reviewed):
-    ClaimFactory()  # no verdict: not in the feed
+def test_the_feed_lists_every_claim_and_honours_filters(api, reviewed):
+    unrated = ClaimFactory()  # no verdict: in the feed, without a rating
     other = claim_set_verdict(claim=ClaimFactory(kind="attack"), verdict="confirmed", verdict_on=date(2021, 9, 3))
     data = json.loads(api.get("/api/v1/claims/claimreview/").content)
     assert data["@type"] == "DataFeed"
     validate(data)
-    reviews = find_reviews(data)
-    assert sorted(r["url"].rsplit("/", 2)[-2] for r in reviews) == sorted([str(reviewed.pk), str(other.pk)])
+    reviews = {int(r["url"].rsplit("/", 2)[-2]): r for r in find_reviews(data)}
+    assert sorted(reviews) == sorted([reviewed.pk, unrated.pk, other.pk])
+    assert "reviewRating" not in reviews[unrated.pk] and "reviewRating" in reviews[other.pk]
     data = json.loads(api.get("/api/v1/claims/claimreview/?kind=attack").content)
     assert [r["reviewRating"]["alternateName"] for r in find_reviews(data)] == ["Confirmed"]
     assert api.get("/api/v1/claims/claimreview/?kind=rumour").status_code == 400

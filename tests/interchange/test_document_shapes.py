@@ -37,6 +37,7 @@ SHARED = {
     "date_precision": ("date_precision",),
     "count_min": ("count_min",),
     "count_max": ("count_max",),
+    "count_unit": ("count_unit",),
     "status": ("status",),
     "contested": ("contested",),
     "corroborated": ("corroborated",),
@@ -175,11 +176,18 @@ def test_every_claim_review_says_what_the_document_says(api, dataset):
         judged = {pk: doc for pk, doc in docs.items() if doc["verdict"]}
     feed = json.loads(api.get("/api/v1/claims/claimreview/").content)
     reviews = {int(e["item"][0]["url"].rstrip("/").rsplit("/", 1)[1]): e["item"][0] for e in feed["dataFeedElement"]}
-    assert set(reviews) == set(judged)
+    assert set(reviews) == set(docs)  # every claim, rated or not
     for pk, review in reviews.items():
-        doc = judged[pk]
+        doc = docs[pk]
+        assert ("reviewRating" in review) == (pk in judged)
         assert review["claimReviewed"] == doc["summary"]
         assert review.get("reviewBody", "") == doc["verdict_rationale"]
+        count = review["itemReviewed"].get("about", {})
+        assert (count.get("minValue"), count.get("maxValue"), count.get("unitText", "")) == (
+            doc["count_min"],
+            doc["count_max"],
+            doc["count_unit"],
+        )
         assert review["itemReviewed"]["author"]["name"] == doc["claimant"]["name"]
         assert review["itemReviewed"]["datePublished"] == doc["claimed_on"].isoformat()
         assert [w["headline"] for w in review["itemReviewed"]["appearance"]] == [

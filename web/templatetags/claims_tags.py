@@ -95,6 +95,37 @@ def _count(claim: Claim) -> str:
     return str(low) if low == high else f"{low} to {high}"
 
 
+# How a count reads with its unit: "12 reported killed", "3 villages".
+UNIT_WORDS = {
+    Claim.CountUnit.KILLED: "reported killed",
+    Claim.CountUnit.WOUNDED: "reported wounded",
+    Claim.CountUnit.KILLED_OR_WOUNDED: "reported killed or wounded",
+    Claim.CountUnit.CAPTURED: "reported captured",
+    Claim.CountUnit.MISSING: "reported missing",
+    Claim.CountUnit.DISPLACED: "reported displaced",
+    Claim.CountUnit.POSITIONS: "positions",
+    Claim.CountUnit.VILLAGES: "villages",
+    Claim.CountUnit.VEHICLES: "vehicles",
+    Claim.CountUnit.PERSONNEL: "personnel",
+}
+
+
+TAKEN = ("positions", "villages", "vehicles")
+
+
+def count_with_unit(claim: Claim) -> str:
+    """The count and what it counts ("at least 8 reported killed"); the bare count when the unit is
+    not said or is ``other``; empty without a count."""
+    count = _count(claim)
+    words = UNIT_WORDS.get(getattr(claim, "count_unit", "") or "")
+    return f"{count} {words}" if count and words else count
+
+
+@register.simple_tag
+def count_text(claim: Claim) -> str:
+    return count_with_unit(claim)
+
+
 def proposition_parts(claim: Claim) -> list[tuple[str, str]]:
     """The structured proposition as plain words: ``(text, url)`` pieces (url empty for plain text)."""
     subject = (claim.subject.name, reverse("actors:detail", args=[claim.subject.slug])) if claim.subject_id else None
@@ -102,6 +133,8 @@ def proposition_parts(claim: Claim) -> list[tuple[str, str]]:
         (claim.location.name, reverse("locations:detail", args=[claim.location.slug])) if claim.location_id else None
     )
     count, period = _count(claim), _period(claim)
+    unit = UNIT_WORDS.get(getattr(claim, "count_unit", "") or "")
+    counted = f"{count} {unit}" if count and unit else ""
     parts: list[tuple[str, str]] = []
 
     def say(text: str, url: str = "") -> None:
@@ -114,7 +147,10 @@ def proposition_parts(claim: Claim) -> list[tuple[str, str]]:
         say(*place)
     elif kind == Claim.Kind.CASUALTIES and subject:
         say(*subject)
-        say(f" suffered {count} casualties" if count else " suffered casualties")
+        if counted:
+            say(f" suffered losses: {counted}")
+        else:
+            say(f" suffered {count} casualties" if count else " suffered casualties")
         if place:
             say(" in ")
             say(*place)
@@ -124,7 +160,9 @@ def proposition_parts(claim: Claim) -> list[tuple[str, str]]:
         if place:
             say(" on " if kind == Claim.Kind.ATTACK else " in ")
             say(*place)
-        if count:
+        if counted:
+            say(f", taking {counted}" if kind == Claim.Kind.ADVANCE and unit in TAKEN else f", {counted}")
+        elif count:
             say(f", taking {count} positions" if kind == Claim.Kind.ADVANCE else f", {count} involved")
     else:
         say(claim.summary)

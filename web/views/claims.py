@@ -17,7 +17,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import TruncWeek
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html_join
@@ -25,7 +25,7 @@ from django.utils.html import format_html_join
 from actors.models import Actor
 from claims import flags as flag_rules
 from claims import selectors
-from claims.as_of import claims_as_of, flags_on
+from claims.as_of import cited_by_then, claims_as_of, flags_on, verdict_given_by
 from claims.documents import ClaimDocuments
 from claims.filters import ClaimFilter
 from claims.models import Claim, Conflict, Relation
@@ -232,10 +232,11 @@ def _prepare_form(form) -> None:
     for name in ("contested", "corroborated", "unverified"):
         if name in form.fields:  # the flags, told apart from the statuses of the same name
             form.fields[name].label = f"Flag: {name}"
-    if "kind" in form.fields:
-        field = form.fields["kind"]
-        field.empty_label = "Any kind"
-        field.choices = [choice for choice in field.choices if choice[0] != ""]
+    for name, empty in (("kind", "Any kind"), ("count_unit", "Any count unit")):
+        if name in form.fields:
+            field = form.fields[name]
+            field.empty_label = empty
+            field.choices = [choice for choice in field.choices if choice[0] != ""]
     if "ordering" in form.fields:
         field = form.fields["ordering"]
         field.empty_label = "Default (best match first when searching, else newest claimed first)"
@@ -405,14 +406,16 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = AsOfForm(request.GET)
     valid = form.is_valid()
     as_of = form.cleaned_data.get("as_of") if valid else None
-    status, reasons = claim.status, claim.reasons
+    if as_of is not None and claim.claimed_on > as_of:
+        return _not_yet_made(request, claim, as_of)
+    status, reasons, then = claim.status, claim.reasons, None
     if as_of is not None:
-        if claim.claimed_on > as_of:
-            raise Http404(f"Claim #{claim.pk} was made on {claim.claimed_on.isoformat()}, after {as_of.isoformat()}.")
-        result = flags_on([(claim.pk, claim.claimed_on)], as_of)[claim.pk]
-        status, reasons = result.status, result.reasons_as_dicts()
+        then = flags_on([(claim.pk, claim.claimed_on)], as_of)
+        status, reasons = then[claim.pk].status, then[claim.pk].reasons_as_dicts()
     url = request.build_absolute_uri(reverse("claims:detail", args=[claim.pk]))
     timeline = relation_timeline(claim, as_of)
+    document = ClaimDocuments(request, extra=True).for_ids([claim.pk], as_of=as_of, known=then)[0]
+    cited = list(claim.citations.all())
     context = {
         "claim": claim,
         "form": form,
@@ -422,15 +425,27 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # Each reason's claim is at the other end of a relation: the timeline has read its summary.
         "reason_summaries": {event.claim.pk: event.claim.summary for event in timeline if not event.is_self},
         "timeline": timeline,
+        # As of a date: the verdict only once given, the citations only of reports published by then.
+        "verdict": claim.get_verdict_display() if verdict_given_by(claim.verdict_on, as_of) else "",
         "history": history_entries(claim, request.user),
-        "json_ld": claim_json_ld(
-            ClaimDocuments(request, extra=True).for_ids([claim.pk])[0], url, request.build_absolute_uri("/")
-        ),
-        "citations": list(claim.citations.all()),
+        "json_ld": claim_json_ld(document, url, request.build_absolute_uri("/")),
+        "citations": [c for c in cited if cited_by_then(c.report.published_at, as_of)],
+        "citations_later": len(cited) - len(document["citations"]),
         "api_url": f"/api/v1/claims/{claim.pk}/" + (f"?as_of={as_of.isoformat()}" if as_of else ""),
         "today": date.today(),
     }
     return render(request, "claims/claim_detail.html", context, status=200 if valid else 400)
+
+
+def _not_yet_made(request: HttpRequest, claim: Claim, as_of: date) -> HttpResponse:
+    """A claim asked as of a date before it was made: a page (404) that says when it was made and
+    links to the claim as of that date."""
+    context = {
+        "claim": claim,
+        "as_of": as_of,
+        "then_url": reverse("claims:detail", args=[claim.pk]) + f"?as_of={claim.claimed_on.isoformat()}",
+    }
+    return render(request, "claims/claim_not_yet.html", context, status=404)
 
 
 def claims_query_url(**params: str) -> str:

@@ -141,7 +141,7 @@ def _edits(request: HttpRequest, intake: Intake) -> tuple[list[dict[str, Any]], 
         if request.POST.get(prefix + "keep"):
             keep.append(index)
         change: dict[str, Any] = {"index": index}
-        for name in FIELDS + COUNTS:
+        for name in (*FIELDS, *COUNTS, "count_unit"):
             raw = request.POST.get(prefix + name)
             if raw is None:
                 continue
@@ -212,6 +212,7 @@ def intake_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "general_errors": general,
         "kinds": Claim.Kind.choices,
         "precisions": Claim.DatePrecision.choices,
+        "count_units": Claim.CountUnit.choices,
         "made_claims": list(Claim.objects.filter(pk__in=made.get("claims", []) + made.get("cited", [])).order_by("id")),
         "actor_options": Actor.objects.order_by("name").values_list("slug", "name"),
         "place_options": Location.objects.order_by("name").values_list("slug", "name"),

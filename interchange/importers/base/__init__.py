@@ -37,6 +37,7 @@ from interchange.importers.base.writes import (
     existing_claims,
     remove_claims,
     run_in_transaction,
+    update_claim_fields,
     upsert_claim,
     validation_text,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "run_in_transaction",
     "split_list",
     "strip_suffix",
+    "update_claim_fields",
     "upsert_claim",
     "validation_text",
 ]

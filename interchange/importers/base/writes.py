@@ -66,7 +66,7 @@ def upsert_claim(spec: ClaimSpec, existing: Claim | None, summary: ImportSummary
         claim = claim_create(external_id=spec.external_id, citations=citations, **spec.fields)
         summary.created += 1
         return claim
-    changed = {name: value for name, value in spec.fields.items() if _value(existing, name) != _wanted(name, value)}
+    changed = changed_fields(existing, spec.fields)
     have = sorted((c.report_id, c.quote) for c in existing.citations.all())
     want = sorted((c["report"].pk, stored_text("quote", c["quote"])) for c in citations)
     if not changed and have == want:
@@ -75,6 +75,22 @@ def upsert_claim(spec: ClaimSpec, existing: Claim | None, summary: ImportSummary
     claim = claim_update(claim=existing, citations=citations if have != want else None, **changed)
     summary.updated += 1
     return claim
+
+
+def changed_fields(claim: Claim, fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields whose value differs from the claim's (as a write would store it)."""
+    return {name: value for name, value in fields.items() if _value(claim, name) != _wanted(name, value)}
+
+
+def update_claim_fields(claim: Claim, fields: dict[str, Any], summary: ImportSummary) -> Claim:
+    """Update these fields of an existing claim (its citations and every other field left alone), or
+    leave it untouched when none differs."""
+    changed = changed_fields(claim, fields)
+    if not changed:
+        summary.unchanged += 1
+        return claim
+    summary.updated += 1
+    return claim_update(claim=claim, **changed)
 
 
 def _unique(citations: list[tuple[Report, str]]) -> list[tuple[Report, str]]:

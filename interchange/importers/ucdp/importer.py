@@ -169,6 +169,7 @@ class UcdpImporter(RowImporter):
                     "summary": clip(event_fields["summary"] + according + ".", 1000),
                     "count_min": low,
                     "count_max": high,
+                    "count_unit": Claim.CountUnit.KILLED,
                 },
                 citations,
             )
@@ -199,6 +200,7 @@ class UcdpImporter(RowImporter):
                         "summary": clip(text + according + ".", 1000),
                         "count_min": count,
                         "count_max": count,
+                        "count_unit": Claim.CountUnit.KILLED,
                     },
                     citations,
                 )
