@@ -49,7 +49,7 @@ def export(client) -> list[dict[str, str]]:
 def claim():
     taliban = ActorFactory(name="Taliban")
     place = LocationFactory(name="Shattal", latitude=35.1, longitude=69.3)
-    report = ReportFactory(title="A report", url="https://news.example.org/1")
+    report = ReportFactory(title="A report", url="https://news.example.org/csv-guard")
     claim = ClaimFactory(
         claimant=taliban,
         spokesperson=ActorFactory(name="Mujahid", parent=taliban),
