@@ -229,6 +229,9 @@ FOGWATCH_MAX_CITATIONS = env_int("FOGWATCH_MAX_CITATIONS", 200, minimum=1)
 FOGWATCH_MAX_LIST_ITEMS = env_int("FOGWATCH_MAX_LIST_ITEMS", 200, minimum=1)
 # Characters of a free-text field without a length of its own (quotes, descriptions, notes, summaries).
 FOGWATCH_MAX_TEXT_LENGTH = env_int("FOGWATCH_MAX_TEXT_LENGTH", 50_000, minimum=1)
+# Idempotent creates (core/api/idempotency.py; docs/api.md, "Retrying a write"): how long the answer
+# to a POST sent with an ``Idempotency-Key`` header is kept and replayed to a retry with that key.
+FOGWATCH_IDEMPOTENCY_SECONDS = env_int("FOGWATCH_IDEMPOTENCY_SECONDS", 86400, minimum=1)
 
 # Background work (docs/background.md). A bloc move affecting more claims than the limit is
 # recomputed by a task (a RecomputeJob with progress); up to it, in the writing request.
@@ -251,11 +254,13 @@ FOGWATCH_FEED_INTERVAL = env_int("FOGWATCH_FEED_INTERVAL", 900, minimum=10)
 FOGWATCH_ARCHIVE_SWEEP_INTERVAL = env_int("FOGWATCH_ARCHIVE_SWEEP_INTERVAL", 3600, minimum=10)
 FOGWATCH_WEBHOOK_SWEEP_INTERVAL = env_int("FOGWATCH_WEBHOOK_SWEEP_INTERVAL", 600, minimum=10)
 FOGWATCH_SWEEP_INTERVAL = env_int("FOGWATCH_SWEEP_INTERVAL", 86400, minimum=60)
+FOGWATCH_IDEMPOTENCY_SWEEP_INTERVAL = env_int("FOGWATCH_IDEMPOTENCY_SWEEP_INTERVAL", 3600, minimum=60)
 CELERY_BEAT_SCHEDULE = {
     "feeds-pull": {"task": "sources.tasks.feeds_pull_all", "schedule": FOGWATCH_FEED_INTERVAL},
     "archive-missing": {"task": "sources.tasks.archive_missing", "schedule": FOGWATCH_ARCHIVE_SWEEP_INTERVAL},
     "webhooks-sweep": {"task": "notifications.tasks.webhooks_sweep", "schedule": FOGWATCH_WEBHOOK_SWEEP_INTERVAL},
     "consistency-sweep": {"task": "claims.tasks.consistency_sweep", "schedule": FOGWATCH_SWEEP_INTERVAL},
+    "idempotency-sweep": {"task": "core.tasks.idempotency_sweep", "schedule": FOGWATCH_IDEMPOTENCY_SWEEP_INTERVAL},
 }
 
 REST_FRAMEWORK = {

@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class CoreConfig(AppConfig):
     """What every app shares: the tree, the data version and its cache, lookups, API and admin base
-    classes, task queueing, progress. Imports no Fogwatch app."""
+    classes, idempotency keys (its one model), task queueing, progress. Imports no Fogwatch app."""
 
     name = "core"
     verbose_name = "Fogwatch core"

@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from importlib import import_module
 from typing import Any
 
-from celery import Task
+from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError, close_old_connections, connections, transaction
 
 logger = logging.getLogger("fogwatch.tasks")
@@ -129,3 +129,17 @@ def _run_in_thread(task: Task, args: tuple[Any, ...]) -> None:
         run_here(task, *args)
     finally:
         connections.close_all()
+
+
+@shared_task(**TASK_OPTIONS)
+def idempotency_sweep() -> dict:
+    """Periodic: delete the kept answers of Idempotency-Keys past FOGWATCH_IDEMPOTENCY_SECONDS
+    (core/idempotency.py; each new key also deletes up to 100 on its way)."""
+    from core.idempotency import sweep  # the models are not imported with this module: it loads early
+
+    total = 0
+    while True:
+        deleted = sweep(1000)
+        total += deleted
+        if deleted < 1000:
+            return {"deleted": total}

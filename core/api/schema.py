@@ -1,8 +1,11 @@
-"""The OpenAPI schema: drf-spectacular's, with the error answers every operation can give."""
+"""The OpenAPI schema: drf-spectacular's, with the error answers every operation can give, and the
+``Idempotency-Key`` header on every POST that takes it (``core.api.idempotency``)."""
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
+
+from core.api import idempotency
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -31,7 +34,17 @@ class ReferencedSerializer(serializers.Serializer):
 
 
 class AutoSchema(SpectacularAutoSchema):
-    """Adds 400, 401, 403, 404 to every operation of the API, 409 to deletes and 413 to writes with a body."""
+    """Adds 400, 401, 403, 404 to every operation of the API, 409 to deletes, 413 to writes with a body;
+    and to each POST taking an ``Idempotency-Key``, the header, its 409 (still running) and 422 (reused)."""
+
+    def idempotent(self) -> bool:
+        return self.method == "POST" and getattr(self.view, "idempotent_posts", False)
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self.idempotent():
+            parameters.append(idempotency.PARAMETER)
+        return parameters
 
     def _error_responses(self) -> dict[str, OpenApiResponse]:
         errors = {
@@ -47,6 +60,21 @@ class AutoSchema(SpectacularAutoSchema):
         if self.method in ("POST", "PUT", "PATCH"):
             errors["413"] = OpenApiResponse(
                 ErrorSerializer, "The body is larger than FOGWATCH_MAX_BODY_BYTES; nothing was written."
+            )
+        if self.idempotent():
+            errors["400"] = OpenApiResponse(
+                FIELD_ERRORS,
+                "Bad input or query parameter: a message per field; nothing was written. A bad Idempotency-Key "
+                'header is named like a field (`{"Idempotency-Key": ["…"]}`).',
+            )
+            errors["409"] = OpenApiResponse(
+                ErrorSerializer,
+                "Conflict: a request with the same Idempotency-Key is still running, or the object is not in a "
+                "state for this action; nothing was written.",
+            )
+            errors["422"] = OpenApiResponse(
+                ErrorSerializer,
+                "The Idempotency-Key was first sent with another body or to another path; nothing was written.",
             )
         return errors
 

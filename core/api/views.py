@@ -11,6 +11,7 @@ from rest_framework import viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.serializers import BaseSerializer
 
+from core.api.idempotency import IdempotentPosts
 from core.api.schema import AutoSchema
 
 
@@ -24,8 +25,9 @@ class FilterBackend(DjangoFilterBackend):
         return filterset
 
 
-class ServiceViewSet(viewsets.ModelViewSet):
+class ServiceViewSet(IdempotentPosts, viewsets.ModelViewSet):
     """A thin viewset: the serializer validates, a service writes, the serializer shows the result.
+    A create honours the ``Idempotency-Key`` header (``core.api.idempotency``).
 
     Subclasses name the selector (``selector``), the services (``create_service``,
     ``update_service``, ``delete_service``) and the keyword the update and delete services take

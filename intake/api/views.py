@@ -13,6 +13,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api.idempotency import IdempotentPosts
 from core.api.schema import AutoSchema
 from intake import selectors, services
 from intake.api.serializers import (
@@ -61,9 +62,12 @@ def intake_document(intake: Intake, request: Request | None = None) -> dict[str,
     }
 
 
-class IntakeViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class IntakeViewSet(
+    IdempotentPosts, mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     """An article read into draft claims. ``POST`` reads it; ``PATCH`` edits drafts (by index);
-    ``confirm`` makes the kept drafts into claims (one transaction); ``discard`` sets it aside."""
+    ``confirm`` makes the kept drafts into claims (one transaction); ``discard`` sets it aside. Each
+    POST honours the ``Idempotency-Key`` header (``core.api.idempotency``)."""
 
     permission_classes = [CanAddClaims]
     schema = AutoSchema()
