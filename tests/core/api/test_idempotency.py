@@ -46,6 +46,7 @@ from core.tasks import idempotency_sweep
 from intake.models import Intake
 from notifications.models import WebhookSubscription
 from tests.core.api.test_contract import RESOURCES
+from tests.factories import ActorFactory
 from tests.intake.test_api import REUTERS_ITEM, two_drafts  # noqa: F401  (a fixture: an intake with two drafts)
 
 HEADER = "Idempotency-Key"
@@ -125,6 +126,7 @@ def test_every_post_of_the_api_takes_the_header_but_the_token_endpoint():
         *(c.path for c in CREATES),
         "/api/v1/intake/{id}/confirm/",
         "/api/v1/intake/{id}/discard/",
+        "/api/v1/actors/{id}/merge/",
         "/api/v1/auth/token/",
     }
     for path, operation in posts.items():
@@ -336,6 +338,22 @@ def test_a_retried_confirm_answers_what_the_first_made(editor_api, two_drafts): 
     assert again.json() == first.json() and len(first.json()["claims"]) == 2
     assert Claim.objects.count() == claims
     assert post(editor_api, path, {"drafts": [0, 1]}).status_code == 409  # without the key: already confirmed
+
+
+def test_a_retried_merge_answers_the_actor_it_merged_into(editor_api):
+    """Without a key, a merge's retry finds its actor gone (404); with one, it answers the merge again."""
+    kept = ActorFactory(name="Defence Ministry (Afghanistan)")
+    twin = ActorFactory(name="Defense Ministry (Afghanistan)")
+    path = f"/api/v1/actors/{twin.pk}/merge/"
+    first = post(editor_api, path, {"into": kept.pk}, "merge-1")
+    assert first.status_code == 200, first.content
+
+    again = post(editor_api, path, {"into": kept.pk}, "merge-1")
+
+    assert again.status_code == 200 and again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json() and first.json()["id"] == kept.pk
+    assert not Actor.objects.filter(pk=twin.pk).exists()
+    assert post(editor_api, path, {"into": kept.pk}).status_code == 404
 
 
 # -- expiry ---------------------------------------------------------------------------------------
