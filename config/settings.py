@@ -64,6 +64,9 @@ MIDDLEWARE = [
     "core.api.errors.BodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Where reads go when a replica is set (core/replica.py): inside the session middleware, before
+    # anything reads. Does nothing without DATABASE_REPLICA_URL.
+    "core.replica.ReadYourWritesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -114,14 +117,25 @@ else:
             },
         }
     }
-# Reads go to a replica when DATABASE_REPLICA_URL is set (config/db_router.py).
+# Reads go to a streaming replica when DATABASE_REPLICA_URL is set (config/db_router.py), except a
+# client's reads after its own write until the replica has replayed it (core/replica.py,
+# docs/replicas.md).
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(
         DATABASE_REPLICA_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60)
     )
+    # A replica that does not answer is skipped (reads go to the primary), after this many seconds.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("FOGWATCH_REPLICA_CONNECT_TIMEOUT", 2, minimum=1)
+    )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
+# Where the replica cannot say how far it has replayed, a client reads the primary for this many
+# seconds after its write; where it can, until it has replayed the write, however long that takes.
+FOGWATCH_REPLICA_STICKY_SECONDS = env_int("FOGWATCH_REPLICA_STICKY_SECONDS", 30, minimum=0)
+# After the replica failed to answer, reads go to the primary for this many seconds before it is tried again.
+FOGWATCH_REPLICA_RETRY_SECONDS = env_float("FOGWATCH_REPLICA_RETRY_SECONDS", 5.0, minimum=0.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

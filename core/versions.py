@@ -16,6 +16,11 @@ under the old version is newer than that version, never older, and the next read
 version anyway. The cost on the write side: concurrent writing transactions queue on the one row
 until they commit (writes here are editorial and short).
 
+With a read replica (``DATABASE_REPLICA_URL``), the version is read from the database the values
+are computed from, and the key names that database: a replica that lags has an older version, so
+what is computed from it is cached under that older version and never served to a reader of the
+primary (a client that has just written, ``core/replica.py``) as the state after the write.
+
 Elsewhere (SQLite, the embedded default) there is no version and nothing is cached.
 """
 
@@ -28,7 +33,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import connections, router
 from django.db.models import QuerySet
 
 T = TypeVar("T")
@@ -59,9 +64,13 @@ def data_version(using: str = "default") -> int | None:
     return None if row is None else row[0]
 
 
-def cached_for_version(name: str, parts: Any, compute: Callable[[], T], *, using: str = "default") -> T:
+def cached_for_version(name: str, parts: Any, compute: Callable[[], T], *, using: str | None = None) -> T:
     """``compute()``, cached under the data version of ``using`` (computed every time when there is
-    no version or ``FOGWATCH_VERSION_CACHE_SECONDS`` is 0)."""
+    no version or ``FOGWATCH_VERSION_CACHE_SECONDS`` is 0). ``using`` must be the database
+    ``compute`` reads; by default, where reads go now (the router's choice: the replica, or the
+    primary for a client that has just written)."""
+    if using is None:
+        using = router.db_for_read(None)  # type: ignore[arg-type]  # where reads go, whatever the model
     seconds = settings.FOGWATCH_VERSION_CACHE_SECONDS
     version = data_version(using) if seconds else None
     if version is None:
