@@ -61,11 +61,12 @@ browser-deps:
 	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for the browser tests"; \
 		(apt-get update -qq && apt-get install -y -qq chromium) >/dev/null; }
 
-# The suite runs on every CPU (pytest-xdist); TEST_WORKERS=0 runs it in one process.
+# The suite runs on every CPU (pytest-xdist); TEST_WORKERS=0 runs it in one process. Tests marked with
+# one xdist_group (the UCDP sample's module, the streaming replica's) run in the same worker.
 TEST_WORKERS ?= auto
 
 test: install-test browser-deps
-	$(PY) -m pytest -n $(TEST_WORKERS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 test-fast: install-test
 	$(PY) -m pytest -m "not browser" -x -q

@@ -26,6 +26,11 @@ FAULTY = [
 ]
 
 
+# The sample is imported once per test process: under pytest-xdist (--dist loadgroup) the module's tests
+# share a worker instead of importing it in each.
+pytestmark = pytest.mark.xdist_group("ucdp_sample")
+
+
 @pytest.fixture(scope="module")
 def imported(django_db_setup, django_db_blocker):
     """The sample imported once for the module (it takes a while); rolled back afterwards."""

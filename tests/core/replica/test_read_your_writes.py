@@ -28,7 +28,8 @@ from core import replica as read_routing
 from tests.support.admin import claim_form_data
 from tests.support.replica import REPLICA_DB
 
-pytestmark = REPLICA_DB
+# One streaming replica per test process: under pytest-xdist (--dist loadgroup) these tests share a worker.
+pytestmark = [REPLICA_DB, pytest.mark.xdist_group("replica")]
 
 REPLAY_QUERY = "pg_last_wal_replay_lsn"
 
