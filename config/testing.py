@@ -40,6 +40,9 @@ if not os.environ.get("DATABASE_URL"):
         raise SystemExit(f"CI: PostgreSQL is not reachable on {PG_HOST}:{PG_PORT}; the tests need it.")
 
 os.environ.setdefault("TEST_REDIS_URL", REDIS_DEFAULT)
+# A test run never reports to a real Sentry, whatever the shell has (tests/core/test_sentry.py starts its
+# own processes with a DSN pointing at a local server).
+os.environ.pop("SENTRY_DSN", None)
 # The suite is one address making thousands of requests a minute: the API's throttles are off unless
 # a test turns one on (tests/core/api/test_throttling.py does, with small rates).
 for _scope in ("ANON_READS", "WRITES", "TOKEN"):

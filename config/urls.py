@@ -1,4 +1,4 @@
-"""URLs: the admin, the REST API at /api/v1/ and the analysts' pages.
+"""URLs: the admin, the REST API at /api/v1/, the analysts' pages and the health endpoints.
 
 Each part owns its own URL module: ``config.api_urls`` (the DRF router and API extras),
 ``interchange.urls`` (the editors' dataset upload), ``web.urls`` (HTML pages).
@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
+
+from core.health import HealthView
 
 admin.site.site_header = "Fogwatch editors"
 admin.site.site_title = "Fogwatch admin"
@@ -35,6 +37,9 @@ urlpatterns = [
         RedirectView.as_view(url="/admin/notifications/%(model)s/%(rest)s", permanent=True, query_string=True),
     ),
     path("favicon.ico", favicon),
+    # Always open (core/access.py): docker compose and load balancers probe these (core/health.py).
+    path("health/", HealthView.as_view(), name="health"),
+    path("health/ready/", HealthView.as_view(which="ready"), name="health-ready"),
     path("admin/import/", include("interchange.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
