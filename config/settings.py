@@ -15,7 +15,10 @@ from csp.constants import UNSAFE_INLINE as CSP_UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
+from config import sentry
 from config.env import env_bool, env_float, env_int, env_list, env_str
+from config.logs import FORMATS as LOG_FORMATS
+from config.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,6 +49,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_guid",
+    "health_check",
     "core",
     "actors",
     "locations",
@@ -59,6 +64,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The request id first, so every later line of the request carries it (core/request_id.py).
+    "core.request_id.RequestIdHeaderCheck",
+    "django_guid.middleware.guid_middleware",
+    "core.request_id.AccessLog",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.api.errors.BodyLimitMiddleware",
@@ -374,14 +383,37 @@ SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
+# The health endpoints answer their probes over plain HTTP inside the network (docker compose's probe,
+# a load balancer's), never redirected (core/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
 _proxy_ssl_header = env_list("DJANGO_SECURE_PROXY_SSL_HEADER", [])
 if _proxy_ssl_header and len(_proxy_ssl_header) != 2:
     raise ImproperlyConfigured("DJANGO_SECURE_PROXY_SSL_HEADER must be HEADER,value (HTTP_X_FORWARDED_PROTO,https)")
 SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header[0], _proxy_ssl_header[1]) if _proxy_ssl_header else None
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("FOGWATCH_LOG_LEVEL", "INFO")},
+# The request id (django-guid; core/request_id.py): taken from X-Request-ID when it looks like an id,
+# made otherwise, returned in the response's X-Request-ID, on every log line and on queued tasks.
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": False,  # core.request_id.RequestIdHeaderCheck has checked it (length and characters)
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": False,  # no cross-origin reader
+    "UUID_LENGTH": 32,
 }
+
+# Logs (config/logs.py): one line per record on standard error, JSON or text, with the request id.
+# docker-compose.yml sets json; make run keeps text.
+FOGWATCH_LOG_FORMAT = env_str("FOGWATCH_LOG_FORMAT", "text").strip().lower() or "text"
+if FOGWATCH_LOG_FORMAT not in LOG_FORMATS:
+    raise ImproperlyConfigured(f"FOGWATCH_LOG_FORMAT must be json or text, not {FOGWATCH_LOG_FORMAT!r}")
+LOGGING = logging_config(FOGWATCH_LOG_FORMAT, env_str("FOGWATCH_LOG_LEVEL", "INFO"))
+
+# Error reports (config/sentry.py): only when SENTRY_DSN is set; without it nothing is initialised or sent.
+SENTRY_DSN = env_str("SENTRY_DSN").strip()
+if SENTRY_DSN:
+    sentry.init(
+        SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        release=env_str("SENTRY_RELEASE"),
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+    )

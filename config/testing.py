@@ -46,6 +46,9 @@ os.environ.setdefault("TEST_REDIS_URL", REDIS_DEFAULT)
 _xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
 if _xdist_worker.startswith("gw") and _xdist_worker[2:].isdigit():
     os.environ.setdefault("TEST_BACKGROUND_REDIS_URL", f"redis://127.0.0.1:6379/{15 - int(_xdist_worker[2:]) % 8}")
+# A test run never reports to a real Sentry, whatever the shell has (tests/core/test_sentry.py starts its
+# own processes with a DSN pointing at a local server).
+os.environ.pop("SENTRY_DSN", None)
 # The suite is one address making thousands of requests a minute: the API's throttles are off unless
 # a test turns one on (tests/core/api/test_throttling.py does, with small rates).
 for _scope in ("ANON_READS", "WRITES", "TOKEN"):

@@ -1,4 +1,4 @@
-"""URLs: the admin, the REST API at /api/v1/ and the analysts' pages.
+"""URLs: the admin, the REST API at /api/v1/, the analysts' pages and the health endpoints.
 
 Each part owns its own URL module: ``config.api_urls`` (the DRF router and API extras),
 ``interchange.urls`` (the editors' dataset upload), ``web.urls`` (HTML pages).
@@ -11,6 +11,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from core.admin import AutocompleteView
+from core.health import HealthView
 
 admin.site.site_header = "Fogwatch editors"
 admin.site.site_title = "Fogwatch admin"
@@ -37,6 +38,9 @@ urlpatterns = [
         RedirectView.as_view(url="/admin/notifications/%(model)s/%(rest)s", permanent=True, query_string=True),
     ),
     path("favicon.ico", favicon),
+    # Always open (core/access.py): docker compose and load balancers probe these (core/health.py).
+    path("health/", HealthView.as_view(), name="health"),
+    path("health/ready/", HealthView.as_view(which="ready"), name="health-ready"),
     path("admin/import/", include("interchange.urls")),
     # The admin's own autocomplete (same name, same address), labelled by each model's admin.
     path("admin/autocomplete/", admin.site.admin_view(AutocompleteView.as_view(admin_site=admin.site))),

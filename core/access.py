@@ -10,8 +10,10 @@ read needs a logged-in user:
   permission classes (``core.api.permissions``) answer 401 JSON, after DRF has read the token or
   the session; the middleware leaves ``/api/`` to them, since a token is only read there.
 
-Always open: the login page, the admin (it has its own login), static files, ``/favicon.ico`` and the token endpoint
-(``POST /api/v1/auth/token/``: how a tool logs in).
+Always open: the login page, the admin (it has its own login), static files, ``/favicon.ico``, the token
+endpoint (``POST /api/v1/auth/token/``: how a tool logs in) and the health endpoints (``/health/``, read by
+docker compose and load balancers, which carry no login; anonymous clients read only the verdict, staff
+users which check failed and why: ``may_see_health``, core/health.py).
 
 Who changed what (the history of a claim, in the API and on the claim's page) is shown only to staff
 users (``editor_shown``); everyone else reads "an editor": no id, no username.
@@ -28,6 +30,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 
 API_PREFIX = "/api/"
+HEALTH_PREFIX = "/health/"
 AN_EDITOR = "an editor"
 
 
@@ -46,7 +49,12 @@ def is_api(path: str) -> bool:
 
 def always_open(path: str) -> bool:
     static = "/" + settings.STATIC_URL.lstrip("/")
-    return path.startswith(("/admin/", static)) or path in ("/admin", "/favicon.ico", resolve_url(settings.LOGIN_URL))
+    return path.startswith(("/admin/", static, HEALTH_PREFIX)) or path in (
+        "/admin",
+        "/favicon.ico",
+        "/health",
+        resolve_url(settings.LOGIN_URL),
+    )
 
 
 class PublicReadMiddleware:
@@ -65,6 +73,12 @@ class PublicReadMiddleware:
 def may_see_editors(viewer: Any) -> bool:
     """Staff users see who made each change; nobody else does."""
     return bool(viewer is not None and viewer.is_active and viewer.is_staff)
+
+
+def may_see_health(viewer: Any) -> bool:
+    """Staff users read which health check failed and why (an error may name a host or a database);
+    everyone else reads only whether Fogwatch is healthy."""
+    return may_see_editors(viewer)
 
 
 def editor_shown(user: Any, viewer: Any) -> dict[str, Any] | None:

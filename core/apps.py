@@ -11,7 +11,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from core import lookups  # noqa: F401  (registers ``__any_of``)
+        # lookups registers ``__any_of``; request_id connects the Celery signals that carry the request id.
+        from core import lookups, request_id  # noqa: F401
         from core.groups import editors_group_sync
 
         post_migrate.connect(editors_group_sync, dispatch_uid="core.editors_group_sync")

@@ -16,6 +16,7 @@ outside one). What happens then:
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 import time
@@ -84,7 +85,8 @@ def send(task: Task | str, *args: Any) -> bool:
     if task.app.conf.task_always_eager:
         if inline:
             return run_here(task, *args)
-        _background().submit(_run_in_thread, task, args)
+        # The thread runs the task under the request's context: its id (core/request_id.py) goes along.
+        _background().submit(contextvars.copy_context().run, _run_in_thread, task, args)
         return True
     global _broker_down_until
     level = logging.WARNING

@@ -1,6 +1,7 @@
 """The Content-Security-Policy holds on every page type: Chromium reports no violation (no inline
 script, no image, style, font or request from elsewhere) on the analysts' pages, the maps (with a
-tile server set, whose images the map pages allow), the API docs, the admin and intake."""
+tile server set, whose images the map pages allow), the API docs, the admin, intake and the health
+page."""
 
 from __future__ import annotations
 
@@ -58,6 +59,8 @@ def test_no_analysts_page_breaks_the_policy(browser, live_server, panjshir, sett
         visit(page, "/claims/?q=Shotul", problems, console)
         visit(page, "/login/?next=/claims/", problems, console)
         assert page.locator("form.login-form input[name=password]").count() == 1
+        visit(page, "/health/", problems, console)  # the health page, as an anonymous browser sees it
+        assert "Fogwatch is healthy" in page.content()
     finally:
         page.context.close()
     assert problems == []
@@ -95,6 +98,7 @@ def test_the_admin_and_intake_work_under_the_policy(browser, live_server, panjsh
             "/admin/claims/conflict/add/",
             "/admin/import/",
             "/intake/",
+            "/health/",  # with each check's row, for staff
         ):
             visit(page, url, problems, console)
         # The claim form's autocomplete (select2, from Django's own static files) still opens.

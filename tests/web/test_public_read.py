@@ -1,6 +1,6 @@
 """FOGWATCH_PUBLIC_READ=false closes every page to anonymous visitors (a redirect to the login, back to
-the page afterwards); a logged-in analyst reads them all. The admin, static files and the favicon stay
-open."""
+the page afterwards); a logged-in analyst reads them all. The admin, static files, the favicon and the
+health endpoints stay open (docker compose and load balancers probe those without a login)."""
 
 from urllib.parse import quote
 
@@ -13,6 +13,24 @@ pytestmark = pytest.mark.django_db
 
 EDITORS_ONLY = {"intake:start", "intake:detail", "intake:from_report"}
 ACCOUNT = {"accounts:login", "accounts:logout"}  # logging in and out: not reads
+
+# The root URLconf's own routes (outside the pages of web.urls, the API of config.api_urls and the admin):
+# each always open, with what an anonymous visitor gets while reads are closed.
+ROOT_ROUTES = {
+    "favicon.ico": ("/favicon.ico", 302, "/static/"),
+    "health/": ("/health/", 200, None),
+    "health/ready/": ("/health/ready/", 200, None),
+    "^admin/claims/(?P<model>webhooksubscription|webhookdelivery)/(?P<rest>.*)$": (
+        "/admin/claims/webhooksubscription/",
+        301,
+        "/admin/notifications/webhooksubscription/",
+    ),
+}
+
+
+def root_routes() -> set[str]:
+    """The routes the root URLconf declares itself (not those it includes)."""
+    return {str(entry.pattern) for entry in get_resolver("config.urls").url_patterns if isinstance(entry, URLPattern)}
 
 
 def page_names() -> set[str]:
@@ -134,3 +152,20 @@ def test_pages_are_open_while_public_reading_is_on(pages, client):
     for name, path in pages.items():
         if name not in EDITORS_ONLY | {"accounts:logout"}:
             assert client.get(path).status_code == 200, name
+
+
+def test_the_root_routes_matrix_covers_every_route_outside_the_pages_and_the_api():
+    assert set(ROOT_ROUTES) == root_routes()
+
+
+def test_the_root_routes_stay_open(db, closed, client):
+    for route, (path, status, location) in ROOT_ROUTES.items():
+        response = client.get(path)
+        assert response.status_code == status, route
+        if location:
+            assert response["Location"].startswith(location), route
+
+
+def test_the_health_endpoints_tell_anonymous_visitors_the_verdict_only(db, closed, client):
+    for path in ("/health/", "/health/ready/"):
+        assert client.get(path).json() == {"status": "ok"}, path

@@ -36,6 +36,17 @@ def test_compose_runs_every_service_the_design_asks_for():
     assert "postgres:16" in compose and "healthcheck" in compose
 
 
+def test_compose_probes_the_health_endpoint_and_logs_json():
+    compose = (ROOT / "docker-compose.yml").read_text()
+    web = compose[compose.index("\n  web:") : compose.index("\n  worker:")]
+    assert 'test: ["CMD", "python", "tools/healthcheck.py", "http://127.0.0.1:8000/health/"]' in web
+    assert "/api/v1/" not in web  # the old probe, which took any answer below 500 for health
+    assert "FOGWATCH_LOG_FORMAT: ${FOGWATCH_LOG_FORMAT:-json}" in compose
+    assert "celery -A config inspect ping" in compose  # the worker answers for itself
+    assert (ROOT / "tools" / "healthcheck.py").exists()
+    assert "tools" not in (ROOT / ".dockerignore").read_text().split()  # the probe is copied into the image
+
+
 def production_environment() -> dict[str, str]:
     """The values .env.example gives for production (a "# production: value" line above a setting)."""
     lines = (ROOT / ".env.example").read_text().splitlines()
