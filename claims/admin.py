@@ -538,8 +538,19 @@ class ConflictAdmin(ServiceAdmin):
 
 @admin.register(RecomputeJob)
 class RecomputeJobAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "reason", "state", "progress", "changed", "drifted_count", "finished_at", "error")
-    list_filter = ("state",)
+    list_display = (
+        "created_at",
+        "reason",
+        "state",
+        "progress",
+        "changed",
+        "drifted_count",
+        "runs",
+        "heartbeat_at",
+        "finished_at",
+        "error",
+    )
+    list_filter = ("state", "kind")
     search_fields = ("reason",)
     date_hierarchy = "created_at"
 

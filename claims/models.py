@@ -306,7 +306,13 @@ class Tombstone(models.Model):
 
 
 class RecomputeJob(models.Model):
-    """A recompute run in the background (a large bloc move, the consistency sweep), with its progress."""
+    """A recompute run in the background (a large bloc move, the consistency sweep), with its progress.
+
+    A worker takes a job up by a conditional update (``runner``, a lease of its own) and records
+    every ``FOGWATCH_JOB_HEARTBEAT_SECONDS`` that it is alive (``heartbeat_at``); a running job whose
+    heartbeat is older than ``FOGWATCH_JOB_STALE_SECONDS`` lost its worker and is taken up again,
+    from its recorded progress (``refreshed``/``touched``, then ``targets`` and ``done``). See
+    docs/background.md, "A worker lost mid-job"."""
 
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -314,14 +320,35 @@ class RecomputeJob(models.Model):
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
 
+    class Kind(models.TextChoices):
+        RECOMPUTE = "recompute", "Recompute (bloc move)"
+        SWEEP = "sweep", "Consistency sweep"
+
     reason = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.RECOMPUTE)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
-    claim_ids = models.JSONField(default=list, blank=True, help_text="Claims to recompute; empty means all.")
+    claim_ids = models.JSONField(default=list, blank=True, help_text="Claims to recompute (a sweep: all of them).")
+    refreshed = models.PositiveIntegerField(
+        default=0, help_text="How many of claim_ids have had their automatic relations refreshed."
+    )
+    touched = models.JSONField(
+        default=list, blank=True, help_text="Claims at either end of an automatic relation the refresh changed."
+    )
+    targets = models.JSONField(
+        null=True, blank=True, help_text="Every claim to recompute, once the refresh is done; done counts them."
+    )
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     changed = models.PositiveIntegerField(default=0)
     drifted = models.JSONField(default=list, blank=True, help_text="Claims whose stored flags had drifted.")
     error = models.TextField(blank=True)
+    runner = models.CharField(
+        max_length=200, blank=True, help_text="The worker running it (its name, its start, its lease)."
+    )
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="The runner last said it was alive.")
+    runs = models.PositiveSmallIntegerField(
+        default=0, help_text="Times a worker took it up: more than one, it was resumed after a lost worker."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

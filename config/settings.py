@@ -215,7 +215,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing from a request gives up fast when Redis is down (core/tasks.py then falls back):
-# at most FOGWATCH_BROKER_PUBLISH_RETRIES reconnects, a fraction of a second apart.
+# at most FOGWATCH_BROKER_PUBLISH_RETRIES reconnects, a fraction of a second apart. The visibility
+# timeout is added below, with the settings it is sized by (FOGWATCH_TASK_VISIBILITY_SECONDS).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": env_int("FOGWATCH_BROKER_PUBLISH_RETRIES", 1, minimum=0),
     "interval_start": 0,
@@ -272,18 +273,56 @@ FOGWATCH_WEBHOOK_TIMEOUT = env_int("FOGWATCH_WEBHOOK_TIMEOUT", 10, minimum=1)  #
 FOGWATCH_WEBHOOK_MAX_ATTEMPTS = env_int("FOGWATCH_WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
 FOGWATCH_WEBHOOK_RETRY_BASE = env_int("FOGWATCH_WEBHOOK_RETRY_BASE", 30, minimum=0)  # seconds; doubles per attempt
 FOGWATCH_WEBHOOK_PAUSE_AFTER = env_int("FOGWATCH_WEBHOOK_PAUSE_AFTER", 5, minimum=1)  # consecutive failures
+# A delivery whose task should have run by now (a first attempt never made, a retry this long past its
+# delay: the task was lost with Redis or with a worker) is queued again by the webhooks sweep.
+FOGWATCH_WEBHOOK_STRANDED_AFTER = env_int("FOGWATCH_WEBHOOK_STRANDED_AFTER", 300, minimum=1)  # seconds
+
+# A worker lost mid-job (docs/background.md, "A worker lost mid-job"). A running RecomputeJob records
+# every FOGWATCH_JOB_HEARTBEAT_SECONDS that its worker is alive; one silent for FOGWATCH_JOB_STALE_SECONDS
+# lost its worker and is taken up again, where it stopped, by the jobs sweep (every
+# FOGWATCH_JOBS_SWEEP_INTERVAL, and when a worker starts).
+FOGWATCH_JOB_HEARTBEAT_SECONDS = env_int("FOGWATCH_JOB_HEARTBEAT_SECONDS", 5, minimum=1)
+FOGWATCH_JOB_STALE_SECONDS = env_int("FOGWATCH_JOB_STALE_SECONDS", 30, minimum=2)
+if FOGWATCH_JOB_STALE_SECONDS < 2 * FOGWATCH_JOB_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        f"FOGWATCH_JOB_STALE_SECONDS ({FOGWATCH_JOB_STALE_SECONDS}) must be at least twice"
+        f" FOGWATCH_JOB_HEARTBEAT_SECONDS ({FOGWATCH_JOB_HEARTBEAT_SECONDS}): a live worker's job would look lost"
+    )
+
+# Redis's visibility timeout: a task a worker took but has not acknowledged (tasks acknowledge when
+# they finish) goes back on the queue after this long. It must outlast the longest task and the
+# longest countdown, or a task still running (or a retry waiting for its time, which the worker holds
+# unacknowledged) is handed to a second worker. The longest countdown is the wait before the last
+# webhook attempt (FOGWATCH_WEBHOOK_RETRY_BASE doubled FOGWATCH_WEBHOOK_MAX_ATTEMPTS - 2 times: 32
+# minutes by default); the longest task, the consistency sweep, takes about a minute per million
+# claims. The default is that wait plus a quarter of an hour. A lost worker's recompute job does not
+# wait for it (the heartbeat above), nor do webhook retries (FOGWATCH_WEBHOOK_STRANDED_AFTER).
+FOGWATCH_WEBHOOK_LONGEST_WAIT = FOGWATCH_WEBHOOK_RETRY_BASE * 2 ** max(FOGWATCH_WEBHOOK_MAX_ATTEMPTS - 2, 0)
+FOGWATCH_TASK_VISIBILITY_SECONDS = env_int(
+    "FOGWATCH_TASK_VISIBILITY_SECONDS", FOGWATCH_WEBHOOK_LONGEST_WAIT + 900, minimum=60
+)
+if FOGWATCH_TASK_VISIBILITY_SECONDS <= FOGWATCH_WEBHOOK_LONGEST_WAIT:
+    raise ImproperlyConfigured(
+        f"FOGWATCH_TASK_VISIBILITY_SECONDS ({FOGWATCH_TASK_VISIBILITY_SECONDS}) must be longer than the wait"
+        f" before the last webhook attempt ({FOGWATCH_WEBHOOK_LONGEST_WAIT} s: FOGWATCH_WEBHOOK_RETRY_BASE doubled"
+        f" FOGWATCH_WEBHOOK_MAX_ATTEMPTS - 2 times), or Redis hands waiting retries to a second worker"
+    )
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = FOGWATCH_TASK_VISIBILITY_SECONDS
+
 # Periodic tasks (celery beat), intervals in seconds.
 FOGWATCH_FEED_INTERVAL = env_int("FOGWATCH_FEED_INTERVAL", 900, minimum=10)
 FOGWATCH_ARCHIVE_SWEEP_INTERVAL = env_int("FOGWATCH_ARCHIVE_SWEEP_INTERVAL", 3600, minimum=10)
 FOGWATCH_WEBHOOK_SWEEP_INTERVAL = env_int("FOGWATCH_WEBHOOK_SWEEP_INTERVAL", 600, minimum=10)
 FOGWATCH_SWEEP_INTERVAL = env_int("FOGWATCH_SWEEP_INTERVAL", 86400, minimum=60)
 FOGWATCH_IDEMPOTENCY_SWEEP_INTERVAL = env_int("FOGWATCH_IDEMPOTENCY_SWEEP_INTERVAL", 3600, minimum=60)
+FOGWATCH_JOBS_SWEEP_INTERVAL = env_int("FOGWATCH_JOBS_SWEEP_INTERVAL", 60, minimum=10)  # lost workers' jobs
 CELERY_BEAT_SCHEDULE = {
     "feeds-pull": {"task": "sources.tasks.feeds_pull_all", "schedule": FOGWATCH_FEED_INTERVAL},
     "archive-missing": {"task": "sources.tasks.archive_missing", "schedule": FOGWATCH_ARCHIVE_SWEEP_INTERVAL},
     "webhooks-sweep": {"task": "notifications.tasks.webhooks_sweep", "schedule": FOGWATCH_WEBHOOK_SWEEP_INTERVAL},
     "consistency-sweep": {"task": "claims.tasks.consistency_sweep", "schedule": FOGWATCH_SWEEP_INTERVAL},
     "idempotency-sweep": {"task": "core.tasks.idempotency_sweep", "schedule": FOGWATCH_IDEMPOTENCY_SWEEP_INTERVAL},
+    "jobs-sweep": {"task": "claims.tasks.jobs_sweep", "schedule": FOGWATCH_JOBS_SWEEP_INTERVAL},
 }
 
 REST_FRAMEWORK = {

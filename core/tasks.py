@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import socket
 import threading
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from importlib import import_module
 from typing import Any
@@ -51,6 +53,19 @@ PRIMARY = "default"
 # (an import, a bloc move's webhook events) then costs one failed attempt, not one per task.
 BROKER_RETRY_AFTER = 30.0
 _broker_down_until = 0.0
+
+# This process's start: a worker started again under the same name (a restart) tells the jobs its
+# earlier self was running from its own by it (claims.tasks.worker_started). Made at import, before
+# a prefork worker forks its children, so they share it.
+WORKER_BOOT = uuid.uuid4().hex[:12]
+
+
+def runner_name(hostname: str | None = None) -> str:
+    """Who runs a job: the worker's name (``celery@host``; a task's ``request.hostname``), this
+    process's start, and a lease of its own (two runs never share one)."""
+    node = hostname or f"in-process@{socket.gethostname()}"
+    return f"{node} {WORKER_BOOT} {uuid.uuid4().hex[:8]}"
+
 
 _executor: ThreadPoolExecutor | None = None
 _executor_lock = threading.Lock()

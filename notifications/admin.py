@@ -116,6 +116,7 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
         "claim",
         "event_id",
         "attempt",
+        "attempted_at",
         "response_code",
         "delivered",
         "error_short",

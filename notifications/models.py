@@ -53,10 +53,20 @@ class WebhookDelivery(models.Model):
     error = models.TextField(blank=True)
     delivered = models.BooleanField(default=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    attempted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the attempt was taken up (empty: not yet made)."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "webhook deliveries"
+        constraints = [
+            # Each attempt at an event is made once, whichever task (a retry, a redelivered
+            # message, a sweep) gets there first: the others find it taken and send nothing.
+            models.UniqueConstraint(
+                fields=["subscription", "event_id", "attempt"], name="webhook_delivery_one_row_per_attempt"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_id} → {self.subscription} ({self.response_code or self.error[:40]})"

@@ -1,5 +1,5 @@
 """Celery tasks of webhooks: one delivery attempt (retried with backoff) and the sweep that queues
-deliveries whose task was never queued."""
+deliveries whose task was lost (never queued, or a retry lost with a worker or with Redis)."""
 
 from __future__ import annotations
 
@@ -11,25 +11,25 @@ from notifications import webhooks
 
 
 @shared_task(bind=True, **TASK_OPTIONS)
-def webhook_deliver(self, delivery_id: int) -> dict:
-    """POST one event to its subscription; retried with exponential backoff until delivered, the
-    subscription is paused, or FOGWATCH_WEBHOOK_MAX_ATTEMPTS attempts were made. An attempt refused
-    for its address (``core.http``) is not retried."""
-    attempt = webhooks.webhook_attempt(delivery_id=delivery_id)
-    if attempt is None:
-        return {"delivery": delivery_id, "sent": False}
-    summary = {"delivery": attempt.pk, "attempt": attempt.attempt, "code": attempt.response_code}
-    if attempt.delivered:
+def webhook_deliver(self, delivery_id: int, attempt: int = 1) -> dict:
+    """Make attempt number ``attempt`` at one event for its subscription; retried with exponential
+    backoff (the next attempt's number in the retry) until delivered, the subscription is paused, or
+    FOGWATCH_WEBHOOK_MAX_ATTEMPTS attempts were made. An attempt refused for its address
+    (``core.http``) is not retried. A task whose attempt was already made, or whose event was
+    already delivered, sends nothing (``webhooks.webhook_attempt``)."""
+    made = webhooks.webhook_attempt(delivery_id=delivery_id, attempt=attempt)
+    if made is None:
+        return {"delivery": delivery_id, "attempt": attempt, "sent": False}
+    summary = {"delivery": made.pk, "attempt": made.attempt, "code": made.response_code}
+    if made.delivered:
         return {**summary, "delivered": True}
-    attempt.subscription.refresh_from_db(fields=["paused_at", "is_active"])
-    retryable = getattr(attempt, "retryable", True)  # a refused address stays refused: not retried
-    if (
-        retryable
-        and attempt.subscription.paused_at is None
-        and attempt.attempt < settings.FOGWATCH_WEBHOOK_MAX_ATTEMPTS
-    ):
+    made.subscription.refresh_from_db(fields=["paused_at", "is_active"])
+    retryable = getattr(made, "retryable", True)  # a refused address stays refused: not retried
+    if retryable and made.subscription.paused_at is None and made.attempt < settings.FOGWATCH_WEBHOOK_MAX_ATTEMPTS:
         raise self.retry(
-            countdown=webhooks.retry_delay(attempt.attempt),
+            args=(delivery_id,),
+            kwargs={"attempt": made.attempt + 1},
+            countdown=webhooks.retry_delay(made.attempt),
             max_retries=settings.FOGWATCH_WEBHOOK_MAX_ATTEMPTS,
         )
     return {**summary, "delivered": False, "gave_up": True}
@@ -37,7 +37,10 @@ def webhook_deliver(self, delivery_id: int) -> dict:
 
 @shared_task(**TASK_OPTIONS)
 def webhooks_sweep() -> dict:
-    """Periodic: queue deliveries whose first attempt was never queued (e.g. Redis was down)."""
+    """Periodic: queue deliveries whose first attempt was never queued (e.g. Redis was down), and
+    retries whose task was lost (with a worker, or with Redis) well past their delay."""
     ids = webhooks.deliveries_stranded()
     queued = sum(send(webhook_deliver, pk) for pk in ids)
-    return {"stranded": len(ids), "queued": queued}
+    overdue = webhooks.deliveries_overdue()
+    queued += sum(send(webhook_deliver, pk, attempt) for pk, attempt in overdue)
+    return {"stranded": len(ids), "overdue": len(overdue), "queued": queued}

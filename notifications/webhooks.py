@@ -21,8 +21,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -177,34 +177,74 @@ def _already_delivered(delivery: WebhookDelivery) -> bool:
     )
 
 
-def webhook_attempt(*, delivery_id: int) -> WebhookDelivery | None:
-    """One attempt to deliver the event of ``delivery_id``, logged as a WebhookDelivery (the
-    pending row itself for the first attempt, a new row for each later one). Returns the attempt,
-    or None when nothing was sent (already delivered, subscription paused or inactive)."""
+def _refused(delivery: WebhookDelivery) -> bool:
+    return delivery.error.startswith(http.REFUSED)
+
+
+def _take_attempt(delivery: WebhookDelivery, attempt: int) -> WebhookDelivery | None:
+    """Take up attempt number ``attempt`` at the event of ``delivery``, or None when it is not this
+    task's to make. The first attempt is the pending row itself, taken by a conditional update;
+    each later one is a new row, taken by inserting it (one row per subscription, event and attempt:
+    of two tasks racing for it, the other's insert fails), and only once the attempt before it was
+    made and did not deliver (it failed, or its worker was lost while making it): a retry out of
+    turn, from a stale or doubled message, sends nothing."""
+    rows = WebhookDelivery.objects.using(PRIMARY).filter(
+        subscription_id=delivery.subscription_id, event_id=delivery.event_id
+    )
+    now = timezone.now()
+    if attempt <= 1:
+        first = rows.filter(attempt=1).order_by("id").first()
+        if first is None:
+            return None
+        taken = rows.filter(pk=first.pk, attempted_at__isnull=True, response_code__isnull=True, error="").update(
+            attempted_at=now
+        )
+        if not taken:
+            return None
+        first.attempted_at = now
+        return first
+    previous = rows.filter(attempt=attempt - 1).first()
+    if previous is None or previous.attempted_at is None or previous.delivered or _refused(previous):
+        return None
+    try:
+        with transaction.atomic(using=PRIMARY):
+            return WebhookDelivery.objects.using(PRIMARY).create(
+                subscription_id=delivery.subscription_id,
+                claim_id=delivery.claim_id,
+                event_id=delivery.event_id,
+                payload=delivery.payload,
+                attempt=attempt,
+                attempted_at=now,
+            )
+    except IntegrityError:
+        return None  # made by another task
+
+
+def webhook_attempt(*, delivery_id: int, attempt: int = 1) -> WebhookDelivery | None:
+    """Make attempt number ``attempt`` (1: the first) to deliver the event of ``delivery_id`` (any of
+    its rows), logged as a WebhookDelivery (the pending row itself for the first attempt, a new row
+    for each later one). Returns the attempt, or None when nothing was sent: the event was already
+    delivered to this subscription, the subscription is paused or inactive, or that attempt was
+    already made (or is not due: the one before it was not made and failed). So a retried,
+    redelivered or doubled task never sends an event twice, and a retry comes only after its delay."""
     delivery = WebhookDelivery.objects.using(PRIMARY).select_related("subscription").filter(pk=delivery_id).first()
     if delivery is None:
         return None
     subscription = delivery.subscription
     if _already_delivered(delivery) or not subscription.is_active or subscription.paused_at is not None:
         return None
-    attempted = delivery.response_code is not None or bool(delivery.error)
-    if attempted:
-        attempts = WebhookDelivery.objects.using(PRIMARY).filter(subscription=subscription, event_id=delivery.event_id)
-        last = attempts.aggregate(n=Max("attempt"))["n"]
-        delivery = WebhookDelivery.objects.create(
-            subscription=subscription,
-            claim_id=delivery.claim_id,
-            event_id=delivery.event_id,
-            payload=delivery.payload,
-            attempt=(last or 0) + 1,
-        )
+    if attempt > settings.FOGWATCH_WEBHOOK_MAX_ATTEMPTS:
+        return None
+    delivery = _take_attempt(delivery, attempt)
+    if delivery is None:
+        return None
     body = encode(delivery.payload)
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "Fogwatch-Webhooks/0.1",
         SIGNATURE_HEADER: sign(body, subscription.secret),
         "X-Fogwatch-Event": EVENT_TYPE,
-        "X-Fogwatch-Event-Id": delivery.event_id,
+        "X-Fogwatch-Event-Id": delivery.event_id,  # the same on every attempt: receivers de-duplicate on it
         "X-Fogwatch-Attempt": str(delivery.attempt),
     }
     answer = http.post(subscription.url, body, headers, timeout=float(settings.FOGWATCH_WEBHOOK_TIMEOUT))
@@ -243,11 +283,16 @@ def retry_delay(attempt: int) -> float:
     return float(settings.FOGWATCH_WEBHOOK_RETRY_BASE) * 2 ** max(attempt - 1, 0)
 
 
-def deliveries_stranded(older_than: timedelta = timedelta(minutes=5), limit: int = 1000) -> list[int]:
-    """Pending first attempts never made (their task was not queued, e.g. Redis was down)."""
+def deliveries_stranded(older_than: timedelta | None = None, limit: int = 1000) -> list[int]:
+    """Pending first attempts never made (their task was not queued, e.g. Redis was down), created
+    more than ``older_than`` (FOGWATCH_WEBHOOK_STRANDED_AFTER) ago."""
+    if older_than is None:
+        older_than = timedelta(seconds=settings.FOGWATCH_WEBHOOK_STRANDED_AFTER)
     return list(
         WebhookDelivery.objects.filter(
             Q(response_code__isnull=True) & Q(error=""),
+            attempted_at__isnull=True,
+            attempt=1,
             delivered=False,
             created_at__lt=timezone.now() - older_than,
             subscription__is_active=True,
@@ -256,3 +301,45 @@ def deliveries_stranded(older_than: timedelta = timedelta(minutes=5), limit: int
         .order_by("id")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+# How far back the sweep looks for lost retries: longer than the whole retry schedule with the
+# defaults (about an hour) and an outage of beat or workers.
+OVERDUE_LOOKBACK = timedelta(days=2)
+
+
+def deliveries_overdue(grace: timedelta | None = None, limit: int = 1000) -> list[tuple[int, int]]:
+    """Retries that should have been made by now and were not: the last attempt at an event failed
+    (or its worker was lost while making it), more attempts are allowed, and its retry delay passed
+    more than ``grace`` (FOGWATCH_WEBHOOK_STRANDED_AFTER) ago; the retry's task was lost (with a
+    worker, or with Redis). ``(row id, next attempt number)`` for each: ``webhook_attempt`` makes that
+    attempt unless another task made it first. Attempts made more than ``OVERDUE_LOOKBACK`` ago are
+    not looked at (the sweep reads recent rows, not the whole log)."""
+    if grace is None:
+        grace = timedelta(seconds=settings.FOGWATCH_WEBHOOK_STRANDED_AFTER)
+    now = timezone.now()
+    same_event = WebhookDelivery.objects.filter(
+        subscription_id=OuterRef("subscription_id"), event_id=OuterRef("event_id")
+    )
+    candidates = (
+        WebhookDelivery.objects.filter(
+            created_at__gte=now - OVERDUE_LOOKBACK,
+            attempted_at__lt=now - grace,
+            attempt__lt=settings.FOGWATCH_WEBHOOK_MAX_ATTEMPTS,
+            delivered=False,
+            subscription__is_active=True,
+            subscription__paused_at__isnull=True,
+        )
+        .exclude(error__startswith=http.REFUSED)
+        .exclude(Exists(same_event.filter(attempt__gt=OuterRef("attempt"))))
+        .exclude(Exists(same_event.filter(delivered=True)))
+        .order_by("attempted_at", "id")
+        .values_list("pk", "attempt", "attempted_at")
+    )
+    due = []
+    for pk, attempt, attempted_at in candidates.iterator():
+        if attempted_at + timedelta(seconds=retry_delay(attempt)) + grace < now:
+            due.append((pk, attempt + 1))
+            if len(due) >= limit:
+                break
+    return due

@@ -7,13 +7,21 @@ transaction, so flags are right the moment it returns.
 - ``validation``: the checks a claim or relation must pass;
 - ``claims``, ``relations`` and ``conflicts``: create, update, delete;
 - ``recompute``: automatic relations and stored flags, set-wise;
-- ``jobs``: recomputes too large for a request (bloc moves) and the consistency sweep.
+- ``jobs``: recomputes too large for a request (bloc moves), the consistency sweep, and the jobs
+  sweep that takes up again a job whose worker was lost.
 """
 
 from claims.events import FlagChange
 from claims.services.claims import claim_create, claim_delete, claim_set_verdict, claim_update
 from claims.services.conflicts import CONFLICT_EDITABLE, conflict_create, conflict_delete, conflict_update
-from claims.services.jobs import actors_changed, claims_sweep, recompute_job_run, recompute_job_start
+from claims.services.jobs import (
+    JobTakenOver,
+    actors_changed,
+    claims_sweep,
+    jobs_sweep,
+    recompute_job_run,
+    recompute_job_start,
+)
 from claims.services.recompute import (
     SET_WRITE_THRESHOLD,
     auto_relations_refresh,
@@ -40,6 +48,7 @@ __all__ = [
     "SET_WRITE_THRESHOLD",
     "CitationInput",
     "FlagChange",
+    "JobTakenOver",
     "ReferencedError",
     "actors_changed",
     "auto_relations_refresh",
@@ -52,6 +61,7 @@ __all__ = [
     "claims_recompute",
     "claims_recompute_all",
     "claims_sweep",
+    "jobs_sweep",
     "conflict_create",
     "conflict_delete",
     "conflict_update",

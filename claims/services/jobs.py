@@ -1,23 +1,53 @@
 """Recomputes too large for a request: bloc moves of many claims (a RecomputeJob run by
-``claims.tasks.recompute_job``) and the periodic consistency sweep."""
+``claims.tasks.recompute_job``), the periodic consistency sweep, and the jobs sweep that takes up
+again a job whose worker was lost.
+
+A job survives a lost worker (docs/background.md, "A worker lost mid-job"):
+
+- **One runner at a time.** A worker takes a job up by a conditional update that writes its lease
+  (``runner``) and succeeds only for a queued or failed job, or a running one whose heartbeat is
+  stale. Every batch commits its claims together with the job's progress, by an update that
+  requires the lease still to be the runner's: a runner whose job was taken over rolls its batch
+  back and stops (``JobTakenOver``), so no batch is ever committed by two runners.
+- **A heartbeat.** While it runs, a thread records every ``FOGWATCH_JOB_HEARTBEAT_SECONDS`` that
+  the runner is alive (``heartbeat_at``), however long a batch takes. A running job silent for
+  ``FOGWATCH_JOB_STALE_SECONDS`` lost its worker.
+- **Resumed where it stopped.** Progress is committed with each batch (``refreshed`` and
+  ``touched`` while automatic relations are refreshed, then ``targets`` and ``done``), so a job
+  taken up again continues from its last committed batch: a batch is never applied twice, and
+  one cut short by the lost worker was rolled back with it. Recomputing is idempotent anyway.
+- **Taken up again** by ``jobs_sweep`` (beat, every ``FOGWATCH_JOBS_SWEEP_INTERVAL``, and when a
+  worker starts: ``claims.tasks.worker_started``), which also re-sends queued jobs whose message
+  was lost; the consistency sweep covers queued, failed and stuck jobs and marks them done.
+"""
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
+from django.db import DatabaseError, connections, transaction
+from django.db.models import DateTimeField, F, Min, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from claims.models import Claim, RecomputeJob
 from claims.selectors import affected_ids
 from claims.services.recompute import _batches, auto_relations_refresh, auto_relations_refresh_all, claims_recompute
-from core.tasks import enqueue
+from core.tasks import PRIMARY, enqueue, runner_name, send
 
 logger = logging.getLogger("claims.services")
+
+State, Kind = RecomputeJob.State, RecomputeJob.Kind
+
+
+class JobTakenOver(Exception):
+    """The job's lease is no longer this runner's: another worker took it up (this one was thought
+    lost). The batch in hand is rolled back; the other runner carries on from the last commit."""
 
 
 def actors_changed(*, actor_ids: set[int], **_signal: Any) -> None:
@@ -53,66 +83,273 @@ def recompute_job_start(*, reason: str, claim_ids: Iterable[int]) -> RecomputeJo
     return job
 
 
-def _job_progress(job: RecomputeJob, **fields: Any) -> None:
-    for name, value in fields.items():
-        setattr(job, name, value)
-    RecomputeJob.objects.filter(pk=job.pk).update(**fields)
+# ---------------------------------------------------------------------------------------------
+# Leases and heartbeats
+# ---------------------------------------------------------------------------------------------
 
 
-def recompute_job_run(*, job_id: int) -> RecomputeJob:
-    """Run a queued recompute job: refresh automatic relations of its claims, then recompute
-    every affected claim, one transaction per batch, recording progress. A finished job is
-    left alone, so running it twice changes nothing more."""
-    job = RecomputeJob.objects.using("default").get(pk=job_id)  # the primary: a replica may lag the commit
-    if job.state == RecomputeJob.State.DONE:
+def _stale_before(now: datetime | None = None) -> datetime:
+    return (now or timezone.now()) - timedelta(seconds=settings.FOGWATCH_JOB_STALE_SECONDS)
+
+
+def _stuck(now: datetime | None = None) -> Q:
+    """Running, and its runner silent too long (or known gone: no heartbeat)."""
+    return Q(state=State.RUNNING) & (Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=_stale_before(now)))
+
+
+def _job_claim(job_id: int, runner: str) -> bool:
+    """Take the job up for ``runner``: only a queued or failed job, or a stuck one. One conditional
+    update, so of two workers trying at once exactly one gets it."""
+    now = timezone.now()
+    takeable = Q(state__in=[State.QUEUED, State.FAILED]) | _stuck(now)
+    return bool(
+        RecomputeJob.objects.using(PRIMARY)
+        .filter(takeable, pk=job_id, kind=Kind.RECOMPUTE)
+        .update(
+            state=State.RUNNING,
+            runner=runner,
+            heartbeat_at=now,
+            runs=F("runs") + 1,
+            error="",
+            finished_at=None,
+            started_at=Coalesce(F("started_at"), Value(now, output_field=DateTimeField())),
+        )
+    )
+
+
+def _advance(job_id: int, runner: str, **fields: Any) -> None:
+    """Record progress (and that the runner is alive) if the job is still this runner's; inside a
+    batch's transaction, so the batch commits only with it. Raises JobTakenOver otherwise."""
+    updated = (
+        RecomputeJob.objects.using(PRIMARY)
+        .filter(pk=job_id, runner=runner, state=State.RUNNING)
+        .update(heartbeat_at=timezone.now(), **fields)
+    )
+    if not updated:
+        raise JobTakenOver(f"Recompute job #{job_id} is no longer run by {runner}")
+
+
+class Heartbeat:
+    """While a job runs, a thread records every ``FOGWATCH_JOB_HEARTBEAT_SECONDS`` that its runner is
+    alive, however long a batch takes; it stops when the job is no longer the runner's. Not started
+    inside an outer transaction (the job's rows would not be visible to the thread's connection)."""
+
+    def __init__(self, job_id: int, runner: str) -> None:
+        self.job_id, self.runner = job_id, runner
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> Heartbeat:
+        if not transaction.get_connection(PRIMARY).in_atomic_block:
+            self._thread = threading.Thread(target=self._beat, name=f"job-{self.job_id}-heartbeat", daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=settings.FOGWATCH_JOB_HEARTBEAT_SECONDS + 5)
+
+    def _beat(self) -> None:
+        try:
+            while not self._stop.wait(settings.FOGWATCH_JOB_HEARTBEAT_SECONDS):
+                try:
+                    alive = (
+                        RecomputeJob.objects.using(PRIMARY)
+                        .filter(pk=self.job_id, runner=self.runner, state=State.RUNNING)
+                        .update(heartbeat_at=timezone.now())
+                    )
+                except DatabaseError as exc:  # the next beat tries again; the batch's own update decides
+                    logger.warning("Recompute job #%s: heartbeat not recorded: %s", self.job_id, exc)
+                    continue
+                if not alive:
+                    return
+        finally:
+            connections.close_all()  # this thread's connections only
+
+
+# ---------------------------------------------------------------------------------------------
+# Running a job
+# ---------------------------------------------------------------------------------------------
+
+
+def recompute_job_run(*, job_id: int, runner: str = "") -> RecomputeJob:
+    """Run a recompute job, or resume it where its lost worker left it: refresh the automatic
+    relations of its claims, then recompute every affected claim, one transaction per batch, each
+    committing the job's progress with it. A job that is done, or running under a live worker, is
+    left alone, so running the task twice (a redelivered message, the jobs sweep) changes nothing
+    more."""
+    runner = runner or runner_name()
+    if not _job_claim(job_id, runner):
+        job = RecomputeJob.objects.using(PRIMARY).get(pk=job_id)  # the primary: a replica may lag the commit
+        if job.state != State.DONE:
+            logger.info("Recompute job #%s is %s (%s): not run again", job.pk, job.state, job.runner or "no runner")
         return job
-    _job_progress(job, state=RecomputeJob.State.RUNNING, started_at=timezone.now(), done=0, changed=0, error="")
+    job = RecomputeJob.objects.using(PRIMARY).get(pk=job_id)
+    if job.runs > 1:
+        logger.warning(
+            "Recompute job #%s taken up again (run %d) at %d/%d: its worker was lost",
+            job.pk,
+            job.runs,
+            job.done if job.targets is not None else job.refreshed,
+            job.total if job.targets is not None else len(job.claim_ids),
+        )
+    size = settings.FOGWATCH_RECOMPUTE_BATCH
     try:
-        ids = set(job.claim_ids)
-        touched: set[int] = set()
-        for batch in _batches(sorted(ids), settings.FOGWATCH_RECOMPUTE_BATCH):
-            with transaction.atomic():
-                touched |= auto_relations_refresh(batch)
-        with transaction.atomic():  # read on the primary
-            targets = sorted(affected_ids(ids | touched))
-        _job_progress(job, total=len(targets))
-        changed = 0
-        for batch in _batches(targets, settings.FOGWATCH_RECOMPUTE_BATCH):
-            with transaction.atomic():
-                changed += len(claims_recompute(batch))
-            _job_progress(job, done=job.done + len(batch), changed=changed)
+        with Heartbeat(job.pk, runner):
+            targets, done = job.targets, job.done
+            if targets is None:
+                ids = sorted(set(job.claim_ids))
+                touched = set(job.touched)
+                for start in range(job.refreshed, len(ids), size):
+                    batch = ids[start : start + size]
+                    with transaction.atomic(using=PRIMARY):
+                        new = auto_relations_refresh(batch) - touched
+                        touched |= new
+                        progress: dict[str, Any] = {"refreshed": start + len(batch)}
+                        if new:
+                            progress["touched"] = sorted(touched)
+                        _advance(job.pk, runner, **progress)
+                with transaction.atomic(using=PRIMARY):  # read on the primary
+                    targets = sorted(affected_ids(set(ids) | touched))
+                    _advance(job.pk, runner, targets=targets, total=len(targets), done=0, changed=0)
+                done = 0
+            for start in range(done, len(targets), size):
+                batch = targets[start : start + size]
+                with transaction.atomic(using=PRIMARY):
+                    changed = len(claims_recompute(batch))
+                    _advance(job.pk, runner, done=start + len(batch), changed=F("changed") + changed)
+            _advance(job.pk, runner, state=State.DONE, finished_at=timezone.now())
+    except JobTakenOver as exc:
+        logger.warning("%s; stopped", exc)
     except Exception as exc:
-        _job_progress(job, state=RecomputeJob.State.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
+        RecomputeJob.objects.using(PRIMARY).filter(pk=job.pk, runner=runner).update(
+            state=State.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
         raise
-    _job_progress(job, state=RecomputeJob.State.DONE, finished_at=timezone.now())
-    return job
+    return RecomputeJob.objects.using(PRIMARY).get(pk=job.pk)
 
 
-def claims_sweep() -> RecomputeJob:
+# ---------------------------------------------------------------------------------------------
+# Sweeps
+# ---------------------------------------------------------------------------------------------
+
+
+def jobs_sweep(*, restarted: str = "", boot: str = "") -> dict[str, Any]:
+    """Take up again the recompute jobs whose worker was lost: send the task again for every running
+    job whose heartbeat is stale and every queued job older than the stale limit (its message was
+    lost: Redis restarted empty); ``recompute_job_run`` resumes each where it stopped, and a message
+    for a job that meanwhile found a runner is a no-op. A sweep whose worker was lost is marked
+    failed (the next one does it all again).
+
+    ``restarted``/``boot``: a worker of that name just started (``boot`` is its process's start), so
+    whatever a worker of that name was running under another start is orphaned: taken up at once
+    rather than when its heartbeat goes stale. (Should another live worker share the name, its next
+    heartbeat keeps the job unless it was already taken up; either way one runner goes on.)
+
+    Returns what it did, and ``next_check``: seconds until the first running job that still looks
+    alive would go stale, for one more look (None when none does)."""
+    now = timezone.now()
+    jobs = RecomputeJob.objects.using(PRIMARY)
+    orphaned = 0
+    if restarted:
+        orphaned = (
+            jobs.filter(state=State.RUNNING, runner__startswith=f"{restarted} ")
+            .exclude(runner__startswith=f"{restarted} {boot} ")
+            .update(heartbeat_at=None)
+        )
+    stuck = list(jobs.filter(_stuck(now), kind=Kind.RECOMPUTE).values_list("pk", flat=True))
+    lost = list(
+        jobs.filter(kind=Kind.RECOMPUTE, state=State.QUEUED, created_at__lt=_stale_before(now)).values_list(
+            "pk", flat=True
+        )
+    )
+    for pk in sorted(stuck + lost):
+        send("claims.tasks.recompute_job", pk)  # by name: tasks import services
+    if stuck:
+        logger.warning("Recompute jobs %s lost their worker: queued again, to resume where they stopped", stuck)
+    sweeps_lost = jobs.filter(_stuck(now), kind=Kind.SWEEP).update(
+        state=State.FAILED,
+        finished_at=now,
+        error="The worker running this sweep was lost; the next sweep does it all again.",
+    )
+    alive = jobs.filter(state=State.RUNNING, kind=Kind.RECOMPUTE, heartbeat_at__gte=_stale_before(now))
+    oldest = alive.aggregate(at=Min("heartbeat_at"))["at"]
+    next_check = None
+    if oldest is not None:
+        next_check = max((oldest - _stale_before(timezone.now())).total_seconds(), 0.0) + 1.0
+    return {"orphaned": orphaned, "stuck": stuck, "lost": lost, "sweeps_lost": sweeps_lost, "next_check": next_check}
+
+
+def _leftover(now: datetime) -> list[int]:
+    """Recompute jobs a consistency sweep starting now covers: queued, failed, or stuck running."""
+    return list(
+        RecomputeJob.objects.using(PRIMARY)
+        .filter(Q(state__in=[State.QUEUED, State.FAILED]) | _stuck(now), kind=Kind.RECOMPUTE)
+        .values_list("pk", flat=True)
+    )
+
+
+def claims_sweep(*, runner: str = "") -> RecomputeJob:
     """The consistency sweep: refresh every automatic relation, recompute every claim and record
-    (in a RecomputeJob) the claims whose stored flags had drifted. Jobs still queued when it
-    starts (their task was lost, e.g. Redis was down) are covered by it and marked done."""
-    leftover = list(RecomputeJob.objects.filter(state=RecomputeJob.State.QUEUED).values_list("pk", flat=True))
-    job = RecomputeJob.objects.create(reason="Consistency sweep", state=RecomputeJob.State.RUNNING)
-    _job_progress(job, started_at=timezone.now())
+    (in a RecomputeJob) the claims whose stored flags had drifted. Recompute jobs queued, failed or
+    stuck (running, their worker lost) when it starts are covered by it and marked done, unless a
+    worker has taken them up meanwhile. A sweep already running under a live worker (a redelivered
+    message) is not run twice: that one is returned."""
+    runner = runner or runner_name()
+    now = timezone.now()
+    jobs = RecomputeJob.objects.using(PRIMARY)
+    live = jobs.filter(kind=Kind.SWEEP, state=State.RUNNING, heartbeat_at__gte=_stale_before(now)).first()
+    if live is not None:
+        logger.info("Consistency sweep #%s is already running (%s): not started again", live.pk, live.runner)
+        return live
+    jobs.filter(_stuck(now), kind=Kind.SWEEP).update(
+        state=State.FAILED, finished_at=now, error="The worker running this sweep was lost; a later sweep did it."
+    )
+    leftover = _leftover(now)
+    job = jobs.create(
+        reason="Consistency sweep",
+        kind=Kind.SWEEP,
+        state=State.RUNNING,
+        runner=runner,
+        heartbeat_at=now,
+        runs=1,
+        started_at=now,
+    )
+    drifted: set[int] = set()
     try:
-        with transaction.atomic():
-            auto_relations_refresh_all()
-        all_ids = list(Claim.objects.values_list("pk", flat=True).order_by("pk"))
-        _job_progress(job, total=len(all_ids))
-        drifted: set[int] = set()
-        for batch in _batches(all_ids, settings.FOGWATCH_RECOMPUTE_BATCH):
-            with transaction.atomic():
-                drifted |= claims_recompute(batch)
-            _job_progress(job, done=job.done + len(batch), changed=len(drifted))
+        with Heartbeat(job.pk, runner):
+            with transaction.atomic(using=PRIMARY):
+                auto_relations_refresh_all()
+                _advance(job.pk, runner)
+            all_ids = list(Claim.objects.using(PRIMARY).values_list("pk", flat=True).order_by("pk"))
+            _advance(job.pk, runner, total=len(all_ids))
+            done = 0
+            for batch in _batches(all_ids, settings.FOGWATCH_RECOMPUTE_BATCH):
+                with transaction.atomic(using=PRIMARY):
+                    drifted |= claims_recompute(batch)
+                    done += len(batch)
+                    _advance(job.pk, runner, done=done, changed=len(drifted))
+            _advance(job.pk, runner, drifted=sorted(drifted), state=State.DONE, finished_at=timezone.now())
+    except JobTakenOver as exc:  # thought lost (a frozen worker) and marked failed: the next sweep redoes it
+        logger.warning("%s; stopped", exc)
+        return jobs.get(pk=job.pk)
     except Exception as exc:
-        _job_progress(job, state=RecomputeJob.State.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
+        jobs.filter(pk=job.pk, runner=runner).update(
+            state=State.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
         raise
     if drifted:
         logger.warning("Consistency sweep: %d claims had drifted: %s", len(drifted), sorted(drifted)[:50])
-    _job_progress(job, drifted=sorted(drifted), state=RecomputeJob.State.DONE, finished_at=timezone.now())
     if leftover:
-        RecomputeJob.objects.filter(pk__in=leftover, state=RecomputeJob.State.QUEUED).update(
-            state=RecomputeJob.State.DONE, finished_at=timezone.now(), error=f"Covered by consistency sweep #{job.pk}."
-        )
-    return job
+        covered = jobs.filter(Q(state__in=[State.QUEUED, State.FAILED]) | _stuck(), pk__in=leftover)
+        for pk, error in covered.values_list("pk", "error"):
+            note = f"Covered by consistency sweep #{job.pk}."
+            jobs.filter(Q(state__in=[State.QUEUED, State.FAILED]) | _stuck(), pk=pk).update(
+                state=State.DONE,
+                finished_at=timezone.now(),
+                runner="",
+                heartbeat_at=None,
+                error=f"{error} {note}" if error else note,
+            )
+    return jobs.get(pk=job.pk)
