@@ -38,7 +38,6 @@ class ActorViewSet(ServiceViewSet):
             "transaction. Editors only (change and delete permission on actors). Answers with `into`."
         ),
         request=inline_serializer("ActorMerge", {"into": serializers.IntegerField()}),
-        responses=ActorSerializer,
     )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def merge(self, request: Request, pk: str | None = None) -> Response:

@@ -1,6 +1,6 @@
 """A real streaming replica of the test database, started by the tests themselves.
 
-``streaming_replica`` (once per session, after pytest-django has created the test database on the
+``streaming_replica`` (once per module, after pytest-django has created the test database on the
 primary): ``pg_basebackup -R`` of the primary into a temporary folder, then a second PostgreSQL
 of the same major version on a free port of 127.0.0.1, streaming from the primary as a hot
 standby. Its replay can be paused (``pause()``) to make it lag, resumed, waited for
@@ -382,11 +382,13 @@ class StreamingReplica:
         return bool(self.on_replica(f"SELECT count(*) FROM {table} WHERE id = %s", [pk])[0])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def streaming_replica(django_db_setup) -> Iterator[StreamingReplica]:
-    """The replica of the test database (created after it, so it has it), for the whole session,
-    and the ``replica`` database alias pointing at it (a session fixture is set up before the
-    test's database access, which checks that the aliases a test names exist)."""
+    """The replica of the test database (created after it, so it has it), for the module, and the
+    ``replica`` database alias pointing at it (a module fixture is set up before the test's
+    database access, which checks that the aliases a test names exist). Removed with the module:
+    the tests run after it in the same process (pytest-xdist) see no ``replica`` alias, as in
+    any deployment without DATABASE_REPLICA_URL."""
     primary = connections["default"].settings_dict
     if primary["ENGINE"] != "django.db.backends.postgresql":
         fail(f"the tests run on {primary['ENGINE']}; a streaming replica needs PostgreSQL (DATABASE_URL).")

@@ -20,6 +20,8 @@ ROOT_ROUTES = {
     "favicon.ico": ("/favicon.ico", 302, "/static/"),
     "health/": ("/health/", 200, None),
     "health/ready/": ("/health/ready/", 200, None),
+    # The admin's autocomplete, labelled by Fogwatch: the admin's own login guards it.
+    "admin/autocomplete/": ("/admin/autocomplete/?app_label=claims&model_name=claim", 302, "/admin/login/"),
     "^admin/claims/(?P<model>webhooksubscription|webhookdelivery)/(?P<rest>.*)$": (
         "/admin/claims/webhooksubscription/",
         301,
