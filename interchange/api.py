@@ -242,7 +242,6 @@ class TombstoneListView(generics.ListAPIView):
         ],
         responses={
             200: TombstoneSerializer(many=True),
-            400: inline_serializer("SinceError", {"since": serializers.ListField(child=serializers.CharField())}),
             404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such page."),
         },
     )
