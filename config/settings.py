@@ -309,11 +309,13 @@ if FOGWATCH_TASK_VISIBILITY_SECONDS <= FOGWATCH_WEBHOOK_LONGEST_WAIT:
     )
 CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = FOGWATCH_TASK_VISIBILITY_SECONDS
 
-# Periodic tasks (celery beat), intervals in seconds.
-FOGWATCH_FEED_INTERVAL = env_int("FOGWATCH_FEED_INTERVAL", 900, minimum=10)
-FOGWATCH_ARCHIVE_SWEEP_INTERVAL = env_int("FOGWATCH_ARCHIVE_SWEEP_INTERVAL", 3600, minimum=10)
-FOGWATCH_WEBHOOK_SWEEP_INTERVAL = env_int("FOGWATCH_WEBHOOK_SWEEP_INTERVAL", 600, minimum=10)
-FOGWATCH_SWEEP_INTERVAL = env_int("FOGWATCH_SWEEP_INTERVAL", 86400, minimum=60)
+# Periodic tasks, intervals in seconds: celery beat sends them with Redis; without it (make run) the
+# server runs them itself unless FOGWATCH_EMBEDDED_SCHEDULE is off (core/schedule.py).
+FOGWATCH_FEED_INTERVAL = env_int("FOGWATCH_FEED_INTERVAL", 900, minimum=1)
+FOGWATCH_ARCHIVE_SWEEP_INTERVAL = env_int("FOGWATCH_ARCHIVE_SWEEP_INTERVAL", 3600, minimum=1)
+FOGWATCH_WEBHOOK_SWEEP_INTERVAL = env_int("FOGWATCH_WEBHOOK_SWEEP_INTERVAL", 600, minimum=1)
+FOGWATCH_SWEEP_INTERVAL = env_int("FOGWATCH_SWEEP_INTERVAL", 86400, minimum=1)
+FOGWATCH_EMBEDDED_SCHEDULE = env_bool("FOGWATCH_EMBEDDED_SCHEDULE", True)
 FOGWATCH_IDEMPOTENCY_SWEEP_INTERVAL = env_int("FOGWATCH_IDEMPOTENCY_SWEEP_INTERVAL", 3600, minimum=60)
 FOGWATCH_JOBS_SWEEP_INTERVAL = env_int("FOGWATCH_JOBS_SWEEP_INTERVAL", 60, minimum=10)  # lost workers' jobs
 CELERY_BEAT_SCHEDULE = {
@@ -334,7 +336,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": FOGWATCH_PAGE_SIZE,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -415,6 +417,8 @@ CONTENT_SECURITY_POLICY = {
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Sessions in the database, reading only well-formed keys (core/sessions.py: a cookie with a NUL was a 500).
+SESSION_ENGINE = "core.sessions"
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # HTTPS in production (.env.example has the production values; docs/deployment.md).

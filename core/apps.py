@@ -16,3 +16,9 @@ class CoreConfig(AppConfig):
         from core.groups import editors_group_sync
 
         post_migrate.connect(editors_group_sync, dispatch_uid="core.editors_group_sync")
+
+        # Without a broker, runserver's serving process runs the periodic tasks itself (core/schedule.py).
+        from core import schedule
+
+        if schedule.wanted():
+            schedule.start()

@@ -16,7 +16,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
@@ -242,7 +242,6 @@ class TombstoneListView(generics.ListAPIView):
         ],
         responses={
             200: TombstoneSerializer(many=True),
-            400: inline_serializer("SinceError", {"since": serializers.ListField(child=serializers.CharField())}),
             404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such page."),
         },
     )

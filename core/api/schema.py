@@ -1,9 +1,13 @@
-"""The OpenAPI schema: drf-spectacular's, with the error answers every operation can give, and the
-``Idempotency-Key`` header on every POST that takes it (``core.api.idempotency``)."""
+"""The OpenAPI schema: drf-spectacular's, with the error answers every operation can give, the
+``Idempotency-Key`` header on every POST that takes it (``core.api.idempotency``) and, on the
+operations anyone may call (the reads, while FOGWATCH_PUBLIC_READ is on), credentials marked optional."""
 
+from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
 from core.api import idempotency
 
@@ -33,9 +37,24 @@ class ReferencedSerializer(serializers.Serializer):
     referenced_by = DependentSerializer(many=True)
 
 
+def takes_empty(schema: dict) -> bool:
+    """Whether ``""`` is already a valid value of a parameter with this schema."""
+    return schema.get("type") == "string" and not {"enum", "format", "pattern", "minLength", "$ref"} & schema.keys()
+
+
+def empty_is_absent(parameter: dict) -> dict:
+    """A query parameter given empty (``?kind=``, as a form's "any" sends it) is the same as one not
+    given: every filter, the ordering and the pagination read it so. Said in the schema with
+    ``allowEmptyValue`` on the optional query parameters whose type does not take ``""`` already."""
+    if parameter.get("in") != "query" or parameter.get("required") or takes_empty(parameter.get("schema", {})):
+        return parameter
+    return {**parameter, "allowEmptyValue": True}
+
+
 class AutoSchema(SpectacularAutoSchema):
     """Adds 400, 401, 403, 404 to every operation of the API, 409 to deletes, 413 to writes with a body;
-    and to each POST taking an ``Idempotency-Key``, the header, its 409 (still running) and 422 (reused)."""
+    to each POST taking an ``Idempotency-Key``, the header, its 409 (still running) and 422 (reused);
+    and lists ``{}`` (no credentials) among the security requirements of an operation anyone may call."""
 
     def idempotent(self) -> bool:
         return self.method == "POST" and getattr(self.view, "idempotent_posts", False)
@@ -45,6 +64,25 @@ class AutoSchema(SpectacularAutoSchema):
         if self.idempotent():
             parameters.append(idempotency.PARAMETER)
         return parameters
+
+    def _get_parameters(self):
+        return [empty_is_absent(parameter) for parameter in super()._get_parameters()]
+
+    def get_auth(self):
+        auths = super().get_auth()
+        if auths and {} not in auths and self._anonymous_may_call():
+            auths.append({})
+        return auths
+
+    def _anonymous_may_call(self) -> bool:
+        """Whether the view's permission classes let an anonymous request of this method through (asked of
+        the permissions themselves, so the schema follows FOGWATCH_PUBLIC_READ and each view's own rule)."""
+        request = Request(APIRequestFactory().generic(self.method, self.path))
+        request.user = AnonymousUser()
+        try:
+            return all(permission.has_permission(request, self.view) for permission in self.view.get_permissions())
+        except Exception:  # a permission that needs more than the method and the user: not for anyone
+            return False
 
     def _error_responses(self) -> dict[str, OpenApiResponse]:
         errors = {

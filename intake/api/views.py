@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.idempotency import IdempotentPosts
-from core.api.schema import AutoSchema
+from core.api.schema import AutoSchema, ErrorSerializer
 from intake import selectors, services
 from intake.api.serializers import (
     ConfirmedSerializer,
@@ -29,6 +29,10 @@ from intake.models import Intake
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
+
+
+# A confirmed or discarded intake can no longer change: its drafts, a confirm or a discard answer 409.
+SETTLED = OpenApiResponse(ErrorSerializer, "The intake is confirmed or discarded already; nothing changed.")
 
 
 class CanAddClaims(permissions.BasePermission):
@@ -101,7 +105,7 @@ class IntakeViewSet(
         response["Location"] = response.data["api_url"]
         return response
 
-    @extend_schema(request=IntakePatchSerializer, responses={200: IntakeSerializer})
+    @extend_schema(request=IntakePatchSerializer, responses={200: IntakeSerializer, 409: SETTLED})
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         intake = self.get_object()
         given = IntakePatchSerializer(data=request.data)
@@ -112,7 +116,7 @@ class IntakeViewSet(
             raise Conflict(str(exc)) from exc
         return self._read(intake)
 
-    @extend_schema(request=ConfirmSerializer, responses={200: ConfirmedSerializer})
+    @extend_schema(request=ConfirmSerializer, responses={200: ConfirmedSerializer, 409: SETTLED})
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str | None = None) -> Response:
         intake = self.get_object()
@@ -124,7 +128,7 @@ class IntakeViewSet(
             raise Conflict(str(exc)) from exc
         return Response(made)
 
-    @extend_schema(request=None, responses={200: IntakeSerializer})
+    @extend_schema(request=None, responses={200: IntakeSerializer, 409: SETTLED})
     @action(detail=True, methods=["post"])
     def discard(self, request: Request, pk: str | None = None) -> Response:
         try:

@@ -198,4 +198,7 @@ def test_pagination_envelope_and_page_size(world, make_claim, api):
     assert len(api.get("/api/v1/claims/", {"page_size": 100000}).json()["results"]) == 3
     assert api.get("/api/v1/claims/", {"page": 10**20}).status_code == 404
     assert api.get("/api/v1/claims/", {"page": "last"}).status_code == 200
-    assert api.get("/api/v1/claims/", {"page_size": "-5"}).status_code == 200
+    for wrong in ("-5", "0", "ten", "1.5"):
+        response = api.get("/api/v1/claims/", {"page_size": wrong})
+        assert response.status_code == 400 and "page_size" in response.json(), wrong
+    assert len(api.get("/api/v1/claims/", {"page_size": ""}).json()["results"]) == 3  # empty: the default
