@@ -55,8 +55,8 @@ def interval_seconds(schedule: Any) -> float | None:
 
 def run_entry(name: str, task_path: str) -> None:
     """One run of a beat entry, in-process; never raises (the scheduler's next run must happen)."""
-    close_old_connections()
     try:
+        close_old_connections()
         if run_here(task_named(task_path)):
             logger.info("Scheduled %s (%s) ran", name, task_path)
         else:

@@ -8,6 +8,7 @@ and a feed on a local HTTP server. The others run the schedule's parts in this p
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sqlite3
@@ -209,9 +210,25 @@ def test_runs_of_one_entry_never_overlap(settings):
     assert 1 <= len(RUNS) <= 3, RUNS
 
 
-def test_an_unknown_task_is_logged_not_raised(caplog):
-    schedule.run_entry("nowhere", "sources.tasks.no_such_task")
-    assert "could not run" in caplog.text
+class Kept(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def test_an_unknown_task_is_logged_not_raised():
+    """Read on the schedule's own logger (whatever the tests before it did to the root logger's handlers)."""
+    kept = Kept()
+    schedule.logger.addHandler(kept)
+    try:
+        schedule.run_entry("nowhere", "sources.tasks.no_such_task")
+    finally:
+        schedule.logger.removeHandler(kept)
+    said = [(r.levelno, r.getMessage()) for r in kept.records]
+    assert said and said[-1][0] == logging.ERROR and "could not run" in said[-1][1], said
 
 
 def test_every_beat_entry_is_scheduled_at_its_interval(settings):
@@ -226,6 +243,8 @@ def test_every_beat_entry_is_scheduled_at_its_interval(settings):
         "archive-missing": settings.FOGWATCH_ARCHIVE_SWEEP_INTERVAL,
         "webhooks-sweep": settings.FOGWATCH_WEBHOOK_SWEEP_INTERVAL,
         "consistency-sweep": settings.FOGWATCH_SWEEP_INTERVAL,
+        "idempotency-sweep": settings.FOGWATCH_IDEMPOTENCY_SWEEP_INTERVAL,
+        "jobs-sweep": settings.FOGWATCH_JOBS_SWEEP_INTERVAL,
         "every-minute": 60,
     }
 
