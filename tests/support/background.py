@@ -98,15 +98,25 @@ def celery_worker(worker) -> Iterator[TaskLog]:
     app.control.purge()
 
 
-def wait_for(predicate: Callable[[], Any], timeout: float = 20, interval: float = 0.05) -> Any:
-    """Poll until ``predicate()`` is truthy; fail with a clear message otherwise."""
+def wait_for(
+    predicate: Callable[[], Any],
+    timeout: float = 20,
+    interval: float = 0.05,
+    *,
+    what: str | None = None,
+    logs: Callable[[], str] | None = None,
+) -> Any:
+    """Poll until ``predicate()`` is truthy; fail with a clear message otherwise: what was awaited and,
+    given ``logs``, what the processes involved said."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
         if value:
             return value
         if time.monotonic() > deadline:
-            pytest.fail(f"Timed out after {timeout}s waiting for {getattr(predicate, '__name__', predicate)}")
+            awaited = what or getattr(predicate, "__name__", predicate)
+            said = f"\n{logs()}" if logs else ""
+            pytest.fail(f"Timed out after {timeout:g} s waiting for {awaited}{said}")
         time.sleep(interval)
 
 

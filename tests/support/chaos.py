@@ -35,7 +35,7 @@ from claims.models import Claim, Relation
 from claims.selectors import flag_inputs, proposition_facts
 from claims.services import claims_recompute_all
 from tests.factories import ActorFactory, LocationFactory
-from tests.support.background import configure_celery, restore_celery
+from tests.support.background import configure_celery, restore_celery, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_SERVER = shutil.which("redis-server")
@@ -318,11 +318,5 @@ EXACT = {"flags": [], "auto_missing": [], "auto_extra": [], "auto_doubled": []}
 
 
 def wait_until(predicate, timeout: float, what: str, logs=lambda: "") -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"Timed out after {timeout:.0f} s waiting for {what}\n{logs()}")
-        time.sleep(0.05)
+    """``wait_for`` naming what is awaited, with the chaos processes' logs in the failure."""
+    return wait_for(predicate, timeout, what=what, logs=logs)

@@ -24,7 +24,7 @@ import requests
 from celery import shared_task
 
 from core import schedule
-from tests.support.background import LocalServer, Reply
+from tests.support.background import LocalServer, Reply, wait_for
 
 ROOT = Path(__file__).resolve().parents[3]
 STARTED = "Embedded schedule started"
@@ -66,14 +66,8 @@ def rows(database: Path, sql: str) -> list[tuple]:
 
 
 def wait_until(what: str, predicate, timeout: float, log: Path) -> object:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"Timed out after {timeout}s waiting for {what}; the server said:\n{log.read_text()[-4000:]}")
-        time.sleep(0.25)
+    """``wait_for``, with the end of the server's log in the failure."""
+    return wait_for(predicate, timeout, 0.25, what=what, logs=lambda: f"the server said:\n{log.read_text()[-4000:]}")
 
 
 @pytest.mark.timeout(300)
