@@ -182,3 +182,24 @@ def claims_as_of(
         return claims
     then = flags_on(((c.pk, c.claimed_on) for c in claims), as_of, known)
     return [ClaimThen(claim, as_of, then[claim.pk]) for claim in claims if claim.pk in then]
+
+
+def rows_as_of(rows: Iterable[dict], as_of: date | None, known: dict[int, Flags] | None = None) -> list[dict]:
+    """Claim rows (``id``, ``claimed_on`` and the flag columns) with their flags as they stood on
+    ``as_of``; the claims made later left out. Without a date, the rows as stored."""
+    rows = list(rows)
+    if as_of is None:
+        return rows
+    then = flags_on(((row["id"], row["claimed_on"]) for row in rows), as_of, known)
+    shown = []
+    for row in rows:
+        result = then.get(row["id"])
+        if result is not None:
+            row.update(
+                status=result.status,
+                contested=result.contested,
+                corroborated=result.corroborated,
+                unverified=result.unverified,
+            )
+            shown.append(row)
+    return shown

@@ -6,10 +6,10 @@ their actors and place, their citations with report and source, and the relation
 with the claim opposite), no model object or DRF field per row. Dates and times stay Python
 values; the API's JSON renderer writes them as ``ClaimSerializer`` would.
 
-Every outward shape is a view of the document: the API list and detail and the control timeline
-(the document itself), and in ``interchange``, CSV, GeoJSON, JSON Lines and ClaimReview. Those need
-a few facts the API does not show (the claimant's kind and bloc, the place's coordinates, the
-sources' homepages): ``ClaimDocuments(..., extra=True)`` adds them under ``extra``.
+Every outward shape is a view of the document: the API list and detail (the document itself), the
+control timeline (a brief of it: ``control_claim``), and in ``interchange``, CSV, GeoJSON, JSON
+Lines and ClaimReview. Those need a few facts the API does not show (the claimant's kind and bloc,
+the place's coordinates, the sources' homepages): ``ClaimDocuments(..., extra=True)`` adds them under ``extra``.
 ``tests/claims/test_documents.py`` holds the API shape to the serializer and every export to the
 document.
 """
@@ -201,6 +201,23 @@ class ClaimDocuments:
             if target_id in wanted and (as_of is None or claim_end[1] <= as_of):
                 received[target_id].append({**head, "note": note, "claim": self._brief_claim(claim_id, *claim_end)})
         return made, received
+
+    def control_claim(self, row: dict[str, Any]) -> dict[str, Any]:
+        """A control claim in brief (the control timeline's claims), from a row of
+        ``claims.selectors.CONTROL_BRIEF_VALUES``."""
+        subject = row["subject_id"]
+        return {
+            "id": row["id"],
+            "url": self._url("api:claim-detail", row["id"]),
+            "claimant": {"id": row["claimant_id"], "slug": row["claimant__slug"], "name": row["claimant__name"]},
+            "subject": None
+            if subject is None
+            else {"id": subject, "slug": row["subject__slug"], "name": row["subject__name"]},
+            "event_start": row["event_start"],
+            "event_end": row["event_end"],
+            "status": row["status"],
+            "contested": row["contested"],
+        }
 
     def _brief_claim(
         self, pk: int, summary: str, claimed_on: date, actor_id: int, actor_slug: str, actor_name: str

@@ -128,7 +128,8 @@ class Claim(models.Model):
         indexes = [
             models.Index(fields=["status", "-claimed_on", "-id"], name="claim_status_claimed_idx"),
             models.Index(fields=["-claimed_on", "-id"], name="claim_claimed_id_idx"),
-            models.Index(fields=["location", "kind"], name="claim_location_kind_idx"),
+            # a place's claims of a kind, and the control timeline's window (event_start up to its end)
+            models.Index(fields=["location", "kind", "event_start"], name="claim_location_kind_event_idx"),
             # claimant (subtree) + location (subtree) + claimed date, the analysts' everyday query
             models.Index(fields=["claimant", "location", "claimed_on"], name="claim_claimant_location_idx"),
         ]

@@ -299,6 +299,56 @@ def _history_entry(record: Any, kind: str, changes: list[dict[str, Any]], viewer
     }
 
 
+# The columns of a control claim in the timeline: its brief (API), its fact (``claims.timeline``)
+# and what ``claims.as_of.rows_as_of`` needs to give its flags on a date.
+CONTROL_BRIEF_VALUES = (
+    "id",
+    "claimed_on",
+    "claimant_id",
+    "claimant__slug",
+    "claimant__name",
+    "subject_id",
+    "subject__slug",
+    "subject__name",
+    "subject__bloc_id",
+    "event_start",
+    "event_end",
+    "status",
+    "contested",
+    "corroborated",
+    "unverified",
+)
+
+
+def event_window_q(start: date | None, end: date | None) -> Q:
+    """Claims whose event window [``event_start``, ``event_end`` or ``event_start``] overlaps
+    ``start``–``end`` (bounds included, either open when ``None``); a claim without an event date when
+    its ``claimed_on`` lies in it. Served by the ``(location, kind, event_start)`` index."""
+    q = Q()
+    if start is not None:
+        q &= (
+            Q(event_end__gte=start)
+            | Q(event_end__isnull=True, event_start__gte=start)
+            | Q(event_start__isnull=True, claimed_on__gte=start)
+        )
+    if end is not None:
+        q &= Q(event_start__lte=end) | Q(event_start__isnull=True, claimed_on__lte=end)
+    return q
+
+
+def control_window_rows(
+    location: Any, *, start: date | None = None, end: date | None = None, as_of: date | None = None
+) -> QuerySet:
+    """The control claims on a place whose event window overlaps ``start``–``end`` (made by ``as_of``),
+    oldest event first (undated last), as rows of ``CONTROL_BRIEF_VALUES``: one query, whatever the
+    window. Every claim that says something about a day of the window is among them, so the
+    timeline computed from them is right up to the window's edges."""
+    claims = Claim.objects.filter(event_window_q(start, end), location=location, kind=Claim.Kind.CONTROL)
+    if as_of is not None:
+        claims = claims.filter(claimed_on__lte=as_of)
+    return claims.order_by(F("event_start").asc(nulls_last=True), "claimed_on", "id").values(*CONTROL_BRIEF_VALUES)
+
+
 def control_claim_rows(location: Any) -> QuerySet:
     """The stored facts of the control claims on a place that say who holds it on some day (an event
     start and a subject), as ``claims.timeline.control_facts`` reads them."""

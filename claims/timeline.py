@@ -90,3 +90,17 @@ def control_intervals(facts: Iterable[ControlFact]) -> list[Interval]:
         else:
             runs.append(Interval(start, end, blocs, tuple(sorted(active_claims))))
     return runs
+
+
+def clip_intervals(intervals: Iterable[Interval], start: date | None, end: date | None) -> list[Interval]:
+    """The intervals seen through the window ``start``–``end`` (inclusive, either open when ``None``):
+    those outside it left out, those across an edge cut at it. Computed from every claim overlapping
+    the window, the result is the timeline of the window's days exactly."""
+    clipped = []
+    for interval in intervals:
+        if (start is not None and interval.end < start) or (end is not None and interval.start > end):
+            continue
+        first = interval.start if start is None else max(interval.start, start)
+        last = interval.end if end is None else min(interval.end, end)
+        clipped.append(Interval(first, last, interval.blocs, interval.claims))
+    return clipped

@@ -234,15 +234,47 @@ class IntervalSerializer(serializers.Serializer):
     claims = serializers.ListField(child=serializers.IntegerField(), help_text="Ids of the claims counted.")
 
 
+class ControlClaimSerializer(serializers.Serializer):
+    """A control claim in brief: who claims which bloc holds the place, when, and how it stands."""
+
+    id = serializers.IntegerField()
+    url = serializers.URLField(help_text="The full claim.")
+    claimant = BriefSerializer()
+    subject = BriefSerializer(allow_null=True, help_text="The actor said to control the place.")
+    event_start = serializers.DateField(allow_null=True)
+    event_end = serializers.DateField(allow_null=True)
+    status = serializers.ChoiceField(choices=Claim.Status.choices, help_text="As of `as_of` when given.")
+    contested = serializers.BooleanField(help_text="As of `as_of` when given.")
+
+
 class ControlTimelineSerializer(serializers.Serializer):
     location = BriefSerializer()
     as_of = serializers.DateField(allow_null=True)
-    claims = ClaimSerializer(many=True, help_text="The control claims on the place, oldest event first.")
-    intervals = IntervalSerializer(many=True, help_text="Maximal runs of days with the same set of blocs claimed.")
+    start = serializers.DateField(allow_null=True, help_text="The window's first day (null: open).")
+    end = serializers.DateField(allow_null=True, help_text="The window's last day, inclusive (null: open).")
+    claims = ControlClaimSerializer(
+        many=True, help_text="The control claims on the place whose event window overlaps the window, oldest first."
+    )
+    intervals = IntervalSerializer(
+        many=True, help_text="Maximal runs of days with the same set of blocs claimed, cut at the window's edges."
+    )
 
 
 class AsOfQuerySerializer(serializers.Serializer):
     as_of = serializers.DateField(required=False, allow_null=True, help_text="Flags as they stood on this date.")
+
+
+class ControlQuerySerializer(AsOfQuerySerializer):
+    start = serializers.DateField(required=False, allow_null=True, help_text="The window's first day.")
+    end = serializers.DateField(required=False, allow_null=True, help_text="The window's last day (inclusive).")
+
+    def validate(self, attrs: dict) -> dict:
+        start, end = attrs.get("start"), attrs.get("end")
+        if start is not None and end is not None and start > end:
+            raise serializers.ValidationError(
+                {"end": [f"The window's end ({end.isoformat()}) is before its start ({start.isoformat()})."]}
+            )
+        return attrs
 
 
 class ConflictSerializer(ModelSerializer):

@@ -4,7 +4,7 @@ place at /api/v1/locations/{id}/control/."""
 from datetime import date
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -16,18 +16,18 @@ from rest_framework.response import Response
 
 from actors.models import Actor
 from claims.api.serializers import (
-    AsOfQuerySerializer,
     ClaimSerializer,
     ConflictSerializer,
+    ControlQuerySerializer,
     ControlTimelineSerializer,
     HistoryEntrySerializer,
     RelationSerializer,
 )
-from claims.as_of import not_yet_made
-from claims.documents import CLAIM_VALUES, ClaimDocuments
+from claims.as_of import not_yet_made, rows_as_of
+from claims.documents import ClaimDocuments
 from claims.filters import ClaimFilter, ConflictFilter, RelationFilter
 from claims.models import Claim
-from claims.selectors import claim_detail, claim_history, conflict_list, relation_list
+from claims.selectors import claim_detail, claim_history, conflict_list, control_window_rows, relation_list
 from claims.services import (
     claim_create,
     claim_delete,
@@ -39,7 +39,7 @@ from claims.services import (
     relation_delete,
     relation_update,
 )
-from claims.timeline import control_facts, control_intervals
+from claims.timeline import clip_intervals, control_facts, control_intervals
 from core.api.fields import BriefSerializer
 from core.api.pagination import CountCachingPagination
 from core.api.schema import AutoSchema
@@ -187,33 +187,39 @@ class LocationControlView(generics.GenericAPIView):
     @extend_schema(
         summary="Control timeline of a place",
         description=(
-            "The control claims on the place, oldest event first, and `intervals`: each a maximal run of days "
-            "(end inclusive) with the same set of blocs claimed in control, counting non-inert control claims "
-            "with an event start; `contested` where more than one bloc is claimed."
+            "The control claims on the place in brief, oldest event first, and `intervals`: each a maximal run of "
+            "days (end inclusive) with the same set of blocs claimed in control, counting non-inert control claims "
+            "with an event start; `contested` where more than one bloc is claimed. `start` and `end` window both: "
+            "the claims whose event window overlaps it (undated claims: `claimed_on` in it), and the intervals cut "
+            "at its edges. Without them, the whole history."
         ),
         parameters=[
             OpenApiParameter("as_of", OpenApiTypes.DATE, description="The timeline as it stood on this date."),
+            OpenApiParameter("start", OpenApiTypes.DATE, description="The window's first day (default: open)."),
+            OpenApiParameter(
+                "end",
+                OpenApiTypes.DATE,
+                description="The window's last day, inclusive (default: open; not before `start`).",
+            ),
         ],
         responses=ControlTimelineSerializer,
     )
     def get(self, request: Request, pk: str) -> Response:
-        query = AsOfQuerySerializer(data=request.query_params)
+        query = ControlQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        as_of = query.validated_data.get("as_of")
+        as_of, start, end = (query.validated_data.get(name) for name in ("as_of", "start", "end"))
         location = get_object_or_404(Location.objects.all(), pk=pk)
-        claims = Claim.objects.filter(location=location, kind=Claim.Kind.CONTROL)
-        if as_of is not None:
-            claims = claims.filter(claimed_on__lte=as_of)
-        claims = claims.order_by(F("event_start").asc(nulls_last=True), "claimed_on", "id")
-        documents = ClaimDocuments(request, format=self.format_kwarg)
-        rows = documents.prepare(list(claims.values(*CLAIM_VALUES, "subject__bloc_id")), as_of=as_of)
-        intervals = control_intervals(control_facts(rows))
+        rows = rows_as_of(control_window_rows(location, start=start, end=end, as_of=as_of), as_of)
+        intervals = clip_intervals(control_intervals(control_facts(rows)), start, end)
         blocs = Actor.objects.in_bulk({b for i in intervals for b in i.blocs})
+        documents = ClaimDocuments(request, format=self.format_kwarg)
         return Response(
             {
                 "location": BriefSerializer(location).data,
                 "as_of": as_of.isoformat() if as_of else None,
-                "claims": documents.render(rows, as_of=as_of),
+                "start": start.isoformat() if start else None,
+                "end": end.isoformat() if end else None,
+                "claims": [documents.control_claim(row) for row in rows],
                 "intervals": [
                     {
                         "start": i.start.isoformat(),

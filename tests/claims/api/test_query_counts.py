@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -67,3 +68,26 @@ def test_control_timeline_runs_a_constant_number_of_queries(world, make_claim, a
         make_claim(world.nrf, kind="control", subject=world.nrf, location=place, event_start=date(2021, 8, day))
     with django_assert_max_num_queries(len(few)):
         assert api.get(f"/api/v1/locations/{place.pk}/control/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "window",
+    [
+        pytest.param({}, id="whole-history"),
+        pytest.param({"start": "2021-08-10", "end": "2021-08-20"}, id="season"),
+        pytest.param({"start": "2021-08-15", "as_of": "2021-09-10"}, id="open-end-as-of"),
+    ],
+)
+def test_control_timeline_window_runs_a_constant_number_of_queries(
+    world, make_claim, api, django_assert_max_num_queries, window
+):
+    place = world.shattal
+    make_claim(world.taliban, kind="control", subject=world.taliban, location=place, event_start=date(2021, 8, 15))
+    with CaptureQueriesContext(connection) as few:
+        assert len(api.get(f"/api/v1/locations/{place.pk}/control/", window).json()["claims"]) == 1
+    for day in range(2, 30):
+        actor = world.nrf if day % 2 else world.taliban
+        make_claim(actor, kind="control", subject=actor, location=place, event_start=date(2021, 8, day))
+    with django_assert_max_num_queries(len(few)):
+        body = api.get(f"/api/v1/locations/{place.pk}/control/", window).json()
+    assert len(body["claims"]) > 5 and body["intervals"]
