@@ -275,7 +275,7 @@ def crossroads(db):
 
 
 def test_a_place_with_a_control_timeline_fits_a_phone(phone, crossroads):
-    phone.goto("/locations/crossroads/")
+    phone.goto("/locations/crossroads/?start=2021-01-01&end=2021-06-19")  # the whole half year
     expect(phone.locator("svg.control-svg g.band")).to_have_count(2)
     expect(phone.locator("svg.control-svg rect.contested-mark").first).to_be_attached()
     assert_fits_the_screen(phone)

@@ -110,11 +110,11 @@ def test_control_chart_draws_adjacent_runs_with_the_same_mark_as_one_span():
     assert [(c["start"].day, c["end"].day) for c in chart["contested"]] == [(1, 5)]
 
 
-def test_a_place_with_years_of_control_claims_lists_the_latest(client, db):
+def test_a_place_with_years_of_control_claims_shows_its_latest_90_days(client, db):
     town = LocationFactory(name="Frontline", slug="frontline")
     red, blue = ActorFactory(name="Red"), ActorFactory(name="Blue")
     first = date(2021, 1, 1)
-    for i in range(60):  # one-day claims two days apart: 60 intervals
+    for i in range(60):  # one-day claims two days apart: 60 intervals, 1 January to 29 April
         ClaimFactory(
             claimant=red,
             kind="control",
@@ -123,14 +123,102 @@ def test_a_place_with_years_of_control_claims_lists_the_latest(client, db):
             event_start=first + timedelta(days=2 * i),
         )
     html = client.get("/locations/frontline/").content.decode()
-    assert 'Control claims <span class="muted">(60)</span>' in html
+    # By default the last 90 days of its claims: 30 January to 29 April, 45 of the claims.
+    assert 'data-start="2021-01-30" data-end="2021-04-29">30 Jan 2021 – 29 Apr 2021 (90 days)</span>' in html
+    assert 'Control claims in these dates <span class="muted">(45)</span>' in html
+    assert html.count('class="band-fill') == 45
+    assert "<td>1 Jan 2021</td>" not in html
+
+    html = client.get("/locations/frontline/", {"start": "2021-01-01", "end": "2021-04-29"}).content.decode()
+    assert 'Control claims in these dates <span class="muted">(60)</span>' in html
     assert "The latest 50 of 60 intervals" in html
     intervals = html.split('<table class="compact intervals">')[1].split("</table>")[0]
     assert intervals.count("<tr") == 51  # the header and 50 intervals
     last = first + timedelta(days=118)
     assert f"<td>{last.day} {last:%b %Y}</td>" in intervals and "<td>1 Jan 2021</td>" not in intervals
-    assert html.count('class="band-fill') == 60  # the chart still draws every interval
-    assert "/claims/?location=frontline&amp;kind=control" in html
+    assert html.count('class="band-fill') == 60  # the chart still draws every interval of the window
+    assert "/claims/?location=frontline&amp;kind=control&amp;event_after=2021-01-01&amp;event_before=2021-04-29" in html
+
+
+@pytest.fixture
+def long_hold(db):
+    """Red claims Hilltop all September 2021; Blue claims 20–25 September, and Blue once more in 2020."""
+    town = LocationFactory(name="Hilltop", slug="hilltop")
+    red, blue = ActorFactory(name="Red"), ActorFactory(name="Blue")
+    september = ClaimFactory(
+        claimant=red,
+        kind="control",
+        subject=red,
+        location=town,
+        event_start=date(2021, 9, 1),
+        event_end=date(2021, 9, 30),
+    )
+    ClaimFactory(
+        claimant=blue,
+        kind="control",
+        subject=blue,
+        location=town,
+        event_start=date(2021, 9, 20),
+        event_end=date(2021, 9, 25),
+    )
+    ClaimFactory(claimant=blue, kind="control", subject=blue, location=town, event_start=date(2020, 5, 1))
+    return september
+
+
+def test_the_window_cuts_the_timeline_at_its_edges(client, long_hold):
+    response = client.get("/locations/hilltop/", {"start": "2021-09-10", "end": "2021-09-21"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    red = html.split('data-bloc="Red"')[1].split("</g>")[0]
+    # Red's claim began before the window: it still holds the window's first day, cut at both edges.
+    assert re.findall(r'class="band-fill[^"]*" data-start="([\d-]+)" data-end="([\d-]+)"', red) == [
+        ("2021-09-10", "2021-09-19"),
+        ("2021-09-20", "2021-09-21"),
+    ]
+    assert "Contested 20 Sep 2021 – 21 Sep 2021" in html
+    assert 'Control claims in these dates <span class="muted">(2)</span>' in html
+    assert "1 May 2020" not in html  # Blue's claim of 2020 is outside the window
+
+
+def test_the_window_links_move_it_and_keep_the_other_parameters(client, long_hold):
+    query = {"conflict": "hills-2021", "as_of": "2021-10-01", "start": "2021-09-11", "end": "2021-09-20"}
+    html = client.get("/locations/hilltop/", query).content.decode()
+    kept = "conflict=hills-2021&amp;as_of=2021-10-01"
+    assert f'<a href="?{kept}&amp;start=2021-09-01&amp;end=2021-09-10" rel="prev">‹ Earlier</a>' in html
+    assert f'<a href="?{kept}&amp;start=2021-09-21&amp;end=2021-09-30" rel="next">Later ›</a>' in html
+    assert f'<a href="?{kept}&amp;start=2021-09-06&amp;end=2021-09-25">Zoom out</a>' in html
+    assert f'<a href="?{kept}&amp;start=2021-09-13&amp;end=2021-09-17">Zoom in</a>' in html
+    assert f'<a href="?{kept}">Latest</a>' in html
+    assert '<input type="hidden" name="conflict" value="hills-2021">' in html
+
+
+def test_one_date_gives_a_window_of_90_days_from_it(client, long_hold):
+    html = client.get("/locations/hilltop/", {"end": "2020-06-30"}).content.decode()
+    assert 'data-start="2020-04-02" data-end="2020-06-30"' in html
+    assert html.count('class="band-fill') == 1  # Blue, 1 May 2020
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        pytest.param({"start": "someday"}, "From", "Enter a valid date.", id="bad-start"),
+        pytest.param({"end": "2021-02-30"}, "To", "Enter a valid date.", id="bad-end"),
+        pytest.param(
+            {"start": "2021-09-20", "end": "2021-09-10"},
+            "To",
+            "The end (10 Sep 2021) is before the start (20 Sep 2021).",
+            id="end-before-start",
+        ),
+    ],
+)
+def test_bad_window_dates_are_a_form_error_on_the_page(client, long_hold, query, field, message):
+    response = client.get("/locations/hilltop/", query)
+    assert response.status_code == 400
+    html = response.content.decode()
+    errors = html.split('id="window-errors">')[1].split("</div>")[0]
+    assert f"{field}</a>: {escape(message)}" in errors
+    # the page still shows the latest 90 days of the place's claims
+    assert 'data-start="2021-07-03" data-end="2021-09-30"' in html
 
 
 def test_inert_control_claims_leave_the_timeline(client, db):
@@ -164,8 +252,12 @@ def test_location_pages_run_constant_queries(client, place, django_assert_max_nu
         ClaimFactory(location=child)
         ClaimFactory(location=place, kind="control", subject=ActorFactory(), event_start=date(2021, 9, 2 + i))
     assert queries_for(client, "/locations/testville/") == one
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         client.get("/locations/testville/")
+    # any window: the same queries (less the default window's look-up of the latest event)
+    assert queries_for(client, "/locations/testville/?start=2021-09-05&end=2021-09-07") == one - 1
+    assert queries_for(client, "/locations/testville/?start=2020-01-01&end=2022-12-31") == one - 1
+    assert queries_for(client, "/locations/testville/?start=1999-01-01&end=1999-01-01") <= one - 1  # empty
     # The list: its count, its rows, their claim counts, the conflicts to choose from (and, on
     # PostgreSQL, the data version the two counts are cached under); tests/web/test_lists.py has more.
     assert queries_for(client, "/locations/") <= 6
