@@ -15,6 +15,15 @@ from bench.results import (
     Run,
 )
 
+# Written by hand, kept when make bench writes the report anew: from this heading to the end.
+KEPT_HEADING = "## Where the time goes"
+
+
+def kept_sections(previous: str) -> str:
+    """The hand-written end of an earlier report (from ``KEPT_HEADING`` on), to append to a new one."""
+    at = previous.find("\n" + KEPT_HEADING + "\n")
+    return "" if at < 0 else "\n" + previous[at + 1 :].rstrip("\n") + "\n"
+
 
 def verdict_max(value: float | None, target: float, unit: str) -> str:
     if value is None or value != value:
@@ -80,8 +89,9 @@ def report(run: Run) -> str:
         "`(status, claimed_on)`). One server at a time, so none competes with another for the 2 cores; wrk "
         "runs on the same machine. The first GET of a URL runs with an empty cache; under wrk a list's count and "
         "the as-of evaluation come from the cache kept under the data version (`core/versions.py`, correct "
-        "because PostgreSQL changes the version with every write), while the page's rows are read and "
-        "serialised on every request. The floor counts on every request."
+        "because PostgreSQL changes the version with every write), and so do the HTML claim list's table and "
+        "filter form and the place page's timeline and claims (rendered HTML, `web/views/fragments.py`), while "
+        "the API's rows are read and serialised on every request. The floor counts on every request."
     )
     add("")
     add("## Dataset")

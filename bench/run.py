@@ -37,7 +37,7 @@ from bench.common import ROOT, say, stage
 from bench.dataset import DEFAULT_DATABASE_URL, dataset_counts, endpoints_for, pick, prepare_database
 from bench.machine import machine_info
 from bench.measure import recompute
-from bench.report import report, table
+from bench.report import kept_sections, report, table
 from bench.results import TARGET_CLAIMS, Run
 from bench.servers import serve_datasette, serve_floor, serve_fogwatch
 
@@ -113,9 +113,10 @@ def main(argv: list[str] | None = None) -> int:
         first_ids = serve_fogwatch(run, logdir, args.writes)
         run.references.append(serve_floor(run, logdir, first_ids))
         run.references.append(serve_datasette(run, logdir, args.cache_dir, first_ids))
-    text = report(run)
+    previous = args.output.read_text() if args.output.exists() else ""
+    text = report(run) + "\n" + kept_sections(previous)
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text + "\n")
+    args.output.write_text(text.rstrip("\n") + "\n")
     say("")
     say(table(run))
     say("")

@@ -19,6 +19,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncWeek
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html_join
 
@@ -34,6 +35,7 @@ from core.versions import cached_for_version
 from interchange.jsonld import claim_json_ld
 from locations.models import Location
 from sources.models import Source
+from web.views.fragments import cached_fragment, query_key
 
 OVERVIEW_ROWS = 10
 CHART_WEEKS = 26
@@ -260,26 +262,48 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     paginator = CountCachingPaginator(queryset, settings.FOGWATCH_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     as_of = filterset.as_of if valid else None
-    claims = claims_as_of(page.object_list, as_of, filterset.as_of_flags) if valid else []
+
+    def table() -> str:
+        claims = claims_as_of(page.object_list, as_of, filterset.as_of_flags) if valid else []
+        options = {"show_reasons": True, "empty": "No claims match these filters."}
+        return render_to_string("includes/claim_table.html", {"claims": claims, "as_of": as_of, **options})
+
+    # The page's rows, rendered once per data version: its query (SQL and parameters) and the as-of
+    # date are the key, so any filter, page or ordering has its own (web/views/fragments.py).
+    claim_table = cached_fragment("claim-list", (query_key(page.object_list), as_of), table) if valid else ""
     query = _query_without(request, "page")
     fields = [form[name] for name in form.fields]
     more_names = [f.name for f in fields if f.name not in MAIN_FILTERS]
     set_names = {name for name, _value in pairs if name in form.fields and name not in NOT_FILTERS}
+
+    def filters() -> str:
+        return render_to_string(
+            "includes/claim_filters.html",
+            {
+                "action": reverse("claims:list"),
+                "form": form,
+                "main_fields": [form[name] for name in MAIN_FILTERS if name in form.fields],
+                "more_fields": [f for f in fields if f.name not in MAIN_FILTERS],
+                "error_list": [
+                    {"label": form[name].label if name in form.fields else name, "id": f"id_{name}", "error": error}
+                    for name, errors in form.errors.items()
+                    for error in errors
+                ],
+                "more_open": any(request.GET.get(name) for name in more_names)
+                or any(form.errors.get(n) for n in more_names),
+                "suggestions": _suggestions(form),
+                "filtered": bool(query),
+            },
+        )
+
     context = {
         "filterset": filterset,
         "form": form,
-        "main_fields": [form[name] for name in MAIN_FILTERS if name in form.fields],
-        "more_fields": [f for f in fields if f.name not in MAIN_FILTERS],
-        "error_list": [
-            {"label": form[name].label if name in form.fields else name, "id": f"id_{name}", "error": error}
-            for name, errors in form.errors.items()
-            for error in errors
-        ],
+        # The filter form, a function of the query (and of the data its choices and suggestions read).
+        "claim_filters": cached_fragment("claim-filters", sorted(pairs), filters),
         "active_filters": [form[name].label for name in form.fields if name in set_names],
-        "more_open": any(request.GET.get(name) for name in more_names) or any(form.errors.get(n) for n in more_names),
-        "suggestions": _suggestions(form),
         "page": page,
-        "claims": claims,
+        "claim_table": claim_table,
         "as_of": as_of,
         "query": query,
         "api_url": "/api/v1/claims/" + (f"?{query}" if query else ""),

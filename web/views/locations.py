@@ -11,6 +11,7 @@ from django import forms
 from django.db.models import F, Max
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from actors.models import Actor
@@ -20,6 +21,7 @@ from claims.filters import LocationListFilter
 from claims.models import Claim
 from locations import selectors
 from locations.models import Location
+from web.views.fragments import cached_fragment
 from web.views.lists import Row, list_page, tree_rows
 from web.views.map import allow_tiles, map_settings
 
@@ -234,6 +236,42 @@ def control_chart(
     }
 
 
+def _claim_sections(request: HttpRequest, location: Location, form: ControlWindowForm, descendant_count: int) -> str:
+    """The place's control timeline over its window and its claims, as HTML: everything on the page
+    that reads claims (web/views/fragments.py caches it)."""
+    window = chosen_window(location, form)
+    subtree = selectors.location_list().filter(selectors.location_subtree_q([location]))
+    about = claim_selectors.claim_list().filter(location__in=subtree.values("pk"))
+    control = claim_selectors.claim_list().filter(
+        claim_selectors.event_window_q(window.start, window.end), location=location, kind=Claim.Kind.CONTROL
+    )
+    control_rows = list(control.order_by(F("event_start").desc(nulls_last=True), "-claimed_on", "-id")[:CLAIM_ROWS])
+    intervals, bloc_names = control_intervals(location, window)
+    claims = list(about[:CLAIM_ROWS])
+    window_query = urlencode({"event_after": window.start.isoformat(), "event_before": window.end.isoformat()})
+    context = {
+        "location": location,
+        "descendant_count": descendant_count,
+        "control": control_rows,
+        "control_count": control.count() if len(control_rows) >= CLAIM_ROWS else len(control_rows),
+        "control_url": reverse("claims:list") + f"?location={location.slug}&kind=control&{window_query}",
+        "window": window,
+        "window_form": form,
+        "window_links": window_links(request.GET, window),
+        "window_kept": [(k, v) for k, values in request.GET.lists() if k not in ("start", "end") for v in values],
+        "intervals": [
+            {**run, "names": sorted(bloc_names.get(b, "") for b in run["blocs"])} for run in intervals[-INTERVAL_ROWS:]
+        ],
+        "interval_count": len(intervals),
+        "control_api_url": reverse("api:location-control", args=[location.pk]),
+        "chart": control_chart(intervals, bloc_names, window.start, window.end),
+        "claims": claims,
+        "claim_count": about.count() if len(claims) >= CLAIM_ROWS else len(claims),
+        "list_url": reverse("claims:list") + f"?location={location.slug}",
+    }
+    return render_to_string("includes/place_claims.html", context)
+
+
 def location_detail(request: HttpRequest, slug: str) -> HttpResponse:
     location = get_object_or_404(selectors.location_list(), slug=slug)
     subtree = selectors.location_list().filter(selectors.location_subtree_q([location]))
@@ -251,16 +289,10 @@ def location_detail(request: HttpRequest, slug: str) -> HttpResponse:
         for place in places
         if place.latitude is not None and place.longitude is not None
     ]
-    about = claim_selectors.claim_list().filter(location__in=subtree.values("pk"))
     form = ControlWindowForm(request.GET)
-    window = chosen_window(location, form)
-    control = claim_selectors.claim_list().filter(
-        claim_selectors.event_window_q(window.start, window.end), location=location, kind=Claim.Kind.CONTROL
-    )
-    control_rows = list(control.order_by(F("event_start").desc(nulls_last=True), "-claimed_on", "-id")[:CLAIM_ROWS])
-    intervals, bloc_names = control_intervals(location, window)
-    claims = list(about[:CLAIM_ROWS])
-    window_query = urlencode({"event_after": window.start.isoformat(), "event_before": window.end.isoformat()})
+    # The claims part, once per data version: the place, the query (every parameter, as the links
+    # keep them) and today (the default window of a place without claims ends today) are the key.
+    key = (location.pk, sorted(request.GET.lists()), date.today().isoformat())
     context = {
         "location": location,
         "ancestors": selectors.location_ancestors(location),
@@ -268,22 +300,9 @@ def location_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "descendant_count": len(places) - 1,
         "map_data": {**map_settings(), "markers": markers},
         "markers": markers,
-        "control": control_rows,
-        "control_count": control.count() if len(control_rows) >= CLAIM_ROWS else len(control_rows),
-        "control_url": reverse("claims:list") + f"?location={location.slug}&kind=control&{window_query}",
-        "window": window,
-        "window_form": form,
-        "window_links": window_links(request.GET, window),
-        "window_kept": [(k, v) for k, values in request.GET.lists() if k not in ("start", "end") for v in values],
-        "intervals": [
-            {**run, "names": sorted(bloc_names.get(b, "") for b in run["blocs"])} for run in intervals[-INTERVAL_ROWS:]
-        ],
-        "interval_count": len(intervals),
-        "control_api_url": reverse("api:location-control", args=[location.pk]),
-        "chart": control_chart(intervals, bloc_names, window.start, window.end),
-        "claims": claims,
-        "claim_count": about.count() if len(claims) >= CLAIM_ROWS else len(claims),
-        "list_url": reverse("claims:list") + f"?location={location.slug}",
+        "claim_sections": cached_fragment(
+            "place", key, lambda: _claim_sections(request, location, form, len(places) - 1)
+        ),
     }
     status = 200 if form.is_valid() else 400  # bad dates: the page, its form saying what is wrong
     return allow_tiles(render(request, "locations/location_detail.html", context, status=status))
