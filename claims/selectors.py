@@ -349,17 +349,6 @@ def control_window_rows(
     return claims.order_by(F("event_start").asc(nulls_last=True), "claimed_on", "id").values(*CONTROL_BRIEF_VALUES)
 
 
-def control_claim_rows(location: Any) -> QuerySet:
-    """The stored facts of the control claims on a place that say who holds it on some day (an event
-    start and a subject), as ``claims.timeline.control_facts`` reads them."""
-    return (
-        Claim.objects.filter(location=location, kind=Claim.Kind.CONTROL)
-        .exclude(event_start=None)
-        .exclude(subject=None)
-        .values("id", "subject_id", "subject__bloc_id", "event_start", "event_end", "status")
-    )
-
-
 # -- conflicts -----------------------------------------------------------------------------------
 
 
