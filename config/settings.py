@@ -380,6 +380,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The reads that take ?fields= answer a shape with no field required (core/api/sparse.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.sparse_responses",
+    ],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # One name per choice set, so no component is named after whichever field came first.
     "ENUM_NAME_OVERRIDES": {
