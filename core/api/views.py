@@ -60,7 +60,8 @@ class ServiceViewSet(IdempotentPosts, viewsets.ModelViewSet):
         if self.action not in self.sparse_actions:
             return None
         if not hasattr(self, "_requested_fields"):
-            self._requested_fields = sparse.requested_fields(self.request, self.sparse_known())
+            asked = any(self.request.query_params.getlist(sparse.PARAMETER))  # no serializer built without it
+            self._requested_fields = sparse.requested_fields(self.request, self.sparse_known()) if asked else None
         return self._requested_fields
 
     def wants(self, *names: str) -> bool:

@@ -226,3 +226,11 @@ def test_the_schema_documents_fields_on_every_read(api):
     assert created["schema"] == {"$ref": "#/components/schemas/Claim"}
     assert "id" in schema["components"]["schemas"]["Claim"]["required"]
     assert not any(p["name"] == "fields" for p in schema["paths"]["/api/v1/claims/{id}/history/"]["get"]["parameters"])
+
+
+def test_the_browsable_api_shows_the_sparse_read_and_the_whole_form(editor_api, panjshir):
+    page = editor_api.get("/api/v1/actors/?fields=id,name", HTTP_ACCEPT="text/html")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "&quot;bloc&quot;" not in html and '"bloc":' not in html  # the read shows the two fields
+    assert 'name="description"' in html  # the form to add an actor has every field
