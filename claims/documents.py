@@ -139,7 +139,8 @@ class ClaimDocuments:
         if fields is not None and extra:
             raise ValueError("A claim document with extra has every field.")
         # None: every field; otherwise these, in the document's order.
-        self.fields = None if fields is None else tuple(name for name in FIELDS if name in set(fields))
+        wanted = None if fields is None else set(fields)
+        self.fields = None if wanted is None else tuple(name for name in FIELDS if name in wanted)
 
     def wants(self, name: str) -> bool:
         return self.fields is None or name in self.fields
