@@ -13,7 +13,7 @@ help:
 	@echo "make lint       ruff lint and format check, and the import contracts (lint-imports); make format to fix"
 	@echo "make typecheck  mypy on flags, services and selectors"
 	@echo "make check-compose  validate docker-compose.yml against the compose specification"
-	@echo "make bench      issue 7's benchmark on N generated claims (N=$(N), DURATION=$(DURATION) per endpoint) into docs/benchmarks.md"
+	@echo "make bench      issue 7's benchmark at each size of N (N=$(N), comma-separated), DURATION=$(DURATION) per endpoint, into docs/benchmarks.md"
 
 # What runs (make run) installs only the app's own dependencies; the suite and the benchmark add
 # their extras (pyproject.toml: dev, bench). Each set is installed again when pyproject.toml changes.
@@ -91,7 +91,7 @@ check-compose: install-test
 
 # make bench: PostgreSQL database fogwatch_bench (BENCH_DATABASE_URL), N generated claims, gunicorn with 2 workers,
 # wrk at 8 connections for DURATION per URL, the floor and Datasette; results in docs/benchmarks.md (bench/run.py).
-N ?= 1000000
+N ?= 200000,1000000
 DURATION ?= 10s
 BENCH_ARGS ?=
 

@@ -14,7 +14,15 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg2
 
 from bench.common import ROOT, database_name, django_env, run_streamed, say, stage
-from bench.results import P99_AS_OF_TARGET_MS, P99_MAP_TARGET_MS, P99_SEARCH_TARGET_MS, Endpoint, Run
+from bench.results import (
+    FLAT_PATH,
+    LIST_PATH,
+    P99_AS_OF_TARGET_MS,
+    P99_MAP_TARGET_MS,
+    P99_SEARCH_TARGET_MS,
+    Endpoint,
+    Run,
+)
 
 # Issue 13: a two-word search with a status filter. Both words are in every generated dataset
 # (devdata/generate.py: "<claimant> claims casualties near <place>.", claimants "Bloc N coalition"):
@@ -191,7 +199,8 @@ def pick(url: str, as_of: str | None) -> dict[str, Any]:
 
 def endpoints_for(picks: dict[str, Any]) -> list[Endpoint]:
     return [
-        Endpoint("list", "API list, contested", "/api/v1/claims/?status=contested&page_size=50"),
+        Endpoint("list", "API list, contested", LIST_PATH),
+        Endpoint("list_flat", "API list, contested, flat fields", FLAT_PATH),
         Endpoint(
             "filtered",
             "API list, bloc + province + date",

@@ -6,19 +6,29 @@ same filter and order as the API (``status``, newest ``claimed_on`` first, then 
 envelope (``count``, ``next``, ``previous``, ``results``) and, per claim, the same fields as the
 API's list: the claim's own columns, claimant/spokesperson/subject/location as ``{id, slug, name}``,
 citations with their report and source, the relations it makes and receives with the claim at the
-other end. Two queries: the count, and the page with its nested rows aggregated in SQL.
+other end. The page is one query, its nested rows aggregated in SQL.
+
+The least work that gives the API's answer, count caching included: the API caches a list's count
+under the data version (``core/versions.py``: one ``SELECT version FROM fogwatch_data_version`` per
+request, then its process's cache), and so does the floor, in a dict of its worker keyed by the
+version and the statuses; it counts only when the version has changed. JSON is written by orjson, as
+the API's is.
+
+``fields=`` (the API's sparse fields) takes the claim's own columns (``id``, ``status``,
+``claimed_on``, ``summary`` …): then the page is those columns alone, in the API's order, with the
+same envelope; another name is a 400.
 
 Environment: ``FLOOR_DATABASE_URL`` (or ``DATABASE_URL``), a libpq URL.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
+import orjson
 import psycopg2
 import psycopg2.extras
 
@@ -27,12 +37,46 @@ DEFAULT_PAGE_SIZE = 50
 STATUSES = {"retracted", "superseded", "confirmed", "refuted", "contested", "corroborated", "unverified"}
 
 COUNT_SQL = "SELECT count(*) FROM claims_claim c WHERE c.status = ANY(%(statuses)s)"
+VERSION_SQL = "SELECT version FROM fogwatch_data_version"
+MAX_CACHED_COUNTS = 1000
+
+# The claim's own columns, in the order of the API's claim: what ``fields=`` may name here.
+FLAT_FIELDS = (
+    "id",
+    "claimed_on",
+    "kind",
+    "summary",
+    "quote",
+    "language",
+    "event_start",
+    "event_end",
+    "date_precision",
+    "count_min",
+    "count_max",
+    "count_unit",
+    "verdict",
+    "verdict_rationale",
+    "verdict_on",
+    "external_id",
+    "location_precision",
+    "status",
+    "contested",
+    "corroborated",
+    "unverified",
+)
+FLAT_SQL = """
+SELECT {columns}
+  FROM claims_claim c
+ WHERE c.status = ANY(%(statuses)s)
+ ORDER BY c.claimed_on DESC, c.id DESC
+ LIMIT %(limit)s OFFSET %(offset)s
+"""
 
 BRIEF_ACTOR = "json_build_object('id', {a}.id, 'slug', {a}.slug, 'name', {a}.name)"
 
 PAGE_SQL = f"""
 SELECT c.id, c.claimed_on, c.kind, c.summary, c.quote, c.language, c.event_start, c.event_end,
-       c.date_precision, c.count_min, c.count_max, c.verdict, c.verdict_rationale, c.verdict_on,
+       c.date_precision, c.count_min, c.count_max, c.count_unit, c.verdict, c.verdict_rationale, c.verdict_on,
        c.external_id, c.location_precision, c.status, c.contested, c.corroborated, c.unverified,
        c.reasons, c.created_at, c.updated_at,
        ca.id, ca.slug, ca.name, sp.id, sp.slug, sp.name, su.id, su.slug, su.name, lo.id, lo.slug, lo.name,
@@ -71,6 +115,8 @@ SELECT c.id, c.claimed_on, c.kind, c.summary, c.quote, c.language, c.event_start
 """
 
 _connection: Any = None
+# (data version, statuses) -> count, as the API's cache under the data version.
+_counts: dict[tuple[Any, tuple[str, ...]], int] = {}
 
 
 def _connect() -> Any:
@@ -129,6 +175,7 @@ def _claim(row: tuple, base: str) -> dict[str, Any]:
         date_precision,
         count_min,
         count_max,
+        count_unit,
         verdict,
         verdict_rationale,
         verdict_on,
@@ -163,6 +210,7 @@ def _claim(row: tuple, base: str) -> dict[str, Any]:
         "date_precision": date_precision,
         "count_min": count_min,
         "count_max": count_max,
+        "count_unit": count_unit,
         "verdict": verdict,
         "verdict_rationale": verdict_rationale,
         "verdict_on": _iso(verdict_on),
@@ -197,8 +245,33 @@ def _claim(row: tuple, base: str) -> dict[str, Any]:
     }
 
 
+def _count(cursor: Any, query: dict[str, Any]) -> int:
+    """The count, read again only when the data version has changed (the API's rule)."""
+    cursor.execute(VERSION_SQL)
+    row = cursor.fetchone()
+    key = (None if row is None else row[0], tuple(sorted(set(query["statuses"]))))
+    if key[0] is not None and key in _counts:
+        return _counts[key]
+    cursor.execute(COUNT_SQL, query)
+    count = cursor.fetchone()[0]
+    if key[0] is not None:
+        if len(_counts) >= MAX_CACHED_COUNTS:
+            _counts.clear()
+        _counts[key] = count
+    return count
+
+
+def _fields(value: str | None) -> tuple[str, ...] | None:
+    if not value:
+        return None
+    names = value.split(",")
+    if set(names) - set(FLAT_FIELDS):
+        raise ValueError(names)
+    return tuple(name for name in FLAT_FIELDS if name in names)
+
+
 def _respond(start_response: Any, status: str, body: dict[str, Any]) -> list[bytes]:
-    data = json.dumps(body, separators=(",", ":")).encode()
+    data = orjson.dumps(body)
     start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
     return [data]
 
@@ -221,17 +294,22 @@ def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
         size = min(_positive(params.get("page_size"), DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)
         if not statuses or set(statuses) - STATUSES:
             raise ValueError(statuses)
+        fields = _fields(params.get("fields"))
     except ValueError:
-        return _respond(start_response, "400 Bad Request", {"detail": "status (known values) is required."})
+        return _respond(
+            start_response, "400 Bad Request", {"detail": "status (known values) is required; fields: own columns."}
+        )
     host = environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}"
     base = f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
     query = {"statuses": statuses, "limit": size, "offset": (page - 1) * size}
     connection = _connect()
     try:
         with connection.cursor() as cursor:
-            cursor.execute(COUNT_SQL, query)
-            count = cursor.fetchone()[0]
-            cursor.execute(PAGE_SQL, query)
+            count = _count(cursor, query)
+            if fields is None:
+                cursor.execute(PAGE_SQL, query)
+            else:
+                cursor.execute(FLAT_SQL.format(columns=", ".join(f"c.{name}" for name in fields)), query)
             rows = cursor.fetchall()
     except psycopg2.Error:
         connection.close()
@@ -247,6 +325,8 @@ def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
             "count": count,
             "next": link(page + 1) if page * size < count else None,
             "previous": link(page - 1) if page > 1 else None,
-            "results": [_claim(row, base) for row in rows],
+            "results": [_claim(row, base) for row in rows]
+            if fields is None
+            else [dict(zip(fields, map(_iso, row), strict=True)) for row in rows],
         },
     )

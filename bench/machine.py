@@ -40,7 +40,7 @@ def machine_info(database_url: str) -> dict[str, str]:
     pg.close()
     info["Python"] = platform.python_version()
     versions = []
-    for package in ("Django", "djangorestframework", "gunicorn", "psycopg2-binary", "datasette"):
+    for package in ("Django", "djangorestframework", "orjson", "gunicorn", "psycopg2-binary", "datasette"):
         try:
             versions.append(f"{package} {metadata.version(package)}")
         except metadata.PackageNotFoundError:

@@ -20,6 +20,23 @@ INTAKE_P50_TARGET_MS = 300.0  # issue 12: read a 1,000-word article, same_as inc
 FLOOR_RATIO_TARGET = 0.5
 DATASETTE_RATIO_TARGET = 1.0
 TARGET_CLAIMS = 1_000_000
+# The sizes ``make bench`` reports side by side (N=200000,1000000).
+DEFAULT_SIZES = (200_000, 1_000_000)
+
+# The contested list, and its flat shape (``fields=``): the API, the floor and Datasette at equal work
+# (50 a page, newest ``claimed_on`` first).
+LIST_PATH = "/api/v1/claims/?status=contested&page_size=50"
+FLAT_FIELDS = ("id", "status", "claimed_on", "summary")
+FLAT_PATH = f"{LIST_PATH}&fields={','.join(FLAT_FIELDS)}"
+
+# The ratios reported (numerator key, denominator key, label, target, strictly above).
+RATIOS = (
+    ("list", "floor", "API / floor", FLOOR_RATIO_TARGET, False),
+    ("list", "datasette", "API / Datasette", DATASETTE_RATIO_TARGET, True),
+    ("list_flat", "floor_flat", "API flat / floor flat", FLOOR_RATIO_TARGET, False),
+    ("list_flat", "datasette_flat_counted", "API flat / Datasette flat, counted", DATASETTE_RATIO_TARGET, True),
+    ("list_flat", "datasette_flat", "API flat / Datasette flat, not counted", DATASETTE_RATIO_TARGET, True),
+)
 
 
 @dataclass

@@ -18,7 +18,10 @@ from bench.common import ROOT, database_name, django_env, fetch, run_streamed, s
 from bench.datasette_copy import copy_claims
 from bench.intake import measure_intake
 from bench.measure import bench_token, measure, measure_writes, record_rss
-from bench.results import Endpoint, Run
+from bench.results import FLAT_FIELDS, FLAT_PATH, LIST_PATH, Endpoint, Run
+
+# The first page of each list compared across servers, by the key of the API's endpoint.
+Firsts = dict[str, list[dict[str, Any]]]
 
 
 def free_port() -> int:
@@ -118,14 +121,15 @@ def gunicorn_command(app: str, port: int, workers: int) -> list[str]:
 INTAKE_READS = 30
 
 
-def serve_fogwatch(run: Run, logdir: Path, writes: int) -> list[int]:
-    """Fogwatch's endpoints, the writes, the workers' memory; returns the first page's claim ids."""
+def serve_fogwatch(run: Run, logdir: Path, writes: int) -> Firsts:
+    """Fogwatch's endpoints, the writes, the workers' memory; returns the first page of the contested
+    list and of its flat shape, to hold the floor and Datasette to."""
     static_root = logdir / "static"
     env = django_env(run.database_url, static_root)
     with stage("collectstatic (temporary STATIC_ROOT)"):
         run_streamed([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
     port = free_port()
-    first_ids: list[int] = []
+    firsts: Firsts = {}
     with stage(f"gunicorn ({run.workers} sync workers) on 127.0.0.1:{port}"):
         server = Server("fogwatch", gunicorn_command("config.wsgi:application", port, run.workers), env, port, logdir)
         server.start("/api/v1/")
@@ -133,9 +137,9 @@ def serve_fogwatch(run: Run, logdir: Path, writes: int) -> list[int]:
         for endpoint in run.endpoints:
             with stage(f"wrk {endpoint.name}"):
                 measure(endpoint, port, run, expect_json=endpoint.path.startswith("/api/"))
-            if endpoint.key == "list" and endpoint.first_status == 200:
+            if endpoint.key in ("list", "list_flat") and endpoint.first_status == 200:
                 status, body, _ = fetch(port, endpoint.path)
-                first_ids = [row["id"] for row in json.loads(body)["results"]]
+                firsts[endpoint.key] = json.loads(body)["results"]
         with stage(f"{writes} API writes (POST a denial, then DELETE it), each with its recompute"):
             try:
                 measure_writes(run, port, bench_token(env), writes)
@@ -151,37 +155,59 @@ def serve_fogwatch(run: Run, logdir: Path, writes: int) -> list[int]:
         record_rss(run, server, "Fogwatch")
         if server.process and server.process.poll() is not None:
             run.errors.append(f"gunicorn exited during the run; log:\n{server.tail()}")
-    return first_ids
+    return firsts
 
 
-def serve_floor(run: Run, logdir: Path, first_ids: list[int]) -> Endpoint:
-    endpoint = Endpoint("floor", "Floor: WSGI + psycopg2", "/api/v1/claims/?status=contested&page_size=50", None)
+def serve_floor(run: Run, logdir: Path, firsts: Firsts) -> list[Endpoint]:
+    """The floor's contested list, whole and flat; each page must be the API's (the flat one field for
+    field, the whole one by its ids: its links name another port)."""
+    endpoints = [
+        Endpoint("floor", "Floor: WSGI + psycopg2", LIST_PATH, None),
+        Endpoint("floor_flat", "Floor, flat fields", FLAT_PATH, None),
+    ]
     env = django_env(run.database_url)
     env["FLOOR_DATABASE_URL"] = run.database_url
     port = free_port()
     with stage(f"floor: gunicorn bench.floor:app ({run.workers} sync workers) on 127.0.0.1:{port}"):
         server = Server("floor", gunicorn_command("bench.floor:app", port, run.workers), env, port, logdir).start()
-    with server, stage("wrk floor"):
-        measure(endpoint, port, run, expect_json=True)
-        if endpoint.first_status == 200 and first_ids:
-            ids = [row["id"] for row in json.loads(fetch(port, endpoint.path)[1])["results"]]
-            if ids != first_ids:
-                endpoint.error = "the floor's first page differs from the API's"
+    with server:
+        for endpoint, api in zip(endpoints, ("list", "list_flat"), strict=True):
+            with stage(f"wrk {endpoint.name}"):
+                measure(endpoint, port, run, expect_json=True)
+            if endpoint.first_status == 200 and firsts.get(api):
+                rows = json.loads(fetch(port, endpoint.path)[1])["results"]
+                same = rows == firsts[api] if api == "list_flat" else _ids(rows) == _ids(firsts[api])
+                if not same:
+                    endpoint.error = f"the floor's first page differs from the API's ({endpoint.path})"
         record_rss(run, server, "floor")
-    return endpoint
+    return endpoints
 
 
-def serve_datasette(run: Run, logdir: Path, cache_dir: Path, first_ids: list[int]) -> Endpoint:
+def _ids(rows: list[dict[str, Any]]) -> list[int]:
+    return [row["id"] for row in rows]
+
+
+def serve_datasette(run: Run, logdir: Path, cache_dir: Path, firsts: Firsts) -> list[Endpoint]:
+    """Datasette's contested list (the claims table alone, 50 a page, newest ``claimed_on`` first), and
+    its flat shape with the API's flat columns (``_col=``): not counted (``_shape=array``, which skips
+    Datasette's count) and counted (its default shape, which counts on every request: Datasette keeps
+    no count of a filtered table; facets and suggestions off)."""
     name = database_name(run.database_url)
     db_file = cache_dir / f"{name}.db"
     stamp_file = cache_dir / f"{name}.json"
     stamp = json.dumps({"claims": run.claims, "seed": run.seed, "generated_at": str(run.dataset.get("generated_at"))})
-    endpoint = Endpoint(
-        "datasette",
-        "Datasette over SQLite",
-        f"/{name}/claims_claim.json?status=contested&_sort_desc=claimed_on&_shape=array&_size=50",
-        None,
-    )
+    table = f"/{name}/claims_claim.json?status=contested&_sort_desc=claimed_on&_size=50"
+    columns = "".join(f"&_col={column}" for column in FLAT_FIELDS if column != "id")  # the key always comes
+    endpoints = [
+        Endpoint("datasette", "Datasette over SQLite", f"{table}&_shape=array", None),
+        Endpoint("datasette_flat", "Datasette, flat columns, not counted", f"{table}{columns}&_shape=array", None),
+        Endpoint(
+            "datasette_flat_counted",
+            "Datasette, flat columns, counted",
+            f"{table}{columns}&_shape=objects&_nofacet=1&_nosuggest=1",
+            None,
+        ),
+    ]
     if db_file.exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
         say(f"    reusing the SQLite copy {db_file.relative_to(ROOT) if db_file.is_relative_to(ROOT) else db_file}")
     else:
@@ -202,10 +228,19 @@ def serve_datasette(run: Run, logdir: Path, cache_dir: Path, first_ids: list[int
     command = [sys.executable, "-m", "datasette", "serve", "-i", str(db_file), "-h", "127.0.0.1", "-p", str(port)]
     with stage(f"datasette serve on 127.0.0.1:{port}"):
         server = Server("datasette", command, dict(os.environ), port, logdir).start("/-/versions.json")
-    with server, stage("wrk datasette"):
-        measure(endpoint, port, run, expect_json=True)
-        if endpoint.first_status == 200 and first_ids:
-            ids = [row["id"] for row in json.loads(fetch(port, endpoint.path)[1])]
-            if ids != first_ids:
-                run.notes.append("Datasette's first page orders ties on claimed_on differently from the API's")
-    return endpoint
+    with server:
+        for endpoint in endpoints:
+            with stage(f"wrk {endpoint.name}"):
+                measure(endpoint, port, run, expect_json=True)
+            api = "list" if endpoint.key == "datasette" else "list_flat"
+            if endpoint.first_status == 200 and firsts.get(api):
+                body = json.loads(fetch(port, endpoint.path)[1])
+                rows = body["rows"] if isinstance(body, dict) else body
+                if _ids(rows) != _ids(firsts[api]):
+                    run.notes.append(
+                        f"{endpoint.name}: the first page orders ties on claimed_on differently from the API's"
+                    )
+                counted = isinstance(body, dict) and isinstance(body.get("filtered_table_rows_count"), int)
+                if endpoint.key == "datasette_flat_counted" and not counted:
+                    endpoint.error = "Datasette did not count (no filtered_table_rows_count)"
+    return endpoints

@@ -12,6 +12,10 @@ Lines and ClaimReview. Those need a few facts the API does not show (the claiman
 the place's coordinates, the sources' homepages): ``ClaimDocuments(..., extra=True)`` adds them under ``extra``.
 ``tests/claims/test_documents.py`` holds the API shape to the serializer and every export to the
 document.
+
+``ClaimDocuments(..., fields=(...))`` builds only those top-level fields (the API's ``?fields=``,
+``core.api.sparse``): the claim query reads only their columns (no join for an actor or place not
+asked for), and the citations' and the relations' queries run only when those fields are asked for.
 """
 
 from __future__ import annotations
@@ -44,6 +48,36 @@ CLAIM_VALUES = (
     "updated_at",
     *(f"{name}{part}" for name in BRIEFS for part in ("_id", "__slug", "__name")),
 )
+# The document's fields, in its order (ClaimSerializer's read fields).
+FIELDS = (
+    "id",
+    "url",
+    "claimant",
+    "spokesperson",
+    *OWN[:5],
+    "subject",
+    "location",
+    *OWN[5:],
+    "citations",
+    "status",
+    "contested",
+    "corroborated",
+    "unverified",
+    "reasons",
+    "as_of",
+    "relations_made",
+    "relations_received",
+    "created_at",
+    "updated_at",
+)
+# The columns each field reads; as of a date the flags and the verdict also need AS_OF_COLUMNS.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    **{name: ("id",) for name in FIELDS},
+    **{name: (f"{name}_id", f"{name}__slug", f"{name}__name") for name in BRIEFS},
+    **{name: (name,) for name in (*OWN, *DERIVED, "created_at", "updated_at")},
+}
+AS_OF_COLUMNS = ("claimed_on", "verdict", "verdict_on", "verdict_rationale")
+RELATION_FIELDS = ("relations_made", "relations_received")
 # What the exports need beyond the API's claim (``extra=True``).
 EXTRA_VALUES = (
     "claimant__kind",
@@ -89,12 +123,27 @@ class ClaimDocuments:
     """Builds claim documents for a request (its host, scheme and format decide the links, as DRF's
     hyperlinked fields do); ``extra`` adds what the exports need beyond the API's claim."""
 
-    def __init__(self, request: HttpRequest | None, format: str | None = None, *, extra: bool = False):
+    def __init__(
+        self,
+        request: HttpRequest | None,
+        format: str | None = None,
+        *,
+        extra: bool = False,
+        fields: Sequence[str] | None = None,
+    ):
         self._links = {
             name: self._link_template(name, request, format)
             for name in ("api:claim-detail", "api:report-detail", "api:relation-detail")
         }
         self.extra = extra
+        if fields is not None and extra:
+            raise ValueError("A claim document with extra has every field.")
+        # None: every field; otherwise these, in the document's order.
+        wanted = None if fields is None else set(fields)
+        self.fields = None if wanted is None else tuple(name for name in FIELDS if name in wanted)
+
+    def wants(self, name: str) -> bool:
+        return self.fields is None or name in self.fields
 
     @staticmethod
     def _link_template(view_name: str, request: HttpRequest | None, format: str | None) -> tuple[str, str]:
@@ -118,9 +167,19 @@ class ClaimDocuments:
         then, leaving out the claims made later)."""
         return self.render(self.prepare(rows, as_of=as_of, known=known), as_of=as_of)
 
+    def columns(self, as_of: date | None = None) -> tuple[str, ...]:
+        """The columns the claim rows must have for the fields built (``values`` for every field)."""
+        if self.fields is None:
+            return self.values
+        wanted = [column for name in self.fields for column in COLUMNS[name]]
+        if as_of is not None:
+            wanted.extend(AS_OF_COLUMNS)
+        return tuple(dict.fromkeys(["id", *wanted]))
+
     def for_ids(self, ids: Sequence[int], *, as_of: date | None = None, known: Any = None) -> list[dict]:
         """The claims with these ids, in this order (ids of missing claims are skipped)."""
-        by_id = {row["id"]: row for row in Claim.objects.filter(pk__in=list(ids)).values(*self.values)}
+        rows = Claim.objects.filter(pk__in=list(ids)).values(*self.columns(as_of))
+        by_id = {row["id"]: row for row in rows}
         return self.for_rows([by_id[pk] for pk in ids if pk in by_id], as_of=as_of, known=known)
 
     def prepare(self, rows: list[dict], *, as_of: date | None = None, known: Any = None) -> list[dict]:
@@ -132,8 +191,10 @@ class ClaimDocuments:
         if not rows:
             return []
         ids = [row["id"] for row in rows]
-        citations = self._citations(ids, as_of)
-        made, received = self._relations(ids, as_of)
+        citations = self._citations(ids, as_of) if self.wants("citations") else {}
+        made, received = self._relations(ids, as_of) if any(map(self.wants, RELATION_FIELDS)) else ({}, {})
+        if self.fields is not None:
+            return [self._sparse(row, citations, made, received, as_of) for row in rows]
         return [self._claim(row, citations, made, received, as_of) for row in rows]
 
     @staticmethod
@@ -282,6 +343,43 @@ class ClaimDocuments:
         }
         if self.extra:
             document["extra"] = self._extra(row)
+        return document
+
+    def _sparse(
+        self,
+        row: dict[str, Any],
+        citations: dict[int, list[dict]],
+        made: dict[int, list[dict]],
+        received: dict[int, list[dict]],
+        as_of: date | None,
+    ) -> dict[str, Any]:
+        """The fields asked for only (``self.fields``), each as ``_claim`` builds it."""
+        pk = row["id"]
+        document: dict[str, Any] = {}
+        for name in self.fields or ():
+            if name == "id":
+                document[name] = pk
+            elif name == "url":
+                document[name] = self._url("api:claim-detail", pk)
+            elif name in BRIEFS:
+                ref = row[f"{name}_id"]
+                document[name] = (
+                    None if ref is None else {"id": ref, "slug": row[f"{name}__slug"], "name": row[f"{name}__name"]}
+                )
+            elif name == "citations":
+                document[name] = citations.get(pk, [])
+            elif name == "reasons":
+                document[name] = [dict(reason) for reason in row["reasons"] or []]
+            elif name == "as_of":
+                document[name] = as_of
+            elif name == "relations_made":
+                document[name] = made.get(pk, [])
+            elif name == "relations_received":
+                document[name] = received.get(pk, [])
+            elif name in ("created_at", "updated_at"):
+                document[name] = _local(row[name])
+            else:
+                document[name] = row[name]
         return document
 
     @staticmethod

@@ -74,19 +74,24 @@ class ClaimCountsMixin:
     def set_counts(self, objects: Sequence[Model], conflicts: Sequence[Conflict]) -> None:
         raise NotImplementedError
 
+    def counted(self) -> bool:
+        """Whether the answer shows a count (``?fields=`` may leave them out: then none is read)."""
+        return self.wants("claim_count", "subtree_claim_count")  # type: ignore[attr-defined]
+
     def conflicts(self) -> list[Conflict]:
         filterset = getattr(self, "filterset", None)
         return filterset.conflicts if filterset is not None else []
 
     def paginate_queryset(self, queryset: QuerySet) -> list[Model] | None:
         page = super().paginate_queryset(queryset)  # type: ignore[misc]
-        if page is not None:
+        if page is not None and self.counted():
             self.set_counts(page, self.conflicts())
         return page
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()  # type: ignore[attr-defined]
-        self.set_counts([instance], self.conflicts())
+        if self.counted():
+            self.set_counts([instance], self.conflicts())
         return Response(self.get_serializer(instance).data)  # type: ignore[attr-defined]
 
     def fresh(self, obj: Model) -> Model:

@@ -24,7 +24,7 @@ from claims.api.serializers import (
     RelationSerializer,
 )
 from claims.as_of import not_yet_made, rows_as_of
-from claims.documents import ClaimDocuments
+from claims.documents import FIELDS, ClaimDocuments
 from claims.filters import ClaimFilter, ConflictFilter, RelationFilter
 from claims.models import Claim
 from claims.selectors import claim_detail, claim_history, conflict_list, control_window_rows, relation_list
@@ -90,7 +90,10 @@ class ClaimViewSet(ServiceViewSet):
         return super().get_queryset()
 
     def documents(self) -> ClaimDocuments:
-        return ClaimDocuments(self.request, format=self.format_kwarg)
+        return ClaimDocuments(self.request, format=self.format_kwarg, fields=self.requested_fields())
+
+    def sparse_known(self) -> tuple[str, ...]:
+        return FIELDS
 
     def as_of(self) -> tuple[date | None, dict | None]:
         filterset = getattr(self, "filterset", None)

@@ -9,7 +9,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from core.api import idempotency
+from core.api import idempotency, sparse
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -66,7 +66,14 @@ class AutoSchema(SpectacularAutoSchema):
         return parameters
 
     def _get_parameters(self):
-        return [empty_is_absent(parameter) for parameter in super()._get_parameters()]
+        parameters = super()._get_parameters()
+        if self.takes_fields():
+            parameters.append(sparse.schema_parameter(self.view.sparse_known()))
+        return [empty_is_absent(parameter) for parameter in parameters]
+
+    def takes_fields(self) -> bool:
+        """Whether the operation takes ``?fields=`` (``core.api.sparse``): the reads of a ServiceViewSet."""
+        return self.method == "GET" and getattr(self.view, "action", None) in getattr(self.view, "sparse_actions", ())
 
     def get_auth(self):
         auths = super().get_auth()
@@ -124,3 +131,44 @@ class AutoSchema(SpectacularAutoSchema):
             if code not in responses:
                 responses[code] = self._get_response_for_code(response, code, direction=direction)
         return responses
+
+
+SPARSE_NOTE = " With `?fields=`, only the fields asked for: any of them may be left out."
+
+
+def sparse_responses(result: dict, generator, request, public) -> dict:
+    """A postprocessing hook: the 200 answer of an operation taking ``?fields=`` is the object's read
+    shape with no field required (``SparseClaim``, and ``PaginatedSparseClaimList`` for a list), since
+    ``fields`` may leave any out; the writes keep answering the full shape (``Claim``)."""
+    schemas = result.get("components", {}).get("schemas", {})
+
+    def sparse_copy(name: str) -> str:
+        new = f"Sparse{name}"
+        if new not in schemas:
+            component = {key: value for key, value in schemas[name].items() if key != "required"}
+            component["description"] = (component.get("description") or "").strip() + SPARSE_NOTE
+            schemas[new] = component
+        return new
+
+    def sparse_ref(ref: str) -> str:
+        name = ref.rsplit("/", 1)[1]
+        page = schemas[name]
+        results = page.get("properties", {}).get("results", {})
+        if "$ref" in results.get("items", {}):  # a page: its results are sparse objects
+            new = f"PaginatedSparse{name.removeprefix('Paginated')}"
+            if new not in schemas:
+                item = sparse_copy(results["items"]["$ref"].rsplit("/", 1)[1])
+                copied = {**page, "properties": {**page["properties"]}}
+                copied["properties"]["results"] = {**results, "items": {"$ref": f"#/components/schemas/{item}"}}
+                schemas[new] = copied
+            return f"#/components/schemas/{new}"
+        return f"#/components/schemas/{sparse_copy(name)}"
+
+    for operations in result.get("paths", {}).values():
+        operation = operations.get("get")
+        if not operation or not any(p.get("name") == sparse.PARAMETER for p in operation.get("parameters", [])):
+            continue
+        for content in operation.get("responses", {}).get("200", {}).get("content", {}).values():
+            if "$ref" in content.get("schema", {}):
+                content["schema"] = {"$ref": sparse_ref(content["schema"]["$ref"])}
+    return result

@@ -11,6 +11,7 @@ from rest_framework import viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.serializers import BaseSerializer
 
+from core.api import sparse
 from core.api.idempotency import IdempotentPosts
 from core.api.schema import AutoSchema
 
@@ -29,6 +30,10 @@ class ServiceViewSet(IdempotentPosts, viewsets.ModelViewSet):
     """A thin viewset: the serializer validates, a service writes, the serializer shows the result.
     A create honours the ``Idempotency-Key`` header (``core.api.idempotency``).
 
+    Reads (list, retrieve) take ``?fields=`` (``core.api.sparse``): only those fields are serialized,
+    the others are dropped from the serializer before it runs; an unknown name is a 400 before any
+    object is read.
+
     Subclasses name the selector (``selector``), the services (``create_service``,
     ``update_service``, ``delete_service``) and the keyword the update and delete services take
     the object by (``service_object``).
@@ -43,6 +48,39 @@ class ServiceViewSet(IdempotentPosts, viewsets.ModelViewSet):
     delete_service: Callable[..., None]
     service_object: str
     self_link = "url"  # the field holding the link to the object itself (reports: ``api_url``)
+    sparse_actions = ("list", "retrieve")  # the actions that take ``?fields=``
+
+    def sparse_known(self) -> tuple[str, ...]:
+        """The fields ``?fields=`` may name: the serializer's read fields, in its order."""
+        serializer = self.get_serializer_class()(context=self.get_serializer_context())
+        return tuple(name for name, field in serializer.fields.items() if not field.write_only)
+
+    def requested_fields(self) -> tuple[str, ...] | None:
+        """The fields asked for with ``?fields=`` (None: all of them, or an action without it)."""
+        if self.action not in self.sparse_actions:
+            return None
+        if not hasattr(self, "_requested_fields"):
+            asked = any(self.request.query_params.getlist(sparse.PARAMETER))  # no serializer built without it
+            self._requested_fields = sparse.requested_fields(self.request, self.sparse_known()) if asked else None
+        return self._requested_fields
+
+    def wants(self, *names: str) -> bool:
+        """Whether any of these fields is shown (all are, without ``?fields=``)."""
+        fields = self.requested_fields()
+        return fields is None or any(name in fields for name in names)
+
+    def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        self.requested_fields()  # an unknown field is a 400 before anything is read
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        serializer = super().get_serializer(*args, **kwargs)
+        fields = self.requested_fields()
+        if fields is not None:
+            shown = getattr(serializer, "child", serializer)
+            for name in [name for name in shown.fields if name not in fields]:
+                shown.fields.pop(name)
+        return serializer
 
     def get_success_headers(self, data: Any) -> dict[str, str]:
         try:

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CLAIMS = 1500
 ENDPOINTS = [
     "API list, contested",
+    "API list, contested, flat fields",
     "API list, bloc + province + date",
     "API claim",
     "API control timeline",
@@ -82,13 +83,26 @@ def test_bench_runs_end_to_end_on_a_small_dataset(tmp_path):
     for heading in ("## Machine", "## Commands", "## Dataset", "## Endpoints", "## The first query"):
         assert heading in report
     assert "ERROR" not in report
-    for name in [*ENDPOINTS, "Floor: WSGI + psycopg2", "Datasette over SQLite"]:
+    references = [
+        "Floor: WSGI + psycopg2",
+        "Floor, flat fields",
+        "Datasette over SQLite",
+        "Datasette, flat columns, counted",
+        "Datasette, flat columns, not counted",
+    ]
+    for name in [*ENDPOINTS, *references]:
         rows = [line for line in report.splitlines() if line.startswith(f"| {name} |")]
         assert rows, f"no row for {name}"
         # req/s, p50 and p99 are numbers.
         cells = [cell.strip() for cell in rows[0].strip("|").split("|")]
         assert all(re.fullmatch(NUMBER, cell) for cell in cells[2:5]), rows[0]
-    for label in ("API / floor", "API / Datasette"):
+    for label in (
+        "API / floor",
+        "API / Datasette",
+        "API flat / floor flat",
+        "API flat / Datasette flat, counted",
+        "API flat / Datasette flat, not counted",
+    ):
         assert re.search(rf"\| {re.escape(label)} \| {NUMBER} \|", report), label
     assert re.search(rf"recompute_flags` \({CLAIMS:,} claims\), wall time \| {NUMBER} s", report)
     assert re.search(rf"p50 over 20 \| {NUMBER} ms", report)

@@ -315,7 +315,8 @@ def test_a_parameter_given_empty_is_the_same_as_one_not_given(panjshir, editor_a
             continue
         if "{id}" in path:
             listed = api.get(path.split("{id}")[0]).json()["results"]
-            path = path.replace("{id}", str(listed[0]["id"]))
+            # A resource the example has none of (webhooks): its 404 must not change either.
+            path = path.replace("{id}", str(listed[0]["id"]) if listed else "999999")
         plain = answer(api.get(path))
         for parameter in operation.get("parameters", []):
             if parameter.get("allowEmptyValue"):
