@@ -6,6 +6,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Length, Substr
 
 from core.services import (
     apply_fields,
@@ -95,10 +97,12 @@ def location_merge(*, location: Location, into: Location) -> Location:
         raise ValidationError({"into": "A place cannot be merged into itself."})
     if f"/{location.pk}/" in into.path:
         raise ValidationError({"into": f"{into} is below {location}; merge the other way round, or move it first."})
-    for child in Location.objects.filter(parent=location):
-        location_update(location=child, parent=into)
     kept_reason, gone_reason, moved_reason = merge_reasons(location, into)
-    repoint_references(location, into, skip={"locations.location.parent"}, reason=moved_reason)
+    # Everything below it moves under ``into`` in one UPDATE of the paths; its children's ``parent``
+    # moves with the other references (and gets their history).
+    below = Location.objects.filter(path__startswith=location.path).exclude(pk=location.pk)
+    below.update(path=Concat(Value(into.path), Substr("path", len(location.path) + 1, Length("path"))))
+    repoint_references(location, into, reason=moved_reason)
     into.aliases = merged_aliases(into, location)
     into._change_reason = kept_reason  # type: ignore[attr-defined]
     into.save()

@@ -5,6 +5,8 @@ history says so; bad input is a 400 naming ``into`` and writes nothing."""
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from claims.models import Claim
 from locations.models import Location
@@ -126,3 +128,23 @@ def test_merging_a_place_into_its_parent_keeps_the_tree_whole(editor_api, twins)
     assert response.status_code == 200, response.json()
     stall.refresh_from_db()
     assert stall.parent_id == shotul.pk and stall.path == f"{shotul.path}{stall.pk}/"
+
+
+def _merge_queries(editor_api, size):
+    kept = LocationFactory(name=f"Kept {size}")
+    twin = LocationFactory(name=f"Twin {size}")
+    nrf = ActorFactory(name=f"NRF {size}")
+    for n in range(size):
+        child = LocationFactory(name=f"Hamlet {size}-{n}", parent=twin)
+        LocationFactory(name=f"Farm {size}-{n}", parent=child)
+        ClaimFactory(claimant=nrf, kind="control", subject=nrf, location=twin, event_start=date(2021, 9, 2 + n % 3))
+    with CaptureQueriesContext(connection) as ctx:
+        response = editor_api.post(f"/api/v1/locations/{twin.pk}/merge/", {"into": kept.pk}, format="json")
+    assert response.status_code == 200, response.json()
+    assert Location.objects.filter(path__startswith=kept.path).count() == 1 + 2 * size
+    return len(ctx.captured_queries)
+
+
+def test_a_place_merge_runs_as_many_queries_however_much_it_moves(editor_api, db):
+    _merge_queries(editor_api, 1)  # the first request reads the editor's permissions: not counted
+    assert _merge_queries(editor_api, 2) == _merge_queries(editor_api, 12)

@@ -5,6 +5,8 @@ the history says so; bad input is a 400 naming ``into`` and writes nothing."""
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from intake.models import Intake
 from interchange.importers.base.directory import Directory
@@ -110,3 +112,20 @@ def test_sources_take_aliases_through_the_api(editor_api, db):
     bad = editor_api.post("/api/v1/sources/", {"name": "Ariana", "aliases": ["x" * 300]}, format="json")
     assert bad.status_code == 400 and "aliases" in bad.json()
     assert not Source.objects.filter(name="Ariana").exists()
+
+
+def _merge_queries(editor_api, size):
+    kept, twin = SourceFactory(name=f"Kept {size}"), SourceFactory(name=f"Twin {size}")
+    claimant = ActorFactory(name=f"Claimant {size}")
+    for n in range(size):
+        ClaimFactory(claimant=claimant, citations=[{"report": ReportFactory(source=twin, title=f"R {size}-{n}")}])
+    with CaptureQueriesContext(connection) as ctx:
+        response = editor_api.post(f"/api/v1/sources/{twin.pk}/merge/", {"into": kept.pk}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["report_count"] == size
+    return len(ctx.captured_queries)
+
+
+def test_a_source_merge_runs_as_many_queries_however_much_it_moves(editor_api, db):
+    _merge_queries(editor_api, 1)  # the first request reads the editor's permissions: not counted
+    assert _merge_queries(editor_api, 2) == _merge_queries(editor_api, 12)
