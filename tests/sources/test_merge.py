@@ -56,9 +56,13 @@ def test_merging_sources_moves_reports_feeds_and_intakes_and_keeps_the_aliases(e
     assert [c["report"]["source"]["id"] for c in cited] == [tolo.pk]
 
 
-def test_a_merged_source_is_found_by_its_old_name(editor_api, twins):
+def test_a_merged_source_is_found_by_its_old_name(editor_api, client, twins):
     tolo, spelled, *_ = twins
     assert editor_api.post(f"/api/v1/sources/{spelled.pk}/merge/", {"into": tolo.pk}).status_code == 200
+
+    page = client.get(f"/sources/{tolo.slug}/").content.decode()
+    assert "Also known as:" in page and "Tolo News" in page
+    assert client.get(f"/sources/{spelled.slug}/").status_code == 404
 
     found = editor_api.get("/api/v1/sources/", {"q": "tolo news"}).json()["results"]
     assert [s["id"] for s in found] == [tolo.pk]
