@@ -25,9 +25,9 @@ from core.tree import check_parent, move_subtree, node_path, refresh_parent
 EDITABLE = ("name", "slug", "kind", "parent", "aliases", "description", "is_party")
 
 
-def _announce(actor_ids: set[int]) -> None:
+def _announce(actor_ids: set[int], merged: dict[int, int] | None = None) -> None:
     if actor_ids:
-        events.actors_changed.send(sender=Actor, actor_ids=actor_ids)
+        events.actors_changed.send(sender=Actor, actor_ids=actor_ids, merged=merged or {})
 
 
 def _prepare(actor: Actor) -> None:
@@ -112,6 +112,7 @@ def actor_merge(*, actor: Actor, into: Actor) -> Actor:
     into._change_reason = kept_reason  # type: ignore[attr-defined]
     into.save()
     actor._change_reason = gone_reason  # type: ignore[attr-defined]
+    merged_id = actor.pk
     delete_or_refuse(actor)
-    _announce(moved | {into.pk})
+    _announce(moved | {into.pk}, merged={merged_id: into.pk})
     return into

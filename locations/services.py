@@ -107,6 +107,7 @@ def location_merge(*, location: Location, into: Location) -> Location:
     into._change_reason = kept_reason  # type: ignore[attr-defined]
     into.save()
     location._change_reason = gone_reason  # type: ignore[attr-defined]
+    merged_id = location.pk
     delete_or_refuse(location)
-    events.locations_changed.send(sender=Location, location_ids={into.pk})
+    events.locations_changed.send(sender=Location, location_ids={into.pk}, merged={merged_id: into.pk})
     return into

@@ -148,3 +148,31 @@ def _merge_queries(editor_api, size):
 def test_a_place_merge_runs_as_many_queries_however_much_it_moves(editor_api, db):
     _merge_queries(editor_api, 1)  # the first request reads the editor's permissions: not counted
     assert _merge_queries(editor_api, 2) == _merge_queries(editor_api, 12)
+
+
+def test_waiting_intake_drafts_name_the_kept_place_and_actor(editor_api, twins):
+    from intake.models import Intake
+
+    parwan, shattal, shotul, *_ = twins
+    talibs, taliban = ActorFactory(name="Talibs"), ActorFactory(name="Taleban movement")
+    waiting = Intake.objects.create(
+        text="…",
+        drafts=[
+            {"kind": "control", "claimant": talibs.pk, "subject": talibs.pk, "location": shotul.pk},
+            {"kind": "statement", "claimant": taliban.pk, "location": parwan.pk},
+        ],
+    )
+    done = Intake.objects.create(
+        text="…", state="confirmed", drafts=[{"kind": "control", "claimant": talibs.pk, "location": shotul.pk}]
+    )
+
+    assert editor_api.post(f"/api/v1/locations/{shotul.pk}/merge/", {"into": shattal.pk}).status_code == 200
+    assert editor_api.post(f"/api/v1/actors/{talibs.pk}/merge/", {"into": taliban.pk}).status_code == 200
+
+    waiting.refresh_from_db()
+    assert waiting.drafts == [
+        {"kind": "control", "claimant": taliban.pk, "subject": taliban.pk, "location": shattal.pk},
+        {"kind": "statement", "claimant": taliban.pk, "location": parwan.pk},
+    ]
+    done.refresh_from_db()
+    assert done.drafts == [{"kind": "control", "claimant": talibs.pk, "location": shotul.pk}]  # the record stays
