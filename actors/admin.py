@@ -23,6 +23,7 @@ class ActorAdmin(ServiceAdmin):
     service_update = services.actor_update
     service_delete = services.actor_delete
     service_object_kwarg = "actor"
+    service_merge = services.actor_merge
 
     list_display = ("name", "kind", "parent_link", "bloc_link", "is_party", "claim_count", "updated_at")
     list_filter = ("kind", "is_party")

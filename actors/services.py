@@ -14,6 +14,8 @@ from core.services import (
     clean_aliases,
     delete_or_refuse,
     full_clean,
+    merge_reasons,
+    merged_aliases,
     repoint_references,
     unique_slug,
 )
@@ -23,9 +25,9 @@ from core.tree import check_parent, move_subtree, node_path, refresh_parent
 EDITABLE = ("name", "slug", "kind", "parent", "aliases", "description", "is_party")
 
 
-def _announce(actor_ids: set[int]) -> None:
+def _announce(actor_ids: set[int], merged: dict[int, int] | None = None) -> None:
     if actor_ids:
-        events.actors_changed.send(sender=Actor, actor_ids=actor_ids)
+        events.actors_changed.send(sender=Actor, actor_ids=actor_ids, merged=merged or {})
 
 
 def _prepare(actor: Actor) -> None:
@@ -104,12 +106,13 @@ def actor_merge(*, actor: Actor, into: Actor) -> Actor:
         before = set(Actor.objects.filter(path__startswith=child.path).values_list("pk", flat=True))
         actor_update(actor=child, parent=into)
         moved |= before
-    repoint_references(actor, into, skip={"actors.actor.parent"})
-    into.aliases = clean_aliases([*into.aliases, actor.name, *actor.aliases])
-    into.aliases = [alias for alias in into.aliases if alias != into.name]
-    into._change_reason = f"Merged {actor.name} (#{actor.pk}) into it"  # type: ignore[attr-defined]
+    kept_reason, gone_reason, moved_reason = merge_reasons(actor, into)
+    repoint_references(actor, into, skip={"actors.actor.parent"}, reason=moved_reason)
+    into.aliases = merged_aliases(into, actor)
+    into._change_reason = kept_reason  # type: ignore[attr-defined]
     into.save()
-    actor._change_reason = f"Merged into {into.name} (#{into.pk})"  # type: ignore[attr-defined]
+    actor._change_reason = gone_reason  # type: ignore[attr-defined]
+    merged_id = actor.pk
     delete_or_refuse(actor)
-    _announce(moved | {into.pk})
+    _announce(moved | {into.pk}, merged={merged_id: into.pk})
     return into

@@ -12,6 +12,13 @@ class ClaimsConfig(AppConfig):
         from claims.services import actors_changed as recompute_moved_actors
 
         actors_changed.connect(recompute_moved_actors, dispatch_uid="claims.recompute_moved_actors")
+        # Merges of places and sources likewise (locations and sources cannot import claims either).
+        from claims.events import locations_changed, sources_changed
+        from claims.services import locations_changed as recompute_merged_places
+        from claims.services import sources_changed as recompute_merged_sources
+
+        locations_changed.connect(recompute_merged_places, dispatch_uid="claims.recompute_merged_places")
+        sources_changed.connect(recompute_merged_sources, dispatch_uid="claims.recompute_merged_sources")
 
         # The simple search (SQLite) calls two functions of ours: each new connection gets them.
         from django.db.backends.signals import connection_created

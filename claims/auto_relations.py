@@ -4,7 +4,8 @@ Two control claims about one place with overlapping event windows, by independen
 claimants, contradict each other when their subjects are in different blocs and
 support each other when in the same bloc. Two casualties claims about the same subject
 and place, with overlapping windows, by independent claimants, contradict each other
-when their count ranges do not overlap. A claim without ``event_start`` gets none.
+when their count ranges do not overlap and count the same thing (``count_unit``: the same unit,
+or either not said; see ``units_comparable``). A claim without ``event_start`` gets none.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class PropositionFacts:
     event_end: date | None = None
     count_min: int | None = None
     count_max: int | None = None
+    count_unit: str = ""
 
     @property
     def window(self) -> tuple[date, date] | None:
@@ -58,6 +60,20 @@ def counts_overlap(a: PropositionFacts, b: PropositionFacts) -> bool:
     return not (b.count_max is not None and b.count_max < a_min)
 
 
+# A sum over other units, and a catch-all: neither is compared with any unit said (only with none).
+UNCOMPARABLE_UNITS = frozenset({"killed_or_wounded", "other"})
+
+
+def units_comparable(a: PropositionFacts, b: PropositionFacts) -> bool:
+    """Do the two counts count the same thing? An empty unit compares with any; two units said must
+    be the same one. "Killed or wounded" and "other" compare with no unit said (themselves
+    included): 40 killed or wounded does not contradict 12 killed (the 12 may be among the 40),
+    and two "other" counts may count different things."""
+    if not a.count_unit or not b.count_unit:
+        return True
+    return a.count_unit == b.count_unit and a.count_unit not in UNCOMPARABLE_UNITS
+
+
 def _responder_first(a: PropositionFacts, b: PropositionFacts) -> tuple[PropositionFacts, PropositionFacts]:
     """The later claim responds to the earlier one."""
     return (a, b) if (a.claimed_on, a.id) > (b.claimed_on, b.id) else (b, a)
@@ -77,7 +93,7 @@ def pair_relations(a: PropositionFacts, b: PropositionFacts) -> list[AutoRelatio
         later, earlier = _responder_first(a, b)
         return [(later.id, earlier.id, CONTRADICTS)]
     if a.kind == CASUALTIES:
-        if a.subject_id is None or a.subject_id != b.subject_id or counts_overlap(a, b):
+        if a.subject_id is None or a.subject_id != b.subject_id or not units_comparable(a, b) or counts_overlap(a, b):
             return []
         later, earlier = _responder_first(a, b)
         return [(later.id, earlier.id, CONTRADICTS)]

@@ -7,7 +7,9 @@ later) react to them; nothing here decides a rule.
 
 Bloc moves start in the actors app, which may not import claims: it sends
 ``actors.events.actors_changed`` (re-exported here), and the claims app recomputes what depends on
-the moved blocs, which in turn sends ``flags_changed`` for the claims whose flags changed.
+the moved blocs, which in turn sends ``flags_changed`` for the claims whose flags changed. Merges
+of places and sources work the same way: ``locations.events.locations_changed`` and
+``sources.events.sources_changed`` (re-exported here too).
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from typing import NamedTuple
 from django.dispatch import Signal
 
 from actors.events import actors_changed
+from locations.events import locations_changed
+from sources.events import sources_changed
 
-__all__ = ["FlagChange", "actors_changed", "flags_changed"]
+__all__ = ["FlagChange", "actors_changed", "flags_changed", "locations_changed", "sources_changed"]
 
 
 class FlagChange(NamedTuple):

@@ -39,6 +39,7 @@ PROPOSITION_FIELDS = (
     "event_end",
     "count_min",
     "count_max",
+    "count_unit",
 )
 INERTING = (Relation.Stance.RETRACTS, Relation.Stance.SUPERSEDES)
 

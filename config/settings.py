@@ -326,6 +326,14 @@ CELERY_BEAT_SCHEDULE = {
     "idempotency-sweep": {"task": "core.tasks.idempotency_sweep", "schedule": FOGWATCH_IDEMPOTENCY_SWEEP_INTERVAL},
     "jobs-sweep": {"task": "claims.tasks.jobs_sweep", "schedule": FOGWATCH_JOBS_SWEEP_INTERVAL},
 }
+# In-process (no broker) a webhook retry waits in its stored attempt until it is due; this entry makes
+# the due ones (notifications/tasks.py). With a broker, retries are Celery retries with a countdown.
+FOGWATCH_WEBHOOK_RETRY_SWEEP_INTERVAL = env_int("FOGWATCH_WEBHOOK_RETRY_SWEEP_INTERVAL", 5, minimum=1)
+if CELERY_TASK_ALWAYS_EAGER:
+    CELERY_BEAT_SCHEDULE["webhook-retries"] = {
+        "task": "notifications.tasks.webhook_retries_due",
+        "schedule": FOGWATCH_WEBHOOK_RETRY_SWEEP_INTERVAL,
+    }
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -18,10 +18,12 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.utils import model_format_dict
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
@@ -198,6 +200,47 @@ def delete_selected(modeladmin: ServiceAdmin, request: HttpRequest, queryset: mo
     return None
 
 
+@admin.action(permissions=["change", "delete"], description="Merge selected %(verbose_name_plural)s into…")
+def merge_selected(modeladmin: ServiceAdmin, request: HttpRequest, queryset: models.QuerySet) -> Any:
+    """Merge duplicates: a page to choose the one to keep, then every other selected row merged into
+    it by the admin's ``service_merge``, in one transaction: a refused merge merges nothing."""
+    opts = modeladmin.model._meta
+    objects = list(queryset.order_by("pk"))
+    if len(objects) < 2:
+        modeladmin.message_user(request, f"Select at least two {opts.verbose_name_plural} to merge.", messages.ERROR)
+        return None
+    if request.POST.get("post") != "yes":
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": f"Merge {opts.verbose_name_plural}",
+            "opts": opts,
+            "objects": objects,
+        }
+        return TemplateResponse(request, "admin/merge_selected.html", context)
+    keep = next((obj for obj in objects if str(obj.pk) == request.POST.get("keep", "")), None)
+    if keep is None:
+        message = f"Choose one of the selected {opts.verbose_name_plural} to keep."
+        modeladmin.message_user(request, message, messages.ERROR)
+        return None
+    others = [obj for obj in objects if obj.pk != keep.pk]
+    try:
+        with transaction.atomic(using=queryset.db):
+            for other in others:
+                keep = modeladmin.call_merge(request, other, keep)
+    except ValidationError as exc:
+        modeladmin.message_user(request, "Nothing was merged. " + " ".join(exc.messages), messages.ERROR)
+        return None
+    except ReferencedError as exc:
+        modeladmin.message_user(request, f"Nothing was merged. {exc.message}", messages.ERROR)
+        return None
+    names = ", ".join(f"{other} (#{other.pk})" for other in others)
+    noun = opts.verbose_name if len(others) == 1 else opts.verbose_name_plural
+    modeladmin.message_user(
+        request, f"Merged {len(others)} {noun} into “{keep}” (#{keep.pk}): {names}.", messages.SUCCESS
+    )
+    return None
+
+
 class DeletesWithMixin:
     """Rows of ``deletes_with`` models go with the object (the service or a cascade removes them):
     the editor needs no delete permission of their own admin (often read-only) to delete it."""
@@ -219,6 +262,8 @@ class ServiceAdmin(AutocompleteLabelsMixin, DeletesWithMixin, SimpleHistoryAdmin
     service_create: Callable[..., models.Model] | None = None
     service_update: Callable[..., models.Model] | None = None
     service_delete: Callable[..., None] | None = None
+    # Merges a duplicate into another (``into=``): offers the "Merge selected into…" action.
+    service_merge: Callable[..., models.Model] | None = None
     # The keyword under which the update/delete services take the object ("actor", "claim", ...).
     service_object_kwarg: str = ""
 
@@ -240,6 +285,10 @@ class ServiceAdmin(AutocompleteLabelsMixin, DeletesWithMixin, SimpleHistoryAdmin
     def call_delete(self, request: HttpRequest, obj: models.Model) -> None:
         assert self.service_delete is not None
         type(self).service_delete(**{self.service_object_kwarg: obj})  # type: ignore[misc]
+
+    def call_merge(self, request: HttpRequest, obj: models.Model, into: models.Model) -> models.Model:
+        assert self.service_merge is not None
+        return type(self).service_merge(**{self.service_object_kwarg: obj}, into=into)  # type: ignore[misc]
 
     # -- admin hooks --------------------------------------------------------------------------
 
@@ -265,6 +314,10 @@ class ServiceAdmin(AutocompleteLabelsMixin, DeletesWithMixin, SimpleHistoryAdmin
         if "delete_selected" in actions:
             _, name, description = actions["delete_selected"]
             actions["delete_selected"] = (delete_selected, name, description)
+        may = self.has_change_permission(request) and self.has_delete_permission(request)
+        if self.service_merge is not None and may:
+            description = merge_selected.short_description % model_format_dict(self.opts)  # type: ignore[attr-defined]
+            actions["merge_selected"] = (merge_selected, "merge_selected", description)
         return actions
 
     # -- service errors become form errors ----------------------------------------------------

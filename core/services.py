@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import models
 from django.db.models.deletion import ProtectedError, RestrictedError
+from django.utils import timezone
 from django.utils.text import slugify
 
 from core.text import clean_list
@@ -135,16 +136,38 @@ def delete_or_refuse(instance: models.Model) -> None:
         raise ReferencedError(instance, objs) from exc
 
 
-def repoint_references(old: models.Model, new: models.Model, *, skip: Iterable[str] = ()) -> dict[str, int]:
+def merged_aliases(into: models.Model, old: models.Model) -> list[str]:
+    """The aliases ``into`` keeps after ``old`` is merged into it: its own, then ``old``'s name and
+    aliases, without blanks, repeats or ``into``'s own name."""
+    names = [*getattr(into, "aliases", []), getattr(old, "name", ""), *getattr(old, "aliases", [])]
+    return [alias for alias in clean_aliases(names) if alias != getattr(into, "name", None)]
+
+
+def merge_reasons(old: models.Model, into: models.Model) -> tuple[str, str, str]:
+    """The history change reasons of a merge: the kept record's, the merged one's, and the moved
+    rows' (a claim whose place was the merged one)."""
+    return (
+        f"Merged {old} (#{old.pk}) into this",
+        f"Merged into {into} (#{into.pk})",
+        f"Merged {old} (#{old.pk}) into {into} (#{into.pk})",
+    )
+
+
+def repoint_references(
+    old: models.Model, new: models.Model, *, skip: Iterable[str] = (), reason: str = ""
+) -> dict[str, int]:
     """Make every row that references ``old`` (a foreign key, or a many-to-many link) reference ``new``
     instead, whatever app the referencing model lives in (read from the model's relations, so no app
     is imported): the heart of a merge. ``skip`` names relations the caller moves itself
     (``actors.actor.parent``: a tree's children). A many-to-many row that would repeat one already
     pointing at ``new`` is dropped.
+    A moved row is a changed row: its ``auto_now`` stamps (``updated_at``) move, and a model with a
+    history gets one record per moved row, with ``reason`` as its change reason (set-wise, one
+    insert per batch), so a claim's history shows its place or claimant changing.
     Returns how many rows each relation moved (``app_label.model.field``)."""
     moved: dict[str, int] = {}
     skipped = set(skip)
-    for relation in old._meta.related_objects:
+    for relation in _references(old):
         field: Any = relation.field
         model: Any = relation.related_model
         label = f"{model._meta.label_lower}.{field.name}"
@@ -158,7 +181,40 @@ def repoint_references(old: models.Model, new: models.Model, *, skip: Iterable[s
             through._base_manager.filter(**{mine: old}, **{f"{theirs}__in": already}).delete()
             count = through._base_manager.filter(**{mine: old}).update(**{mine: new})
         else:
-            count = model._base_manager.filter(**{field.name: old}).update(**{field.name: new})
+            count = _repoint_rows(model, field.name, old, new, reason)
         if count:
             moved[label] = count
     return moved
+
+
+def _references(obj: models.Model) -> list[Any]:
+    """Every relation pointing at ``obj``'s model, hidden ones too (``related_name="+"``: a webhook
+    subscription's place), but not a many-to-many's own through table (the link is moved as such)
+    nor the history's copies (history keeps what was)."""
+    relations = []
+    for relation in obj._meta.get_fields(include_hidden=True):
+        if not (relation.auto_created and not relation.concrete and relation.is_relation):
+            continue
+        model: Any = relation.related_model
+        if model._meta.auto_created or hasattr(model, "instance_type"):
+            continue
+        relations.append(relation)
+    return relations
+
+
+def _repoint_rows(model: Any, name: str, old: models.Model, new: models.Model, reason: str) -> int:
+    rows = model._base_manager.filter(**{name: old})
+    history = getattr(model._meta, "simple_history_manager_attribute", None)
+    pks = list(rows.values_list("pk", flat=True)) if history else []
+    stamps = {
+        f.name: timezone.now()
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.DateTimeField) and f.auto_now
+    }
+    count = rows.update(**{name: new}, **stamps)
+    if history and pks:
+        manager = getattr(model, history)
+        for start in range(0, len(pks), 1000):
+            batch = model._base_manager.filter(pk__in=pks[start : start + 1000])
+            manager.bulk_history_create(batch, update=True, default_change_reason=reason[:100])
+    return count

@@ -12,3 +12,10 @@ class IntakeConfig(AppConfig):
         from sources.events import report_pulled as pulled
 
         pulled.connect(report_pulled, dispatch_uid="intake.report_pulled")
+
+        from actors.events import actors_changed
+        from intake.receivers import actors_merged, places_merged
+        from locations.events import locations_changed
+
+        actors_changed.connect(actors_merged, dispatch_uid="intake.actors_merged")
+        locations_changed.connect(places_merged, dispatch_uid="intake.places_merged")

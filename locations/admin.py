@@ -30,6 +30,7 @@ class LocationAdmin(ServiceAdmin):
     service_update = services.location_update
     service_delete = services.location_delete
     service_object_kwarg = "location"
+    service_merge = services.location_merge
 
     list_display = ("name", "kind", "parent_link", "latitude", "longitude", "updated_at")
     list_filter = ("kind",)

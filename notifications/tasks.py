@@ -1,7 +1,15 @@
 """Celery tasks of webhooks: one delivery attempt (retried with backoff) and the sweep that queues
-deliveries whose task was lost (never queued, or a retry lost with a worker or with Redis)."""
+deliveries whose task was lost (never queued, or a retry lost with a worker or with Redis).
+
+In-process (no broker: ``CELERY_TASK_ALWAYS_EAGER``) a Celery retry would run at once, whatever its
+countdown. There a failed attempt is not retried by the task: the stored attempt (its
+``attempted_at``, plus ``retry_delay``) says when the next one is due, and ``webhook_retries_due``,
+run every FOGWATCH_WEBHOOK_RETRY_SWEEP_INTERVAL by the embedded schedule, makes the attempts that
+are due. Stored rows survive a restart of the server; a timer would not."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
@@ -26,6 +34,9 @@ def webhook_deliver(self, delivery_id: int, attempt: int = 1) -> dict:
     made.subscription.refresh_from_db(fields=["paused_at", "is_active"])
     retryable = getattr(made, "retryable", True)  # a refused address stays refused: not retried
     if retryable and made.subscription.paused_at is None and made.attempt < settings.FOGWATCH_WEBHOOK_MAX_ATTEMPTS:
+        if self.request.is_eager:  # in-process: no timer; webhook_retries_due makes it when it is due
+            due = made.attempted_at + timedelta(seconds=webhooks.retry_delay(made.attempt))
+            return {**summary, "delivered": False, "retry_due": due.isoformat()}
         raise self.retry(
             args=(delivery_id,),
             kwargs={"attempt": made.attempt + 1},
@@ -44,3 +55,13 @@ def webhooks_sweep() -> dict:
     overdue = webhooks.deliveries_overdue()
     queued += sum(send(webhook_deliver, pk, attempt) for pk, attempt in overdue)
     return {"stranded": len(ids), "overdue": len(overdue), "queued": queued}
+
+
+@shared_task(**TASK_OPTIONS)
+def webhook_retries_due() -> dict:
+    """Periodic, in-process only (the embedded schedule; with a broker a retry is a Celery retry with
+    its countdown): make each webhook retry whose delay has passed. Each is sent to the background
+    threads (``core.tasks.send``), so the schedule never waits on a receiver; an attempt already
+    made by another run is not made twice (``webhooks.webhook_attempt``)."""
+    due = webhooks.deliveries_overdue(grace=timedelta(0))
+    return {"due": len(due), "queued": sum(send(webhook_deliver, pk, attempt) for pk, attempt in due)}

@@ -9,12 +9,14 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin, SlugOptionalForm, admin_link
+from core.admin import AliasesField, ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin, SlugOptionalForm, admin_link
 from sources import services
 from sources.models import Feed, Report, Snapshot, Source
 
 
 class SourceForm(SlugOptionalForm):
+    aliases = AliasesField(help_text="Other names the source goes by, separated by commas.")
+
     class Meta:
         model = Source
         fields = services.SOURCE_EDITABLE
@@ -38,16 +40,17 @@ class SourceAdmin(ServiceAdmin):
     service_update = services.source_update
     service_delete = services.source_delete
     service_object_kwarg = "source"
+    service_merge = services.source_merge
 
     list_display = ("name", "kind", "reliability", "country", "actor_link", "report_count", "updated_at")
     list_filter = ("reliability", "kind")
-    search_fields = ("name", "slug", "country")
+    search_fields = ("name", "slug", "country", "aliases")
     autocomplete_fields = ("actor",)
     readonly_fields = ("created_at", "updated_at")
     list_select_related = ("actor",)
     inlines = (FeedInline,)
     fieldsets = (
-        (None, {"fields": ("name", "slug", "kind", "reliability", "actor")}),
+        (None, {"fields": ("name", "slug", "kind", "reliability", "actor", "aliases")}),
         ("Details", {"fields": ("homepage", "country", "description")}),
         ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )

@@ -16,7 +16,7 @@ from sources.models import Report, Source
 
 
 class SourceFilter(django_filters.FilterSet):
-    q = search_filter("Words, each in the name, the slug or the homepage (any case, any script).")
+    q = search_filter("Words, each in the name, the slug, the homepage or an alias (any case, any script).")
     slug = django_filters.CharFilter(field_name="slug", label="Slug", help_text="Exactly this slug.")
     kind = django_filters.ChoiceFilter(choices=Source.Kind.choices, label="Kind")
     reliability = MultipleChoiceCSVFilter(
@@ -38,7 +38,7 @@ class SourceFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        return filter_words(qs, value, "name", "slug", "homepage")
+        return filter_words(qs, value, "name", "slug", "homepage", aliases="aliases")
 
 
 class ReportFilter(django_filters.FilterSet):

@@ -43,6 +43,9 @@ class Source(models.Model):
         related_name="sources",
         help_text="The actor that owns or speaks through this source.",
     )
+    aliases = models.JSONField(
+        default=list, blank=True, help_text="Other names the source goes by (a merged duplicate's name among them)."
+    )
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)

@@ -1,20 +1,34 @@
-"""Writes to sources and reports."""
+"""Writes to sources and reports. A merge moves every reference of a duplicate source to the kept
+one; ``sources.events.sources_changed`` tells the claims app which claims cite it now."""
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from core.services import apply_fields, check_slug, delete_or_refuse, full_clean, unique_slug
+from core.services import (
+    apply_fields,
+    check_slug,
+    clean_aliases,
+    delete_or_refuse,
+    full_clean,
+    merge_reasons,
+    merged_aliases,
+    repoint_references,
+    unique_slug,
+)
 from core.tasks import enqueue
 from core.text import clean_fields
-from sources.models import Report, Source
+from sources import events
+from sources.models import Feed, Report, Source
 
-SOURCE_EDITABLE = ("name", "slug", "kind", "homepage", "country", "reliability", "actor", "description")
+SOURCE_EDITABLE = ("name", "slug", "kind", "homepage", "country", "reliability", "actor", "aliases", "description")
 REPORT_EDITABLE = ("source", "title", "url", "published_at", "author", "language", "summary")
 
 
 def _prepare_source(source: Source) -> None:
     clean_fields(source, lines=["name", "homepage", "country"], texts=["description"])
+    source.aliases = clean_aliases(source.aliases)
     if not source.slug:
         source.slug = unique_slug(Source, source.name, exclude_pk=source.pk, fallback="source")
     else:
@@ -42,6 +56,35 @@ def source_update(*, source: Source, **fields: Any) -> Source:
 @transaction.atomic
 def source_delete(*, source: Source) -> None:
     delete_or_refuse(source)
+
+
+@transaction.atomic
+def source_merge(*, source: Source, into: Source) -> Source:
+    """Merge ``source`` (a near-duplicate outlet) into ``into`` and delete it, in one transaction:
+    its reports, feeds and intakes (any app's references, found through the model's relations) move
+    to ``into``, its name and aliases become aliases of ``into``, and the merge is recorded in both
+    sources' history and in each moved report's. A feed whose address ``into`` already pulls is
+    folded into that one (its reports move to it). ``into`` keeps its own reliability, owner and
+    other fields. ``sources_changed`` names ``into``: the claims citing it are recomputed."""
+    if into is None or not isinstance(into, Source):
+        raise ValidationError({"into": "Name the source to merge into."})
+    source = Source.objects.select_for_update().get(pk=source.pk)
+    into = Source.objects.select_for_update().get(pk=into.pk)
+    if into.pk == source.pk:
+        raise ValidationError({"into": "A source cannot be merged into itself."})
+    kept_reason, gone_reason, moved_reason = merge_reasons(source, into)
+    kept_feeds = dict(Feed.objects.filter(source=into).values_list("url", "pk"))
+    for feed in Feed.objects.filter(source=source, url__in=list(kept_feeds)):
+        feed.reports.update(feed_id=kept_feeds[feed.url])
+        feed.delete()
+    repoint_references(source, into, reason=moved_reason)
+    into.aliases = merged_aliases(into, source)
+    into._change_reason = kept_reason  # type: ignore[attr-defined]
+    into.save()
+    source._change_reason = gone_reason  # type: ignore[attr-defined]
+    delete_or_refuse(source)
+    events.sources_changed.send(sender=Source, source_ids={into.pk})
+    return into
 
 
 def _prepare_report(report: Report) -> None:
@@ -81,8 +124,6 @@ def report_delete(*, report: Report) -> None:
 @transaction.atomic
 def report_set_triage(*, report: Report, triage: str) -> Report:
     """An editor accepts or discards a report pulled from a feed (or puts it back to pending)."""
-    from django.core.exceptions import ValidationError
-
     if triage not in Report.Triage.values:
         choices = ", ".join(Report.Triage.values)
         raise ValidationError({"triage": f"“{triage}” is not a triage state; use one of {choices}."})

@@ -1,12 +1,8 @@
 """Actors API: /api/v1/actors/."""
 
-from typing import Any
-
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -15,7 +11,7 @@ from actors.filters import ActorFilter
 from actors.models import Actor
 from actors.selectors import actor_list
 from actors.services import actor_create, actor_delete, actor_merge, actor_update
-from core.api.views import ServiceViewSet
+from core.api.views import ServiceViewSet, merge_permitted, merge_target
 
 
 class ActorViewSet(ServiceViewSet):
@@ -41,18 +37,8 @@ class ActorViewSet(ServiceViewSet):
     )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def merge(self, request: Request, pk: str | None = None) -> Response:
-        if not (request.user.has_perm("actors.change_actor") and request.user.has_perm("actors.delete_actor")):
-            raise PermissionDenied("Merging actors needs the right to change and delete actors.")
+        merge_permitted(request.user, Actor, "actors")
         actor = self.get_object()
-        into = _actor_named(request.data.get("into") if hasattr(request.data, "get") else None)
-        merged = actor_merge(actor=actor, into=into)
+        into = merge_target(Actor, request.data.get("into") if hasattr(request.data, "get") else None, "actor")
+        merged = actor_merge(actor=actor, into=into)  # type: ignore[arg-type]
         return Response(self.get_serializer(self.fresh(merged)).data)
-
-
-def _actor_named(value: Any) -> Actor:
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdigit():
-        raise ValidationError({"into": "Give the id of the actor to merge into."})
-    into = Actor.objects.filter(pk=int(value)).first()
-    if into is None:
-        raise ValidationError({"into": f"There is no actor #{value}."})
-    return into

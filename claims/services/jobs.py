@@ -35,7 +35,7 @@ from django.db.models import DateTimeField, F, Min, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from claims.models import Claim, RecomputeJob
+from claims.models import Citation, Claim, RecomputeJob
 from claims.selectors import affected_ids
 from claims.services.recompute import _batches, auto_relations_refresh, auto_relations_refresh_all, claims_recompute
 from core.tasks import PRIMARY, enqueue, runner_name, send
@@ -51,19 +51,39 @@ class JobTakenOver(Exception):
 
 
 def actors_changed(*, actor_ids: set[int], **_signal: Any) -> None:
-    """Receiver of ``actors.events.actors_changed``: actors moved between blocs (or were renamed); refresh
-    what depends on them."""
+    """Receiver of ``actors.events.actors_changed``: actors moved between blocs (or were renamed, or
+    merged); refresh what depends on them."""
     claim_ids = set(
         Claim.objects.filter(
             Q(claimant_id__in=actor_ids) | Q(subject_id__in=actor_ids) | Q(spokesperson_id__in=actor_ids)
         ).values_list("pk", flat=True)
     )
+    _recompute_changed(claim_ids, f"Bloc move of actors {sorted(actor_ids)}")
+
+
+def locations_changed(*, location_ids: set[int], **_signal: Any) -> None:
+    """Receiver of ``locations.events.locations_changed``: places were merged; the claims about them
+    may pair differently under rule 7."""
+    claim_ids = set(Claim.objects.filter(location_id__in=location_ids).values_list("pk", flat=True))
+    _recompute_changed(claim_ids, f"Merge into places {sorted(location_ids)}")
+
+
+def sources_changed(*, source_ids: set[int], **_signal: Any) -> None:
+    """Receiver of ``sources.events.sources_changed``: sources were merged; recompute the claims
+    citing them."""
+    claim_ids = set(
+        Citation.objects.filter(report__source_id__in=source_ids).values_list("claim_id", flat=True).distinct()
+    )
+    _recompute_changed(claim_ids, f"Merge into sources {sorted(source_ids)}")
+
+
+def _recompute_changed(claim_ids: set[int], reason: str) -> None:
     if not claim_ids:
         return
     if len(claim_ids) > settings.FOGWATCH_SYNC_RECOMPUTE_LIMIT:
         # Too many to recompute inside the request: a background job does it in batches, with
         # progress (run in-process at commit when there is no broker; see docs/background.md).
-        recompute_job_start(reason=f"Bloc move of actors {sorted(actor_ids)}", claim_ids=claim_ids)
+        recompute_job_start(reason=reason, claim_ids=claim_ids)
         return
     _recompute_moved(claim_ids)
 

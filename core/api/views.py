@@ -4,10 +4,12 @@ schema and docs views."""
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import viewsets
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.renderers import JSONRenderer
 from rest_framework.serializers import BaseSerializer
 
@@ -112,6 +114,23 @@ class ServiceViewSet(IdempotentPosts, viewsets.ModelViewSet):
 
     def perform_destroy(self, instance: Model) -> None:
         type(self).delete_service(**{self.service_object: instance})
+
+
+def merge_target(model: type[Model], value: Any, noun: str) -> Model:
+    """The object a merge's ``into`` names: an id of an existing ``model`` row, else a 400 on ``into``."""
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdigit():
+        raise ValidationError({"into": f"Give the id of the {noun} to merge into."})
+    into = model._default_manager.filter(pk=int(value)).first()
+    if into is None:
+        raise ValidationError({"into": f"There is no {noun} #{value}."})
+    return into
+
+
+def merge_permitted(user: Any, model: type[Model], plural: str) -> None:
+    """A merge changes the kept object and deletes the other: both rights, else a 403."""
+    app, name = model._meta.app_label, model._meta.model_name
+    if not (user.has_perm(f"{app}.change_{name}") and user.has_perm(f"{app}.delete_{name}")):
+        raise PermissionDenied(f"Merging {plural} needs the right to change and delete {plural}.")
 
 
 class JsonErrors:

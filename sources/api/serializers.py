@@ -3,7 +3,15 @@
 from rest_framework import serializers
 
 from actors.models import Actor
-from core.api.fields import BriefSerializer, ModelSerializer, NestedOnReadField, SlugField, URLField
+from core.api.fields import (
+    BriefSerializer,
+    CappedListField,
+    ModelSerializer,
+    NestedOnReadField,
+    SlugField,
+    TextField,
+    URLField,
+)
 from sources.models import Report, Source
 
 
@@ -15,6 +23,12 @@ class SourceSerializer(ModelSerializer):
         allow_null=True,
         required=False,
         help_text="Id of the actor that owns or speaks through this source (read: {id, slug, name}).",
+    )
+    aliases = CappedListField(
+        child=TextField(max_length=200),
+        required=False,
+        help_text="Other names the source goes by (a merged duplicate's among them).",
+        noun="aliases",
     )
     report_count = serializers.IntegerField(read_only=True, help_text="Reports published by this source.")
 
@@ -30,6 +44,7 @@ class SourceSerializer(ModelSerializer):
             "country",
             "reliability",
             "actor",
+            "aliases",
             "description",
             "report_count",
             "created_at",

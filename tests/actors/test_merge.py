@@ -46,7 +46,7 @@ def test_merging_moves_every_reference_keeps_the_name_as_alias_and_recomputes(ed
     assert set(conflict.parties.values_list("name", flat=True)) == {ministry.name, "National Resistance Front"}
     assert claim.status == "unverified" and not claim.contested  # the denial is its own bloc's now: an echo
     record = ministry.history.order_by("-history_date").first()
-    assert record.history_change_reason == f"Merged Defense Ministry (Afghanistan) (#{spelled.pk}) into it"
+    assert record.history_change_reason == f"Merged Defense Ministry (Afghanistan) (#{spelled.pk}) into this"
 
 
 @pytest.mark.parametrize("into", ["self", "child", 987654, "x", None])

@@ -37,7 +37,7 @@ def control(id, claimant_bloc, subject, *, start=SEP2, end=None, place=SHATTAL, 
     )
 
 
-def casualties(id, claimant_bloc, subject, low, high, *, start=SEP1, end=SEP3, place=PANJSHIR, claimed=SEP3):
+def casualties(id, claimant_bloc, subject, low, high, *, start=SEP1, end=SEP3, place=PANJSHIR, claimed=SEP3, unit=""):
     return PropositionFacts(
         id=id,
         kind="casualties",
@@ -50,6 +50,7 @@ def casualties(id, claimant_bloc, subject, low, high, *, start=SEP1, end=SEP3, p
         event_end=end,
         count_min=low,
         count_max=high,
+        count_unit=unit,
     )
 
 
@@ -145,6 +146,36 @@ def test_control_and_casualties_claims_never_relate():
 )
 def test_casualties_contradict_when_count_ranges_do_not_overlap(a, b, contradict):
     result = compute([casualties(1, TAL, NRF, *a, claimed=d(2)), casualties(2, WIRE, NRF, *b, claimed=d(3))])
+    assert result == ({(2, 1, "contradicts")} if contradict else set())
+
+
+@pytest.mark.parametrize(
+    "unit_a,unit_b,contradict",
+    [
+        pytest.param("killed", "killed", True, id="same_unit"),
+        pytest.param("killed", "wounded", False, id="killed_vs_wounded"),
+        pytest.param("wounded", "killed", False, id="wounded_vs_killed"),
+        pytest.param("captured", "missing", False, id="captured_vs_missing"),
+        pytest.param("killed", "killed_or_wounded", False, id="killed_vs_killed_or_wounded"),
+        pytest.param("killed_or_wounded", "wounded", False, id="killed_or_wounded_vs_wounded"),
+        pytest.param("killed_or_wounded", "killed_or_wounded", False, id="killed_or_wounded_twice"),
+        pytest.param("other", "other", False, id="other_twice"),
+        pytest.param("", "wounded", True, id="empty_vs_wounded"),
+        pytest.param("killed", "", True, id="killed_vs_empty"),
+        pytest.param("", "killed_or_wounded", True, id="empty_vs_killed_or_wounded"),
+        pytest.param("", "other", True, id="empty_vs_other"),
+        pytest.param("", "", True, id="both_empty"),
+        pytest.param("vehicles", "vehicles", True, id="vehicles_twice"),
+    ],
+)
+def test_disjoint_casualty_counts_contradict_only_when_they_count_the_same_thing(unit_a, unit_b, contradict):
+    """12 killed against 40 wounded is no contradiction; 12 killed against 40 killed is."""
+    result = compute(
+        [
+            casualties(1, TAL, NRF, 12, 12, claimed=d(2), unit=unit_a),
+            casualties(2, WIRE, NRF, 40, 40, claimed=d(3), unit=unit_b),
+        ]
+    )
     assert result == ({(2, 1, "contradicts")} if contradict else set())
 
 

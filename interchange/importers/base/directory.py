@@ -44,7 +44,11 @@ class Directory:
         for place in Location.objects.order_by("-id"):
             self.places[(place.parent_id, _key(place.name))] = place
         self.sources: dict[str, Source] = {}
-        for source in Source.objects.order_by("-id"):
+        sources = list(Source.objects.order_by("-id"))
+        for source in sources:
+            for alias in source.aliases or []:
+                self.sources[_key(alias)] = source  # a merged duplicate's name finds the kept source
+        for source in sources:
             self.sources[_key(source.name)] = source
         self.reports: dict[int, dict[tuple[str, date | None], Report]] = {}
         self._journal: list[tuple[dict, Any]] = []

@@ -67,3 +67,43 @@ def test_ucdp_and_acled_deaths_are_killed(db):
     counted = Claim.objects.filter(count_min__gt=0)
     assert counted.exists()
     assert set(counted.values_list("count_unit", flat=True)) == {"killed"}
+
+
+@pytest.mark.parametrize(
+    "unit,contested",
+    [
+        pytest.param("killed", True, id="40_killed_contradicts_12_killed"),
+        pytest.param("wounded", False, id="40_wounded_does_not_contradict_12_killed"),
+        pytest.param("killed_or_wounded", False, id="40_killed_or_wounded_does_not_contradict_12_killed"),
+        pytest.param("", True, id="40_unit_not_said_contradicts_12_killed"),
+    ],
+)
+def test_rule_7_compares_counts_of_the_same_unit(world, claim_payload, editor_api, unit, contested):
+    def post(claimant, count, unit, summary):
+        body = {
+            **claim_payload,
+            "claimant": claimant.pk,
+            "kind": "casualties",
+            "subject": world.taliban.pk,
+            "location": world.panjshir.pk,
+            "event_start": "2021-09-01",
+            "count_min": count,
+            "count_max": count,
+            "count_unit": unit,
+            "summary": summary,
+        }
+        response = editor_api.post("/api/v1/claims/", body, format="json")
+        assert response.status_code == 201, response.json()
+        return response.json()["id"]
+
+    first = post(world.taliban, 12, "killed", "Twelve of ours were killed.")
+    second = post(world.nrf, 40, unit, "Forty Taliban fighters were hit.")
+
+    shown = editor_api.get(f"/api/v1/claims/{first}/").json()
+    assert shown["contested"] is contested
+    assert ("contradicted_by" in [r["code"] for r in shown["reasons"]]) is contested
+
+    # Changing the unit afterwards recomputes: the same unit as the first claim's contradicts it.
+    changed = editor_api.patch(f"/api/v1/claims/{second}/", {"count_unit": "killed"}, format="json")
+    assert changed.status_code == 200, changed.json()
+    assert editor_api.get(f"/api/v1/claims/{first}/").json()["contested"] is True

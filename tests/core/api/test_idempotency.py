@@ -44,9 +44,11 @@ from actors.models import Actor
 from core.models import IdempotencyRecord
 from core.tasks import idempotency_sweep
 from intake.models import Intake
+from locations.models import Location
 from notifications.models import WebhookSubscription
+from sources.models import Source
 from tests.core.api.test_contract import RESOURCES
-from tests.factories import ActorFactory
+from tests.factories import ActorFactory, LocationFactory, SourceFactory
 from tests.intake.test_api import REUTERS_ITEM, two_drafts  # noqa: F401  (a fixture: an intake with two drafts)
 
 HEADER = "Idempotency-Key"
@@ -127,6 +129,8 @@ def test_every_post_of_the_api_takes_the_header_but_the_token_endpoint():
         "/api/v1/intake/{id}/confirm/",
         "/api/v1/intake/{id}/discard/",
         "/api/v1/actors/{id}/merge/",
+        "/api/v1/locations/{id}/merge/",
+        "/api/v1/sources/{id}/merge/",
         "/api/v1/auth/token/",
     }
     for path, operation in posts.items():
@@ -353,6 +357,23 @@ def test_a_retried_merge_answers_the_actor_it_merged_into(editor_api):
     assert again.status_code == 200 and again["Idempotent-Replayed"] == "true"
     assert again.json() == first.json() and first.json()["id"] == kept.pk
     assert not Actor.objects.filter(pk=twin.pk).exists()
+    assert post(editor_api, path, {"into": kept.pk}).status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["locations", "sources"])
+def test_a_retried_place_or_source_merge_answers_the_one_it_merged_into(editor_api, kind):
+    make = {"locations": LocationFactory, "sources": SourceFactory}[kind]
+    model = {"locations": Location, "sources": Source}[kind]
+    kept, twin = make(name="Shattal"), make(name="Shotul")
+    path = f"/api/v1/{kind}/{twin.pk}/merge/"
+    first = post(editor_api, path, {"into": kept.pk}, f"merge-{kind}")
+    assert first.status_code == 200, first.content
+
+    again = post(editor_api, path, {"into": kept.pk}, f"merge-{kind}")
+
+    assert again.status_code == 200 and again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json() and first.json()["aliases"] == ["Shotul"]
+    assert list(model.objects.values_list("pk", flat=True)) == [kept.pk]
     assert post(editor_api, path, {"into": kept.pk}).status_code == 404
 
 

@@ -13,7 +13,7 @@ from intake.services import intake_create
 from notifications.models import WebhookSubscription
 from tests.factories import ConflictFactory
 
-WRITE_ONLY = {"token", "intake-confirm", "intake-discard", "actor-merge"}
+WRITE_ONLY = {"token", "intake-confirm", "intake-discard", "actor-merge", "location-merge", "source-merge"}
 EDITORS_ONLY = {"intake-list", "intake-detail", "webhook-list", "webhook-detail"}
 
 

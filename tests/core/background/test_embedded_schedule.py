@@ -240,6 +240,12 @@ def test_every_beat_entry_is_scheduled_at_its_interval(settings):
         "idempotency-sweep": settings.FOGWATCH_IDEMPOTENCY_SWEEP_INTERVAL,
         "jobs-sweep": settings.FOGWATCH_JOBS_SWEEP_INTERVAL,
         "every-minute": 60,
+        # in-process only: webhook retries wait in their stored attempts
+        **(
+            {"webhook-retries": settings.FOGWATCH_WEBHOOK_RETRY_SWEEP_INTERVAL}
+            if settings.CELERY_TASK_ALWAYS_EAGER
+            else {}
+        ),
     }
 
 
