@@ -67,7 +67,17 @@ class Claim(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STATEMENT, db_index=True)
     summary = models.CharField(max_length=1000, help_text="One sentence: what is claimed.")
     quote = models.TextField(blank=True, help_text="Verbatim, in the original language where known.")
-    language = models.CharField(max_length=35, blank=True)
+    language = models.CharField(
+        max_length=35, blank=True, help_text="The quote's language (BCP 47: ps, prs, ar, uk …)."
+    )
+    translation = models.TextField(blank=True, help_text="The quote translated; needs the original quote.")
+    translation_language = models.CharField(
+        max_length=35, blank=True, default="en", help_text="The translation's language (BCP 47; default en)."
+    )
+    translated_by = models.CharField(
+        max_length=200, blank=True, help_text="Who translated it: a person's name, or machine:<engine>."
+    )
+    translated_at = models.DateTimeField(null=True, blank=True, help_text="When it was translated.")
 
     subject = models.ForeignKey(
         "actors.Actor",
@@ -150,11 +160,21 @@ class Claim(models.Model):
 
 
 class Citation(models.Model):
-    """Where a claim was reported: a report, with the passage quoted from it."""
+    """Where a claim was reported: a report, with the passage quoted from it (in its own language, and
+    a translation beside it with who made it and when)."""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="citations")
     report = models.ForeignKey("sources.Report", on_delete=models.PROTECT, related_name="citations")
-    quote = models.TextField(blank=True)
+    quote = models.TextField(blank=True, help_text="The passage quoted, verbatim, in its own language.")
+    language = models.CharField(max_length=35, blank=True, help_text="The quote's language (BCP 47).")
+    translation = models.TextField(blank=True, help_text="The quote translated; needs the original quote.")
+    translation_language = models.CharField(
+        max_length=35, blank=True, default="en", help_text="The translation's language (BCP 47; default en)."
+    )
+    translated_by = models.CharField(
+        max_length=200, blank=True, help_text="Who translated it: a person's name, or machine:<engine>."
+    )
+    translated_at = models.DateTimeField(null=True, blank=True, help_text="When it was translated.")
 
     history = HistoricalRecords()
 
