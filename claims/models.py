@@ -186,10 +186,11 @@ class Citation(models.Model):
 
 
 class ClaimSearch(models.Model):
-    """A claim's search vector, on PostgreSQL only (docs/search.md): its summary, quote, citation
-    quotes, report titles, the names and aliases of its claimant, spokesperson and subject, and of its
-    place and the places above it. Written by database triggers (``claims`` migration 0011) on every
-    write of those tables, whatever the path; never by Django. Empty elsewhere."""
+    """A claim's search vector, on PostgreSQL only (docs/search.md): its summary, quote and translation,
+    citation quotes and translations, report titles, the names and aliases of its claimant, spokesperson
+    and subject, and of its place and the places above it. Written by database triggers (``claims``
+    migrations 0011 and 0015) on every write of those tables, whatever the path; never by Django.
+    Empty elsewhere."""
 
     claim = models.OneToOneField(
         Claim, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="search"
