@@ -10,6 +10,10 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+# A quote in its language (DESIGN.md, "Quote in its language"): the same fields on a claim and on a
+# citation, checked by ``claims.services.validation.quote_settle``.
+QUOTE_FIELDS = ("quote", "language", "translation", "translation_language", "translated_by", "translated_at")
+
 
 class Claim(models.Model):
     """A dated assertion by an actor, attributed to at least one report."""

@@ -15,7 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
 from actors.selectors import bloc_ids
-from claims.models import Claim, Relation
+from claims.models import QUOTE_FIELDS, Claim, Relation
 from core.languages import language_problem
 from core.services import check_count, full_clean
 from core.text import as_stored, clean_fields, clean_text, max_text_length
@@ -58,9 +58,6 @@ CLAIM_LINES = (
     "location_precision",
 )
 CLAIM_TEXTS = ("quote", "translation", "verdict_rationale")
-# A quote in its language (DESIGN.md, "Quote in its language"): the same fields on a claim and on a
-# citation, checked by ``quote_settle``.
-QUOTE_FIELDS = ("quote", "language", "translation", "translation_language", "translated_by", "translated_at")
 QUOTE_LINES = ("language", "translation_language", "translated_by")
 QUOTE_TEXTS = ("quote", "translation")
 DEFAULT_TRANSLATION_LANGUAGE = "en"
