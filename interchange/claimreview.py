@@ -35,7 +35,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Any
 from urllib.parse import urlparse
 
@@ -257,10 +257,14 @@ def _quote(node: Any) -> dict[str, Any]:
     translation = translation if isinstance(translation, dict) else {}
     translated_text = _text(translation.get("text"))
     when = _text(translation.get("dateCreated"))
-    try:
-        translated_at = parse_datetime(when) if when and translated_text else None
-    except ValueError:
-        translated_at = None
+    translated_at = None
+    if when and translated_text:
+        try:
+            translated_at = parse_datetime(when)
+            if translated_at is None and parse_date(when) is not None:  # a day: its midnight, UTC
+                translated_at = datetime.combine(parse_date(when), time(), tzinfo=UTC)
+        except ValueError:
+            translated_at = None
     if when and translated_text and translated_at is None:
         raise ValidationError({"translated_at": f"“{when}” is not a date and time (workTranslation.dateCreated)."})
     return {

@@ -140,6 +140,8 @@ def quote_settle(values: Mapping[str, Any], *, check_languages: bool = True) -> 
     elif by.startswith(MACHINE) and not by.removeprefix(MACHINE).strip():
         errors["translated_by"] = "Name the engine of a machine translation after machine: (machine:<engine>)."
     when = settled["translated_at"]
+    if isinstance(when, datetime) and timezone.is_naive(when):
+        when = settled["translated_at"] = timezone.make_aware(when)  # a time without offset: the site's zone
     if when is None:
         settled["translated_at"] = timezone.now()
     elif isinstance(when, datetime) and when > timezone.now() + CLOCK_SKEW:

@@ -7,6 +7,7 @@ import json
 from datetime import UTC, date, datetime
 
 import pytest
+from django.utils import timezone
 
 from claims.models import Citation, Claim
 from interchange.claimreview import find_reviews, import_claim_reviews
@@ -128,3 +129,19 @@ def test_a_review_with_a_bad_language_code_is_skipped_naming_the_field(api, quot
     assert (summary.created, summary.skipped) == (0, 1)
     assert "language" in str(summary.problems) and "klingon language" in str(summary.problems)
     assert Claim.objects.count() == 1
+
+
+def test_a_translation_from_elsewhere_needs_its_translator_and_may_give_a_time_without_offset(api, quoted_claim):
+    (review,) = find_reviews(_feed(api))
+    review["author"] = {"@type": "Organization", "name": "Another checker"}
+    item = review["itemReviewed"]
+    unsigned = review | {"identifier": "elsewhere:3", "url": "https://factcheck.example.org/unsigned"}
+    unsigned["itemReviewed"] = item | {"workTranslation": {"@type": "CreativeWork", "text": ENGLISH}}
+    local = review | {"identifier": "elsewhere:4", "url": "https://factcheck.example.org/local"}
+    translation = item["workTranslation"] | {"dateCreated": "2021-09-03T10:30:00"}
+    local["itemReviewed"] = item | {"workTranslation": translation}
+    summary = import_claim_reviews(json.dumps([unsigned, local]))
+    assert (summary.created, summary.skipped) == (1, 1)
+    assert "translated_by" in str(summary.problems) and "who made the translation" in str(summary.problems)
+    claim = Claim.objects.get(external_id="claimreview:https://factcheck.example.org/local")
+    assert claim.translated_at == timezone.make_aware(datetime(2021, 9, 3, 10, 30))  # in the site's zone
