@@ -2,9 +2,14 @@
 the original and its language, with a translation beside it (who made it, when). Written through the
 API and the admin, refused with the field named, found by search, shown in the history."""
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from claims.models import Citation, Claim
@@ -297,3 +302,20 @@ def test_search_finds_a_claim_by_a_word_only_in_its_translation(api, world):
     assert list(simple_search(claims, ["watchtower"]).values_list("pk", flat=True)) == [by_claim.pk]
     assert list(simple_search(claims, ["pennants"]).values_list("pk", flat=True)) == [by_citation.pk]
     assert set(search_claims(claims, "valley").values_list("pk", flat=True)) >= {by_claim.pk, by_citation.pk}
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="this is the PostgreSQL run starting the SQLite one")
+def test_the_search_by_translation_passes_on_sqlite_too(tmp_path):
+    """The embedded default (``make run``) is SQLite, whose search is the simple match: the search test
+    above, run again on a SQLite file."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'quotes.sqlite3'}"}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", __file__, "-v", "-p", "no:cacheprovider", "-n", "0", "-k", "by_a_word_only"],
+        cwd=Path(__file__).resolve().parents[3],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "test_search_finds_a_claim_by_a_word_only_in_its_translation PASSED" in done.stdout
