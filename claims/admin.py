@@ -7,6 +7,8 @@ written through ``relation_create`` / ``relation_update`` / ``relation_delete``;
 relations (rule 7) are shown, never edited.
 """
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -92,8 +94,14 @@ class ClaimForm(forms.ModelForm):
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 2, "cols": 100}),
             "quote": forms.Textarea(attrs={"rows": 3, "cols": 100}),
+            "translation": forms.Textarea(attrs={"rows": 3, "cols": 100}),
             "verdict_rationale": forms.Textarea(attrs={"rows": 3, "cols": 100}),
         }
+
+    editor = ""  # the editor's name (``ClaimAdmin.get_form``): who made a translation left unsigned
+
+    def clean(self) -> dict:
+        return sign_translation(super().clean(), self.editor)
 
     def _post_clean(self) -> None:
         super()._post_clean()
@@ -118,6 +126,35 @@ class ClaimForm(forms.ModelForm):
             del self._errors[NON_FIELD_ERRORS]
 
 
+def editor_name(user: Any) -> str:
+    """How an editor signs a translation: their full name, else their username."""
+    return (user.get_full_name() or user.get_username()).strip()
+
+
+def sign_translation(data: dict, editor: str) -> dict:
+    """The admin's choice (docs/pages.md): a translation entered without ``translated_by`` was made by
+    the editor saving it. The API asks for it instead (the service refuses a translation unsigned)."""
+    if data.get("translation") and not (data.get("translated_by") or "").strip() and editor:
+        data["translated_by"] = editor
+    return data
+
+
+class CitationForm(forms.ModelForm):
+    """One citation of the inline: its quote fields checked by the service's rules on their own fields."""
+
+    editor = ""  # set by ``CitationInline.get_formset``
+
+    def clean(self) -> dict:
+        data = sign_translation(super().clean(), self.editor)
+        if data.get("DELETE") or not data.get("report"):
+            return data
+        settled, errors = services.citation_quote_settle({name: data.get(name) for name in services.QUOTE_FIELDS})
+        for name, message in errors.items():
+            self.add_error(name if name in self.fields else None, message)
+        data.update({name: value for name, value in settled.items() if name not in errors})
+        return data
+
+
 class CitationFormSet(BaseInlineFormSet):
     def citations(self) -> list[services.CitationInput]:
         kept = []
@@ -125,9 +162,8 @@ class CitationFormSet(BaseInlineFormSet):
             data = getattr(form, "cleaned_data", None) or {}
             if data.get("DELETE") or not data.get("report"):
                 continue
-            kept.append(
-                services.CitationInput(report=data["report"], quote=data.get("quote") or "", id=form.instance.pk)
-            )
+            values = {"report": data["report"], **{name: data.get(name) for name in services.QUOTE_FIELDS}}
+            kept.append(services.CitationInput.from_values(values, id=form.instance.pk))
         return kept
 
     def clean(self) -> None:
@@ -154,7 +190,11 @@ class CitationFormSet(BaseInlineFormSet):
             if row is None:
                 self.deleted_objects.append(form.instance)
                 continue
-            fields = [name for name in ("report", "quote") if form.initial.get(name) != row.serializable_value(name)]
+            fields = [
+                name
+                for name in ("report", *services.QUOTE_FIELDS)
+                if form.initial.get(name) != row.serializable_value(name)
+            ]
             if fields:
                 self.changed_objects.append((row, fields))
         self.new_objects = [row for pk, row in now.items() if pk not in shown]
@@ -162,8 +202,10 @@ class CitationFormSet(BaseInlineFormSet):
 
 class CitationInline(AutocompleteLabelsMixin, admin.TabularInline):
     model = Citation
+    form = CitationForm
     formset = CitationFormSet
-    fields = ("report", "quote", "reliability")
+    fields = ("report", "quote", "language", "translation", "translation_language", "translated_by", "translated_at")
+    fields += ("reliability",)
     readonly_fields = ("reliability",)
     autocomplete_fields = ("report",)
     extra = 1
@@ -174,7 +216,11 @@ class CitationInline(AutocompleteLabelsMixin, admin.TabularInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.form.base_fields["quote"].widget = forms.Textarea(attrs={"rows": 2, "cols": 60})
+        for name in ("quote", "translation"):
+            formset.form.base_fields[name].widget = forms.Textarea(attrs={"rows": 2, "cols": 40})
+        for name in ("language", "translation_language"):
+            formset.form.base_fields[name].widget.attrs["size"] = 6
+        formset.form.editor = editor_name(request.user)
         return formset
 
     @admin.display(description="source (reliability)")
@@ -230,7 +276,7 @@ class ClaimAdmin(ServiceAdmin):
     list_display = ("id", "summary_short", "status_badge", "flags", "claimant", "claimed_on", "kind", "verdict")
     list_display_links = ("id", "summary_short")
     list_filter = ("status", "kind", "verdict", "contested", "corroborated", "unverified", "claimed_on")
-    search_fields = ("summary", "quote", "claimant__name")
+    search_fields = ("summary", "quote", "translation", "claimant__name")
     autocomplete_fields = ("claimant", "spokesperson", "subject", "location")
     list_select_related = ("claimant",)
     date_hierarchy = "claimed_on"
@@ -252,7 +298,21 @@ class ClaimAdmin(ServiceAdmin):
             {"fields": ("status_badge", "flags", "reasons_list", "relation_links")},
         ),
         ("Who and when", {"fields": ("claimant", "spokesperson", "claimed_on")}),
-        ("What", {"fields": ("kind", "summary", "quote", "language")}),
+        ("What", {"fields": ("kind", "summary")}),
+        (
+            "Quote in its language",
+            {
+                "fields": (
+                    "quote",
+                    "language",
+                    "translation",
+                    ("translation_language", "translated_by", "translated_at"),
+                ),
+                "description": "The quote verbatim in its own language (a BCP 47 code: ps, prs, ar, uk, fa-AF …), "
+                "and a translation beside it. A translation needs the quote; left unsigned, it is signed with "
+                "your name (or write machine:<engine> for a machine translation); its time is now when empty.",
+            },
+        ),
         (
             "The proposition",
             {
@@ -277,6 +337,11 @@ class ClaimAdmin(ServiceAdmin):
             },
         ),
     )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.editor = editor_name(request.user)
+        return form
 
     # -- autocompletes: who claimed it, when, and what (a claim's number alone says nothing) ------
 

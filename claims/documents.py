@@ -32,7 +32,7 @@ from rest_framework.reverse import reverse
 
 from claims.as_of import Flags, cited_by_then, flags_on, verdict_given_by
 from claims.models import Citation, Claim, Relation
-from claims.services.validation import CLAIM_EDITABLE, DERIVED
+from claims.services.validation import CLAIM_EDITABLE, DERIVED, QUOTE_FIELDS
 
 SENTINEL = 987654321987654321
 
@@ -90,7 +90,6 @@ EXTRA_VALUES = (
 CITATION_VALUES = (
     "id",
     "claim_id",
-    "quote",
     "report_id",
     "report__title",
     "report__url",
@@ -100,6 +99,7 @@ CITATION_VALUES = (
     "report__source__name",
     "report__source__reliability",
     "report__source__homepage",
+    *QUOTE_FIELDS,
 )
 END_VALUES = ("id", "summary", "claimed_on", "claimant_id", "claimant__slug", "claimant__name")
 RELATION_VALUES = (
@@ -117,6 +117,11 @@ RELATION_VALUES = (
 def _local(value: datetime | None) -> datetime | None:
     """A time in the site's time zone, as DRF's ``DateTimeField`` shows it."""
     return None if value is None else timezone.localtime(value)
+
+
+def _quote(row: dict[str, Any]) -> dict[str, Any]:
+    """The quote, its language and its translation (who made it, when), as the API shows them."""
+    return {name: _local(row[name]) if name == "translated_at" else row[name] for name in QUOTE_FIELDS}
 
 
 class ClaimDocuments:
@@ -224,7 +229,7 @@ class ClaimDocuments:
         (or has no publication date)."""
         result: dict[int, list[dict]] = defaultdict(list)
         rows = Citation.objects.filter(claim_id__in=ids).order_by("id").values_list(*CITATION_VALUES)
-        for pk, claim_id, quote, report_id, title, url, published, source_id, slug, name, grade, home in rows:
+        for pk, claim_id, report_id, title, url, published, source_id, slug, name, grade, home, *quote in rows:
             if as_of is not None and not cited_by_then(published, as_of):
                 continue
             citation = {
@@ -238,7 +243,7 @@ class ClaimDocuments:
                     "source": {"id": source_id, "slug": slug, "name": name},
                     "reliability": grade,
                 },
-                "quote": quote,
+                **_quote(dict(zip(QUOTE_FIELDS, quote, strict=True))),
             }
             if self.extra:
                 citation["extra"] = {"source_homepage": home}
@@ -314,8 +319,7 @@ class ClaimDocuments:
             "claimed_on": row["claimed_on"],
             "kind": row["kind"],
             "summary": row["summary"],
-            "quote": row["quote"],
-            "language": row["language"],
+            **_quote(row),
             "subject": briefs["subject"],
             "location": briefs["location"],
             "event_start": row["event_start"],

@@ -10,6 +10,10 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+# A quote in its language (DESIGN.md, "Quote in its language"): the same fields on a claim and on a
+# citation, checked by ``claims.services.validation.quote_settle``.
+QUOTE_FIELDS = ("quote", "language", "translation", "translation_language", "translated_by", "translated_at")
+
 
 class Claim(models.Model):
     """A dated assertion by an actor, attributed to at least one report."""
@@ -67,7 +71,17 @@ class Claim(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STATEMENT, db_index=True)
     summary = models.CharField(max_length=1000, help_text="One sentence: what is claimed.")
     quote = models.TextField(blank=True, help_text="Verbatim, in the original language where known.")
-    language = models.CharField(max_length=35, blank=True)
+    language = models.CharField(
+        max_length=35, blank=True, help_text="The quote's language (BCP 47: ps, prs, ar, uk …)."
+    )
+    translation = models.TextField(blank=True, help_text="The quote translated; needs the original quote.")
+    translation_language = models.CharField(
+        max_length=35, blank=True, default="en", help_text="The translation's language (BCP 47; default en)."
+    )
+    translated_by = models.CharField(
+        max_length=200, blank=True, help_text="Who translated it: a person's name, or machine:<engine>."
+    )
+    translated_at = models.DateTimeField(null=True, blank=True, help_text="When it was translated.")
 
     subject = models.ForeignKey(
         "actors.Actor",
@@ -151,11 +165,21 @@ class Claim(models.Model):
 
 
 class Citation(models.Model):
-    """Where a claim was reported: a report, with the passage quoted from it."""
+    """Where a claim was reported: a report, with the passage quoted from it (in its own language, and
+    a translation beside it with who made it and when)."""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="citations")
     report = models.ForeignKey("sources.Report", on_delete=models.PROTECT, related_name="citations")
-    quote = models.TextField(blank=True)
+    quote = models.TextField(blank=True, help_text="The passage quoted, verbatim, in its own language.")
+    language = models.CharField(max_length=35, blank=True, help_text="The quote's language (BCP 47).")
+    translation = models.TextField(blank=True, help_text="The quote translated; needs the original quote.")
+    translation_language = models.CharField(
+        max_length=35, blank=True, default="en", help_text="The translation's language (BCP 47; default en)."
+    )
+    translated_by = models.CharField(
+        max_length=200, blank=True, help_text="Who translated it: a person's name, or machine:<engine>."
+    )
+    translated_at = models.DateTimeField(null=True, blank=True, help_text="When it was translated.")
 
     history = HistoricalRecords()
 
@@ -167,10 +191,11 @@ class Citation(models.Model):
 
 
 class ClaimSearch(models.Model):
-    """A claim's search vector, on PostgreSQL only (docs/search.md): its summary, quote, citation
-    quotes, report titles, the names and aliases of its claimant, spokesperson and subject, and of its
-    place and the places above it. Written by database triggers (``claims`` migration 0011) on every
-    write of those tables, whatever the path; never by Django. Empty elsewhere."""
+    """A claim's search vector, on PostgreSQL only (docs/search.md): its summary, quote and translation,
+    citation quotes and translations, report titles, the names and aliases of its claimant, spokesperson
+    and subject, and of its place and the places above it. Written by database triggers (``claims``
+    migrations 0011 and 0015) on every write of those tables, whatever the path; never by Django.
+    Empty elsewhere."""
 
     claim = models.OneToOneField(
         Claim, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="search"

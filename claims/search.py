@@ -1,19 +1,20 @@
 """Claim text search: the one meaning of ``q`` for the API, the pages and the exports (docs/search.md).
 
 ``search_claims(queryset, text)`` keeps the claims in which every word of ``text`` is found, in any
-order, in the summary, the quote, a citation's quote, a cited report's title, the names and aliases
-of the claimant, spokesperson and subject, or the names and aliases of the place and the places
-above it.
+order, in the summary, the quote or its translation, a citation's quote or its translation, a cited
+report's title, the names and aliases of the claimant, spokesperson and subject, or the names and
+aliases of the place and the places above it.
 
 On PostgreSQL each claim has a search vector (``claims.models.ClaimSearch``, kept by triggers:
-``claims`` migration 0011). A query word matches a word of the vector that equals it or starts with
-it (words of 4+ letters), or one of the few words of the vocabulary (``SearchWord``) spelled like it
-(pg_trgm similarity ≥ ``SIMILARITY``, about as long: a variant, not a longer word): ``Panjsher``
-finds Panjshir, ``Artemovsk`` Artemivsk. The claims come best first (``ts_rank_cd``, the whole
-phrase as typed first of all), then newest claimed first, when at most ``RANK_LIMIT`` claims have
-the words; a broader search comes newest claimed first, as the list without q (``_terms``); an
-explicit ``ordering=`` always wins. Elsewhere (SQLite) the match is simpler: every word, casefolded,
-is a substring of one of those fields, and the order is the list's own.
+``claims`` migrations 0011 and 0015, the latter adding the translations). A query word matches a
+word of the vector that equals it or starts with it (words of 4+ letters), or one of the few words
+of the vocabulary (``SearchWord``) spelled like it (pg_trgm similarity ≥ ``SIMILARITY``, about as
+long: a variant, not a longer word): ``Panjsher`` finds Panjshir, ``Artemovsk`` Artemivsk. The
+claims come best first (``ts_rank_cd``, the whole phrase as typed first of all), then newest claimed
+first, when at most ``RANK_LIMIT`` claims have the words; a broader search comes newest claimed
+first, as the list without q (``_terms``); an explicit ``ordering=`` always wins. Elsewhere (SQLite)
+the match is simpler: every word, casefolded, is a substring of one of those fields, and the order
+is the list's own.
 
 Bad input is refused by ``SearchField`` (the form field of the ``q`` filter) with a message the
 filter reports under ``q``: more than ``MAX_CHARS`` characters, more than ``MAX_WORDS`` words, no
@@ -286,7 +287,9 @@ def _word_q(word: str) -> Q:
     def has(expression: Any) -> Contains:
         return Contains(Fold(expression), word)
 
-    cited = Citation.objects.filter(Q(has(F("quote"))) | Q(has(F("report__title")))).values("claim_id")
+    cited = Citation.objects.filter(Q(has(F("quote"))) | Q(has(F("translation"))) | Q(has(F("report__title")))).values(
+        "claim_id"
+    )
     actors = Actor.objects.filter(has(Names(F("name"), F("aliases")))).values("pk")
     # A place matches when it or a place above it is named so: its path starts with that place's path.
     named_above = Location.objects.filter(has(Names(F("name"), F("aliases")))).filter(
@@ -296,6 +299,7 @@ def _word_q(word: str) -> Q:
     return (
         Q(has(F("summary")))
         | Q(has(F("quote")))
+        | Q(has(F("translation")))
         | Q(pk__in=cited)
         | Q(claimant__in=actors)
         | Q(spokesperson__in=actors)
@@ -305,9 +309,9 @@ def _word_q(word: str) -> Q:
 
 
 def simple_search(queryset: QuerySet, words: list[str]) -> QuerySet:
-    """Every word (casefolded) a substring of the summary, the quote, a citation's quote, a cited
-    report's title, a name or alias of the claimant, spokesperson or subject, or of the place or a
-    place above it. No ranking: the queryset's order stays."""
+    """Every word (casefolded) a substring of the summary, the quote or its translation, a citation's
+    quote or its translation, a cited report's title, a name or alias of the claimant, spokesperson
+    or subject, or of the place or a place above it. No ranking: the queryset's order stays."""
     if not words:
         return queryset.none()
     condition = Q()

@@ -11,7 +11,7 @@ from django.db.models.lookups import StartsWith
 from actors.models import Actor
 from claims import flags
 from claims.auto_relations import PropositionFacts
-from claims.models import Citation, Claim, Conflict, Relation
+from claims.models import QUOTE_FIELDS, Citation, Claim, Conflict, Relation
 from core.access import editor_shown
 from core.tree import TreeNode, subtree_q
 from core.versions import cached_for_version
@@ -237,6 +237,9 @@ def reason_summaries(reasons: Iterable[dict]) -> dict[int, str]:
 HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 
 
+# A citation's fields in its history: its report, and its quote with language and translation.
+CITATION_HISTORY = ("report", *QUOTE_FIELDS)
+
 # Written by the flag recompute, never by the editor who saved a version: left out of every diff.
 HISTORY_DERIVED = ("status", "contested", "corroborated", "unverified", "reasons")
 
@@ -273,14 +276,15 @@ def claim_history(claim: Claim, *, viewer: Any = None) -> list[dict[str, Any]]:
         if record.history_type == "~" and before is not None:
             changes = [
                 {"field": c.field, "old": c.old, "new": c.new}
-                for c in record.diff_against(before, included_fields=("report", "quote")).changes
+                for c in record.diff_against(before, included_fields=CITATION_HISTORY).changes
             ]
             if not changes:
                 continue
         else:
             changes = [
                 {"field": name, "old": value if removed else None, "new": None if removed else value}
-                for name, value in (("report", record.report_id), ("quote", record.quote))
+                for name, value in (("report", record.report_id), *((n, getattr(record, n)) for n in QUOTE_FIELDS))
+                if name in ("report", "quote") or (value and (name != "translation_language" or record.translation))
             ]
         entries.append(_history_entry(record, "citation", changes, viewer))
     entries.sort(key=lambda e: (e["when"], e["object"] == "citation", e["id"]), reverse=True)

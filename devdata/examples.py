@@ -19,7 +19,14 @@ from django.db import transaction
 from actors.models import Actor
 from actors.services import actor_create, actor_update
 from claims.models import Claim, Conflict, Relation
-from claims.services import claim_create, claim_update, conflict_create, conflict_update, relation_create
+from claims.services import (
+    QUOTE_FIELDS,
+    claim_create,
+    claim_update,
+    conflict_create,
+    conflict_update,
+    relation_create,
+)
 from locations.models import Location
 from locations.services import location_create, location_update
 from sources.models import Report, Source
@@ -203,7 +210,23 @@ REPORTS: list[dict[str, Any]] = [
     },
 ]
 
-# Each claim: a key for relations, its fields, and the reports it is cited from.
+# The Taliban's words on Shattal as the RT article reports them (devdata/articles.py, its first
+# sentence, verbatim: the article gives them in English, so the original is English), with a Dari
+# translation (right to left) made by the example's own editor, not by the Taliban or RT.
+SHATTAL_QUOTE: dict[str, Any] = {
+    "quote": "The Taliban said on Friday that their fighters had entered Panjshir province and captured eleven "
+    "important positions on the main road towards Badakhshan, among them the town of Shattal at the "
+    "south-western entrance to the valley.",
+    "language": "en",
+    "translation": "طالبان روز جمعه گفتند که جنگجویان\u200cشان وارد ولایت پنجشیر شده و یازده موضع مهم را در مسیر "
+    "شاهراه اصلی به سوی بدخشان تصرف کرده\u200cاند، از جمله شهرک شتل در مدخل جنوب\u200cغربی دره.",
+    "translation_language": "prs",
+    "translated_by": "Fogwatch example editor",
+    "translated_at": datetime(2026, 12, 2, 8, 0, tzinfo=UTC),
+}
+
+# Each claim: a key for relations, its fields, and the reports it is cited from (``cite_quote``: each
+# citation carries the claim's quote and translation too).
 CLAIMS: list[dict[str, Any]] = [
     {
         "key": "taliban-capture",
@@ -231,8 +254,10 @@ CLAIMS: list[dict[str, Any]] = [
         "subject": "taliban",
         "location": "shattal",
         "summary": "The Taliban took the town of Shattal at the south-western entrance of the Panjshir valley.",
+        **SHATTAL_QUOTE,
         "event_start": date(2021, 9, 2),
         "cite": ["rt"],
+        "cite_quote": True,
     },
     {
         "key": "nrf-denial",
@@ -464,20 +489,26 @@ def load_panjshir_2021(progress: Callable[[str], None] | None = None) -> LoadSum
     say(f"{len(sources)} sources, {len(reports)} reports")
     claims: dict[str, Claim] = {}
     for spec in CLAIMS:
-        fields = {k: v for k, v in spec.items() if k not in ("key", "cite")}
+        fields = {k: v for k, v in spec.items() if k not in ("key", "cite", "cite_quote")}
+        quoted = {name: fields[name] for name in QUOTE_FIELDS if name in fields} if spec.get("cite_quote") else {}
         for name in ("claimant", "spokesperson", "subject"):
             if name in fields:
                 fields[name] = actors[fields[name]]
         if "location" in fields:
             fields["location"] = places[fields["location"]]
         existing = Claim.objects.filter(claimant=fields["claimant"], summary=fields["summary"]).first()
+        citations = [{"report": reports[key], **quoted} for key in spec["cite"]]
         if existing is None:
-            citations = [{"report": reports[key]} for key in spec["cite"]]
             claims[spec["key"]] = claim_create(citations=citations, **fields)
             summary.count("claims", True)
         else:
             changed = {k: v for k, v in fields.items() if getattr(existing, k) != v}
-            claims[spec["key"]] = claim_update(claim=existing, **changed) if changed else existing
+            have = [{"report": c.report, **{k: getattr(c, k) for k in quoted}} for c in existing.citations.all()]
+            cited = citations if quoted and have != citations else None  # loaded before the quotes: add them
+            if changed or cited is not None:
+                claims[spec["key"]] = claim_update(claim=existing, citations=cited, **changed)
+            else:
+                claims[spec["key"]] = existing
             summary.count("claims", False)
     say(f"{len(claims)} claims")
     for source_key, target_key, stance, note in RELATIONS:

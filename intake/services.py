@@ -21,7 +21,8 @@ from django.utils import timezone
 from actors.models import Actor
 from actors.selectors import bloc_ids
 from claims.models import Claim, Relation
-from claims.services import CitationInput, claim_create, claim_update, relation_create
+from claims.services import QUOTE_FIELDS, CitationInput, claim_create, claim_update, relation_create
+from core.languages import language_problem
 from core.services import too_many
 from core.text import clean_fields, max_text_length
 from core.text import clean_text as clean_any_text
@@ -118,6 +119,9 @@ def intake_create(
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
     clean_fields(intake, lines=["title", "url", "language"])
+    problem = language_problem(intake.language)  # said now, not when its claims are confirmed
+    if problem:
+        raise ValidationError({"language": problem})
     try:
         intake.full_clean(exclude=["drafts", "unknown", "made"])
     except ValidationError as exc:
@@ -439,7 +443,10 @@ def intake_confirm(*, intake: Intake, keep: list[int] | None = None) -> dict[str
         try:
             if draft.get("same_as"):
                 claim = Claim.objects.get(pk=draft["same_as"][0])
-                others = [CitationInput(report=c.report, quote=c.quote) for c in claim.citations.all()]
+                others = [  # kept whole: their quotes' languages and translations too
+                    CitationInput.from_values({"report": c.report, **{n: getattr(c, n) for n in QUOTE_FIELDS}}, id=c.pk)
+                    for c in claim.citations.all()
+                ]
                 if not any(c.report.pk == report.pk for c in others):
                     claim_update(claim=claim, citations=[*others, citation])
                 made[index] = claim.pk

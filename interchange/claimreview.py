@@ -10,7 +10,12 @@ Export shape (https://schema.org/ClaimReview)::
                       "contentLocation": {"@type": "Place", "name",
                                           "additionalProperty": [{"@type": "PropertyValue",
                                               "propertyID": "location_precision", "value"}]},
-                      "about": {"@type": "QuantitativeValue", "minValue", "maxValue", "unitText"}},
+                      "about": {"@type": "QuantitativeValue", "minValue", "maxValue", "unitText"},
+                      with a quote: "text" (the original), "inLanguage", and with a translation
+                      "workTranslation": {"@type": "CreativeWork", "text", "inLanguage",
+                                          "translator": Person|SoftwareApplication, "dateCreated"}},
+                      each appearance with a quoted passage: "hasPart": {"@type": "Quotation",
+                                          "text", "inLanguage", "workTranslation"},
      only with a verdict: "reviewBody": the rationale,
      "reviewRating": {"@type": "Rating", "ratingValue": 1–5, "bestRating": 5, "worstRating": 1,
                       "alternateName": the verdict}}
@@ -18,9 +23,11 @@ Export shape (https://schema.org/ClaimReview)::
 The import also takes the older shape (``"@type": ["ClaimReview"]`` as a list, ``itemReviewed``
 typed CreativeWork, no ``appearance``), a list, an ``@graph`` or a DataFeed. A review Fogwatch
 exported itself (its ``identifier``, or a ``/claims/<id>/`` url with Fogwatch as author) whose claim
-is here (same claim date and claimant) updates that claim's summary, verdict, counts and location
-precision, and nothing else (kind, actors, place and citations stay); any other review is a claim
-keyed on the review's url.
+is here (same claim date and claimant) updates that claim's summary, verdict, counts, location
+precision and (when the review carries one) its quote with its language and translation, and nothing
+else (kind, actors, place and citations stay); any other review is a claim keyed on the review's url,
+its quote and translation read, and each appearance's quoted passage (its original text) as the
+citation's quote.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Any
 from urllib.parse import urlparse
 
@@ -59,6 +66,8 @@ SITE_NAME = "Fogwatch"
 OWN_PREFIX = "fogwatch:claim:"
 PRECISION_PROPERTY = "location_precision"
 OWN_URL = re.compile(r"/claims/(\d+)/?$")
+# ``translated_by`` of a machine translation: ``machine:<engine>`` (claims.services.validation).
+MACHINE = "machine:"
 
 
 def own_identifier(pk: int) -> str:
@@ -239,6 +248,35 @@ def _precision(item: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
+def _quote(node: Any) -> dict[str, Any]:
+    """The quote fields (``claims.services.QUOTE_FIELDS``) of a CreativeWork that carries a ``text``
+    (the Claim, or an appearance's Quotation), with its ``workTranslation``; nothing without a text."""
+    if not isinstance(node, dict) or not _text(node.get("text")):
+        return {}
+    translation = _first(node.get("workTranslation"))
+    translation = translation if isinstance(translation, dict) else {}
+    translated_text = _text(translation.get("text"))
+    when = _text(translation.get("dateCreated"))
+    translated_at = None
+    if when and translated_text:
+        try:
+            translated_at = parse_datetime(when)
+            if translated_at is None and parse_date(when) is not None:  # a day: its midnight, UTC
+                translated_at = datetime.combine(parse_date(when), time(), tzinfo=UTC)
+        except ValueError:
+            translated_at = None
+    if when and translated_text and translated_at is None:
+        raise ValidationError({"translated_at": f"“{when}” is not a date and time (workTranslation.dateCreated)."})
+    return {
+        "quote": str(_first(node.get("text"))).strip(),
+        "language": _text(node.get("inLanguage")),
+        "translation": translated_text,
+        "translation_language": _text(translation.get("inLanguage")) if translated_text else "en",
+        "translated_by": _text(translation.get("translator")) if translated_text else "",
+        "translated_at": translated_at,
+    }
+
+
 def _own_claim(review: dict[str, Any], author: str, claimed_on: date) -> Claim | None:
     """The claim of ours the review was exported from: named by its identifier (or, from Fogwatch, by
     its url), and still made by the same claimant on the same day (else another Fogwatch's claim)."""
@@ -303,14 +341,16 @@ class ClaimReviewImporter:
             "verdict_rationale": _text(review.get("reviewBody")) if verdict else "",
             "verdict_on": not_future(reviewed_on) if verdict and reviewed_on else None,
         }
-        facts = {**_counts(item), **_precision(item)}
+        facts = {**_counts(item), **_precision(item), **_quote(item)}
         own = _own_claim(review, author, claimed_on)
         if own is not None:
             # What the review carries (the verdict when rated, the count, the precision) updates the claim.
             carried = {"summary": clip(claim_text, 1000), **(rated if verdict else {}), **facts}
             return ClaimSpec(own.external_id or "", carried, []), own
         reviewer = _text(review.get("author")) or "ClaimReview"
-        citations = [(self._report(work, reviewer), "") for work in works]
+        citations = [
+            (self._report(work, reviewer), _quote(_first(work.get("hasPart"))).get("quote", "")) for work in works
+        ]
         if not citations:
             own = {"url": review.get("url"), "headline": f"{reviewer}: review of “{clip(claim_text, 200)}”"}
             own["publisher"] = reviewer

@@ -21,6 +21,7 @@ from django.http import HttpRequest
 
 from claims.documents import ClaimDocuments
 from claims.models import Claim
+from claims.services import QUOTE_FIELDS
 
 CHUNK_SIZE = 500
 Document = dict[str, Any]
@@ -33,7 +34,11 @@ CSV_COLUMNS: list[tuple[str, str]] = [
     ("kind", "control, casualties, attack, advance, statement or other"),
     ("summary", "One sentence: what is claimed"),
     ("quote", "Verbatim quote, if any"),
-    ("language", "Language of the quote"),
+    ("language", "Language of the quote (BCP 47 code)"),
+    ("translation", "The quote translated, if any"),
+    ("translation_language", "Language of the translation (BCP 47 code; default en)"),
+    ("translated_by", "Who translated the quote: a person's name, or machine:<engine>"),
+    ("translated_at", "When the quote was translated (ISO 8601)"),
     ("claimant_id", "Actor id of the claimant"),
     ("claimant", "Claimant name"),
     ("claimant_bloc", "Name of the claimant's bloc (root of its parent chain)"),
@@ -148,6 +153,11 @@ def _blank(value: Any) -> Any:
     return "" if value is None else value
 
 
+def _quote(quoted: dict[str, Any]) -> dict[str, Any]:
+    """A claim's or a citation's quote, its language and its translation (who made it, when)."""
+    return {name: _iso(quoted[name]) if name == "translated_at" else quoted[name] for name in QUOTE_FIELDS}
+
+
 def csv_row(doc: Document) -> list[Any]:
     """One claim document as a CSV row (``CSV_HEADER``'s columns)."""
     citations = doc["citations"]
@@ -162,6 +172,10 @@ def csv_row(doc: Document) -> list[Any]:
         "summary": doc["summary"],
         "quote": doc["quote"],
         "language": doc["language"],
+        "translation": doc["translation"],
+        "translation_language": doc["translation_language"],
+        "translated_by": doc["translated_by"],
+        "translated_at": _iso(doc["translated_at"]) or "",
         "claimant_id": doc["claimant"]["id"],
         "claimant": doc["claimant"]["name"],
         "claimant_bloc": _name(extra["claimant_bloc"]),
@@ -229,8 +243,7 @@ def jsonl_record(doc: Document) -> dict[str, Any]:
         "claimed_on": _iso(doc["claimed_on"]),
         "kind": doc["kind"],
         "summary": doc["summary"],
-        "quote": doc["quote"],
-        "language": doc["language"],
+        **_quote(doc),
         "subject": _brief(doc["subject"]),
         "location": (
             {**_brief(location), "latitude": extra["latitude"], "longitude": extra["longitude"]}  # type: ignore[dict-item]
@@ -253,7 +266,7 @@ def jsonl_record(doc: Document) -> dict[str, Any]:
                     "published_at": _iso(c["report"]["published_at"]),
                     "source": _brief(c["report"]["source"]),
                 },
-                "quote": c["quote"],
+                **_quote(c),
             }
             for c in doc["citations"]
         ],

@@ -11,7 +11,16 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from claims.models import Claim
-from interchange.claimreview import BEST, CONTEXT, PRECISION_PROPERTY, RATING, SITE_NAME, WORST, own_identifier
+from interchange.claimreview import (
+    BEST,
+    CONTEXT,
+    MACHINE,
+    PRECISION_PROPERTY,
+    RATING,
+    SITE_NAME,
+    WORST,
+    own_identifier,
+)
 
 Document = dict[str, Any]
 
@@ -27,6 +36,34 @@ def _author(doc: Document) -> dict[str, Any]:
     return {"@type": kind, "name": doc["claimant"]["name"]}
 
 
+def _translator(name: str) -> dict[str, Any]:
+    """Who translated: ``machine:<engine>`` is software, anyone else a person."""
+    return {"@type": "SoftwareApplication" if name.startswith(MACHINE) else "Person", "name": name}
+
+
+def quoted(item: dict[str, Any]) -> dict[str, Any]:
+    """A claim's or a citation's quote as schema.org CreativeWork properties: ``text`` (the original),
+    ``inLanguage`` and ``workTranslation`` (a CreativeWork: ``text``, ``inLanguage``, ``translator``,
+    ``dateCreated``). Empty when there is no quote."""
+    if not item["quote"]:
+        return {}
+    result: dict[str, Any] = {"text": item["quote"]}
+    if item["language"]:
+        result["inLanguage"] = item["language"]
+    if item["translation"]:
+        translation: dict[str, Any] = {
+            "@type": "CreativeWork",
+            "text": item["translation"],
+            "inLanguage": item["translation_language"],
+        }
+        if item["translated_by"]:
+            translation["translator"] = _translator(item["translated_by"])
+        if item["translated_at"]:
+            translation["dateCreated"] = _iso_utc(item["translated_at"])
+        result["workTranslation"] = translation
+    return result
+
+
 def _creative_work(citation: dict[str, Any]) -> dict[str, Any]:
     report = citation["report"]
     work: dict[str, Any] = {"@type": "CreativeWork", "headline": report["title"]}
@@ -38,6 +75,9 @@ def _creative_work(citation: dict[str, Any]) -> dict[str, Any]:
     if citation["extra"]["source_homepage"]:
         publisher["url"] = citation["extra"]["source_homepage"]
     work["publisher"] = publisher
+    quotation = quoted(citation)
+    if quotation:
+        work["hasPart"] = {"@type": "Quotation", **quotation}  # the passage quoted from the report
     return work
 
 
@@ -80,6 +120,7 @@ def claim_review(doc: Document, *, site_url: str) -> dict[str, Any]:
         "@type": "Claim",
         "author": _author(doc),
         "datePublished": _day(doc["claimed_on"]),
+        **quoted(doc),
         "appearance": [_creative_work(c) for c in citations],
     }
     if first is not None:

@@ -12,7 +12,7 @@ from rest_framework import serializers
 from actors.models import Actor
 from claims import flags as flag_rules
 from claims.models import Citation, Claim, Conflict, Relation
-from claims.services import CLAIM_EDITABLE
+from claims.services import CLAIM_EDITABLE, QUOTE_FIELDS, citation_quote_settle
 from core.api.fields import (
     BriefSerializer,
     CappedListSerializer,
@@ -63,13 +63,40 @@ class CitationSerializer(ModelSerializer):
         read_serializer=ReportBriefSerializer,
         help_text="Id of the report (read: the report with its source).",
     )
-    quote = TextField(required=False, allow_blank=True, default="", help_text="The passage quoted.")
+    quote = TextField(
+        required=False, allow_blank=True, default="", help_text="The passage quoted, verbatim, in its own language."
+    )
+    language = TextField(
+        required=False, allow_blank=True, default="", help_text="The quote's language (BCP 47: ps, prs, ar, uk …)."
+    )
+    translation = TextField(
+        required=False, allow_blank=True, default="", help_text="The quote translated; needs the original quote."
+    )
+    translation_language = TextField(
+        required=False, allow_blank=True, default="en", help_text="The translation's language (BCP 47; default en)."
+    )
+    translated_by = TextField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Who translated it: a person's name, or machine:<engine>. Required with a translation.",
+    )
+    translated_at = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, help_text="When it was translated (empty: now)."
+    )
 
     class Meta:
         model = Citation
-        fields = ["id", "report", "quote"]
+        fields = ["id", "report", *QUOTE_FIELDS]
         read_only_fields = ["id"]
         list_serializer_class = CitationListSerializer  # a long list is refused before its reports are looked up
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """The service's quote rules (``citation_quote_settle``), said on this citation's own fields."""
+        settled, errors = citation_quote_settle(attrs)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return {**attrs, **settled}
 
 
 class RelationMadeSerializer(serializers.ModelSerializer):

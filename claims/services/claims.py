@@ -14,13 +14,19 @@ from django.utils import timezone
 from claims.models import Citation, Claim, Relation, Tombstone
 from claims.selectors import affected_ids
 from claims.services.recompute import _settle, claims_recompute
-from claims.services.validation import CLAIM_EDITABLE, CitationInput, _clean_citations, claim_validate
+from claims.services.validation import (
+    CLAIM_EDITABLE,
+    QUOTE_FIELDS,
+    CitationInput,
+    _clean_citations,
+    claim_validate,
+)
 from core.services import ReferencedError, apply_fields, delete_or_refuse
 
 
 def _write_citations(claim: Claim, citations: Sequence[CitationInput]) -> None:
     for item in citations:
-        Citation.objects.create(claim=claim, report=item.report, quote=item.quote)  # cleaned by _clean_citations
+        Citation.objects.create(claim=claim, report=item.report, **item.quote_values())  # cleaned by _clean_citations
 
 
 def _report_id(item: CitationInput) -> Any:
@@ -30,7 +36,7 @@ def _report_id(item: CitationInput) -> Any:
 def _sync_citations(claim: Claim, citations: Sequence[CitationInput]) -> bool:
     """Make the claim's citations these, touching only what differs: a citation given by ``id`` (or,
     without one, the first left with the same report, the same quote preferred) keeps its row and is
-    updated in place when its report or quote changed; the rest are created or deleted. An unchanged
+    updated in place when its report or a quote field changed; the rest are created or deleted. An unchanged
     citation is not written at all (no new id, no history entry). Returns whether anything was written."""
     existing = {c.pk: c for c in claim.citations.order_by("id")}
     kept: dict[int, CitationInput] = {}
@@ -56,9 +62,12 @@ def _sync_citations(claim: Claim, citations: Sequence[CitationInput]) -> bool:
         written = True
     for pk, item in kept.items():
         citation = existing[pk]
-        if citation.report_id != _report_id(item) or citation.quote != item.quote:
-            citation.report, citation.quote = item.report, item.quote
-            citation.save(update_fields=["report", "quote"])
+        wanted = item.quote_values()
+        if citation.report_id != _report_id(item) or any(getattr(citation, k) != v for k, v in wanted.items()):
+            citation.report = item.report
+            for name, value in wanted.items():
+                setattr(citation, name, value)
+            citation.save(update_fields=["report", *QUOTE_FIELDS])
             written = True
     if unmatched:
         _write_citations(claim, unmatched)

@@ -6,15 +6,17 @@ single-row rules are database constraints (``claims.models``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
 from actors.selectors import bloc_ids
-from claims.models import Claim, Relation
+from claims.models import QUOTE_FIELDS, Claim, Relation
+from core.languages import language_problem
 from core.services import check_count, full_clean
 from core.text import as_stored, clean_fields, clean_text, max_text_length
 
@@ -26,6 +28,10 @@ CLAIM_EDITABLE = (
     "summary",
     "quote",
     "language",
+    "translation",
+    "translation_language",
+    "translated_by",
+    "translated_at",
     "subject",
     "location",
     "event_start",
@@ -43,12 +49,25 @@ CLAIM_EDITABLE = (
 DERIVED = ("status", "contested", "corroborated", "unverified", "reasons")
 # Text cleaned by ``core.text`` before any check (blank ``external_id`` is stored as NULL: blank keys
 # must not collide).
-CLAIM_LINES = ("summary", "language", "external_id", "location_precision")
-CLAIM_TEXTS = ("quote", "verdict_rationale")
+CLAIM_LINES = (
+    "summary",
+    "language",
+    "translation_language",
+    "translated_by",
+    "external_id",
+    "location_precision",
+)
+CLAIM_TEXTS = ("quote", "translation", "verdict_rationale")
+QUOTE_LINES = ("language", "translation_language", "translated_by")
+QUOTE_TEXTS = ("quote", "translation")
+DEFAULT_TRANSLATION_LANGUAGE = "en"
+MACHINE = "machine:"
+# A translation time a little ahead of ours is a client clock, not the future.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 def stored_text(name: str, value: Any) -> Any:
-    """``value`` of the claim field ``name`` (or ``quote`` of a citation) as a write stores it: text
+    """``value`` of the claim field ``name`` (or a quote field of a citation) as a write stores it: text
     cleaned by ``core.text``. Anything else, or text the write would refuse, comes back unchanged (the
     write says why). Importers compare with it, so a re-import of the same row changes nothing."""
     if not isinstance(value, str) or name not in (*CLAIM_LINES, *CLAIM_TEXTS):
@@ -62,6 +81,72 @@ class CitationInput:
     report: Any  # sources.Report
     quote: str = ""
     id: int | None = None  # the citation this one is (kept, or changed in place); None: matched by report
+    language: str = ""
+    translation: str = ""
+    translation_language: str = DEFAULT_TRANSLATION_LANGUAGE
+    translated_by: str = ""
+    translated_at: datetime | None = None
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, Any], id: int | None = None) -> CitationInput:
+        """A citation from a mapping (the API's, the admin's, an importer's): its report and quote fields."""
+        return cls(
+            report=values.get("report"),
+            id=values.get("id", id),
+            quote=values.get("quote") or "",
+            language=values.get("language") or "",
+            translation=values.get("translation") or "",
+            translation_language=values.get("translation_language") or DEFAULT_TRANSLATION_LANGUAGE,
+            translated_by=values.get("translated_by") or "",
+            translated_at=values.get("translated_at"),
+        )
+
+    def quote_values(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in QUOTE_FIELDS}
+
+
+def quote_settle(values: Mapping[str, Any], *, check_languages: bool = True) -> tuple[dict[str, Any], dict[str, str]]:
+    """A quote with its translation (the ``QUOTE_FIELDS`` of a claim or a citation, text already
+    cleaned) as it is stored, and what is wrong with it, by field.
+
+    - ``language`` and ``translation_language`` must be language codes (BCP 47, ``core.languages``);
+      an empty ``translation_language`` is ``en``. ``check_languages`` False (an update that wrote
+      neither) leaves them unchecked: a code stored before the rule is not blamed on a later edit.
+    - A translation needs the original quote, and who made it (``translated_by``: a person's name,
+      or ``machine:<engine>``); ``translated_at`` is now when not given, and not in the future.
+    - Without a translation nobody translated anything: ``translated_by`` and ``translated_at`` are
+      cleared.
+    """
+    settled = {name: values.get(name) for name in QUOTE_FIELDS}
+    for name in ("quote", "language", "translation", "translated_by"):
+        settled[name] = settled[name] or ""
+    settled["translation_language"] = settled["translation_language"] or DEFAULT_TRANSLATION_LANGUAGE
+    errors: dict[str, str] = {}
+    if check_languages:
+        for name in ("language", "translation_language"):
+            problem = language_problem(settled[name] or "")
+            if problem:
+                errors[name] = problem
+    if not settled["translation"]:
+        settled["translated_by"], settled["translated_at"] = "", None
+        return settled, errors
+    if not settled["quote"]:
+        errors["translation"] = "A translation needs the original quote it translates: give the quote first."
+    by = settled["translated_by"]
+    if not by:
+        errors["translated_by"] = (
+            "Say who made the translation: a person's name, or machine:<engine> for a machine translation."
+        )
+    elif by.startswith(MACHINE) and not by.removeprefix(MACHINE).strip():
+        errors["translated_by"] = "Name the engine of a machine translation after machine: (machine:<engine>)."
+    when = settled["translated_at"]
+    if isinstance(when, datetime) and timezone.is_naive(when):
+        when = settled["translated_at"] = timezone.make_aware(when)  # a time without offset: the site's zone
+    if when is None:
+        settled["translated_at"] = timezone.now()
+    elif isinstance(when, datetime) and when > timezone.now() + CLOCK_SKEW:
+        errors["translated_at"] = f"The translation time cannot be in the future ({when.isoformat()})."
+    return settled, errors
 
 
 def claim_validate(claim: Claim, citations: Sequence[CitationInput] | None, changed: set[str] | None = None) -> None:
@@ -73,6 +158,13 @@ def claim_validate(claim: Claim, citations: Sequence[CitationInput] | None, chan
     """
     errors: dict[str, str] = {}
     clean_fields(claim, lines=CLAIM_LINES, texts=CLAIM_TEXTS, optional_null=["external_id"])  # text first
+    quote, quote_errors = quote_settle(
+        {name: getattr(claim, name) for name in QUOTE_FIELDS},
+        check_languages=changed is None or bool(changed & {"language", "translation_language"}),
+    )
+    for name in QUOTE_FIELDS:
+        setattr(claim, name, quote[name])
+    errors.update(quote_errors)
     if not claim.summary:
         errors["summary"] = "A one-sentence summary of the claim is required."
     if claim.claimed_on is not None and claim.claimed_on > timezone.localdate():
@@ -134,17 +226,34 @@ def _clean_citations(citations: Iterable[CitationInput | dict[str, Any]] | None)
         return None
     items = check_count("citations", citations, setting="FOGWATCH_MAX_CITATIONS", noun="citations per claim")
     cleaned = []
-    for item in items:
+    for number, item in enumerate(items, start=1):
         if isinstance(item, dict):
-            item = CitationInput(report=item.get("report"), quote=item.get("quote") or "", id=item.get("id"))
+            item = CitationInput.from_values(item)
         if item.report is None:
             raise ValidationError({"citations": "Each citation needs a report."})
-        try:
-            quote = clean_text(item.quote, multiline=True, max_length=max_text_length())
-        except ValidationError as exc:
-            raise ValidationError({"citations": [f"Quote: {m}" for m in exc.messages]}) from exc
-        cleaned.append(CitationInput(report=item.report, quote=quote, id=item.id))
+        values, errors = citation_quote_settle(item.quote_values())
+        if errors:
+            raise ValidationError(
+                {"citations": [f"Citation {number}, {name.replace('_', ' ')}: {m}" for name, m in errors.items()]}
+            )
+        cleaned.append(replace(item, **values))
     return cleaned
+
+
+def citation_quote_settle(values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """A citation's quote fields cleaned (``core.text``) and settled (``quote_settle``), with what is
+    wrong with them by field (the API's nested citation and the admin's inline form say it there)."""
+    cleaned = dict(values)
+    errors: dict[str, str] = {}
+    for names, multiline in ((QUOTE_LINES, False), (QUOTE_TEXTS, True)):
+        for name in names:
+            limit = max_text_length() if multiline else (200 if name == "translated_by" else 35)
+            try:
+                cleaned[name] = clean_text(cleaned.get(name) or "", multiline=multiline, max_length=limit)
+            except ValidationError as exc:
+                errors[name] = " ".join(exc.messages)
+    settled, problems = quote_settle(cleaned)
+    return settled, {**problems, **errors}
 
 
 def relation_validate(relation: Relation, changed: set[str] | None = None) -> None:

@@ -282,6 +282,10 @@ def test_a_draft_the_same_as_an_existing_claim_cites_the_new_report_on_it(editor
     assert Claim.objects.count() == claims_before
     assert existing.citations.count() == cited_before + 1
     assert existing.citations.filter(report_id=made["report"]).exists()
+    # The citation it had keeps its quote's translation (the example's Dari one).
+    kept = existing.citations.exclude(report_id=made["report"]).get()
+    assert (kept.translation_language, kept.translated_by) == ("prs", "Fogwatch example editor")
+    assert kept.translation.startswith("طالبان")
 
 
 def test_reading_finds_a_claim_already_in_the_database_as_same_as(editor_api, panjshir):

@@ -33,11 +33,40 @@ SCHEMA = {
         # reviewRating: only when the claim has a verdict (see rated below)
         "required": {"@type", "url", "datePublished", "author", "claimReviewed", "itemReviewed"},
     },
+    # Claim, CreativeWork and Quotation are CreativeWorks: text, inLanguage, workTranslation, translator,
+    # dateCreated and hasPart are theirs (the quote in its language, its translation, a quoted passage).
     "Claim": {
-        "allowed": {"@type", "author", "datePublished", "appearance", "firstAppearance", "contentLocation", "about"},
+        "allowed": {
+            "@type",
+            "author",
+            "datePublished",
+            "appearance",
+            "firstAppearance",
+            "contentLocation",
+            "about",
+            "text",
+            "inLanguage",
+            "workTranslation",
+        },
         "required": {"@type", "author", "datePublished"},
     },
-    "CreativeWork": {"allowed": {"@type", "url", "headline", "datePublished", "publisher"}, "required": {"@type"}},
+    "CreativeWork": {
+        "allowed": {
+            "@type",
+            "url",
+            "headline",
+            "datePublished",
+            "publisher",
+            "text",
+            "inLanguage",
+            "translator",
+            "dateCreated",
+            "hasPart",
+        },
+        "required": {"@type"},
+    },
+    "Quotation": {"allowed": {"@type", "text", "inLanguage", "workTranslation"}, "required": {"@type", "text"}},
+    "SoftwareApplication": {"allowed": {"@type", "name"}, "required": {"@type", "name"}},
     "Rating": {
         "allowed": {"@type", "ratingValue", "bestRating", "worstRating", "alternateName"},
         "required": {"@type", "ratingValue", "bestRating", "worstRating", "alternateName"},

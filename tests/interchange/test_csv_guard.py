@@ -24,6 +24,9 @@ WRITTEN = [
     "summary",
     "quote",
     "language",
+    "translation",
+    "translation_language",
+    "translated_by",
     "claimant",
     "claimant_bloc",
     "spokesperson",
@@ -77,6 +80,9 @@ def poison(claim: Claim, start: str) -> None:
         summary=value,
         quote=value,
         language=value,
+        translation=value,
+        translation_language=value,
+        translated_by=value,
         location_precision=value,
         external_id=value,
         reasons=[{"code": value, "claim": None, "actor": None, "on": None, "text": value}],
@@ -106,7 +112,8 @@ def test_negative_numbers_stay_numbers(api, claim):
 
 def test_text_written_through_the_api_is_guarded_in_every_column(api, editor_api, claim):
     body = {
-        "language": "=1+1",
+        "translation": "=1+1",  # a language must be a code now: the translation stands in for free text
+        "translated_by": "=A. Translator",
         "location_precision": "@SUM(A1)",
         "external_id": "+cmd",
         "quote": "-2+3",

@@ -2,6 +2,7 @@
 
 import json
 from datetime import date
+from typing import Any
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
@@ -10,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from claims.models import Claim
+from core.languages import text_direction
 
 register = template.Library()
 
@@ -193,3 +195,22 @@ def json_ld(data) -> str:
 @register.filter
 def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
+
+
+@register.inclusion_tag("includes/quote.html")
+def quote_pair(quoted: Any) -> dict[str, Any]:
+    """A claim's or a citation's quote in its own language, and its translation beside it: each in an
+    element with its ``lang`` and its ``dir`` (``rtl`` for a language written in a right-to-left
+    script, ``core.languages``; ``auto`` when the language is not given)."""
+    by = quoted.translated_by or ""
+    engine = by.removeprefix("machine:") if by.startswith("machine:") else ""
+    return {
+        "quote": quoted.quote,
+        "language": quoted.language,
+        "direction": text_direction(quoted.language),
+        "translation": quoted.translation if quoted.quote else "",
+        "translation_language": quoted.translation_language,
+        "translation_direction": text_direction(quoted.translation_language),
+        "translator": f"machine translation ({engine})" if engine else f"by {by}" if by else "",
+        "translated_at": quoted.translated_at,
+    }

@@ -376,6 +376,11 @@ def relation_timeline(claim: Claim, as_of: date | None = None) -> list[TimelineE
 HISTORY_FIELDS = {
     "summary": "summary",
     "quote": "quote",
+    "language": "quote language",
+    "translation": "translation",
+    "translation_language": "translation language",
+    "translated_by": "translated by",
+    "translated_at": "translated at",
     "kind": "kind",
     "claimed_on": "claimed on",
     "claimant": "claimant",

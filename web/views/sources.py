@@ -62,7 +62,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(selectors.report_list(), pk=pk)
     claims = list(claim_selectors.claim_cited().filter(citations__report=report).distinct())
     cited = [
-        {"claim": claim, "quotes": [c.quote for c in claim.citations.all() if c.report_id == report.pk and c.quote]}
+        {"claim": claim, "quotes": [c for c in claim.citations.all() if c.report_id == report.pk and c.quote]}
         for claim in claims
     ]
     context = {
