@@ -52,12 +52,7 @@ CLAIM_VALUES = (
 FIELDS = (
     "id",
     "url",
-    "claimant",
-    "spokesperson",
-    *OWN[:5],
-    "subject",
-    "location",
-    *OWN[5:],
+    *CLAIM_EDITABLE,
     "citations",
     "status",
     "contested",
