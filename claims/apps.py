@@ -13,6 +13,12 @@ class ClaimsConfig(AppConfig):
 
         actors_changed.connect(recompute_moved_actors, dispatch_uid="claims.recompute_moved_actors")
 
+        # A source's reliability (or a report's source) sets the grade of the claims citing it.
+        from claims.services import citations_regraded as regrade_citing_claims
+        from sources.events import citations_regraded
+
+        citations_regraded.connect(regrade_citing_claims, dispatch_uid="claims.regrade_citing_claims")
+
         # The simple search (SQLite) calls two functions of ours: each new connection gets them.
         from django.db.backends.signals import connection_created
 

@@ -1,7 +1,7 @@
 """Claims, their citations and the relations between them.
 
 The derived fields (``status``, ``contested``, ``corroborated``, ``unverified``,
-``reasons``) are written only by ``claims.services.claims_recompute`` from the pure
+``reasons``, ``grade``) are written only by ``claims.services.claims_recompute`` from the pure
 rules in ``claims.flags``.
 """
 
@@ -104,6 +104,13 @@ class Claim(models.Model):
     corroborated = models.BooleanField(default=False, editable=False, db_index=True)
     unverified = models.BooleanField(default=True, editable=False, db_index=True)
     reasons = models.JSONField(default=list, blank=True, editable=False)
+    grade = models.CharField(
+        max_length=2,
+        default="F3",
+        editable=False,
+        db_index=True,
+        help_text="NATO/Admiralty grade: best source reliability (A–F), then credibility (1–6). Derived.",
+    )
 
     external_id = models.CharField(
         max_length=100,

@@ -43,8 +43,22 @@ PROPOSITION_FIELDS = (
 INERTING = (Relation.Stance.RETRACTS, Relation.Stance.SUPERSEDES)
 
 
+def best_reliability_subquery() -> Subquery:
+    """The best (A first) reliability among the sources of the reports citing the claim (``OuterRef("pk")``);
+    NULL when it cites none (the rules read that as F)."""
+    return Subquery(
+        Citation.objects.filter(claim_id=OuterRef("pk"))
+        .order_by("report__source__reliability")
+        .values("report__source__reliability")[:1]
+    )
+
+
 def claim_facts(ids: Iterable[int]) -> dict[int, flags.ClaimFacts]:
-    rows = Claim.objects.filter(pk__any_of=list(ids)).values_list(*FACT_FIELDS)
+    rows = (
+        Claim.objects.filter(pk__any_of=list(ids))
+        .annotate(best_reliability=best_reliability_subquery())
+        .values_list(*FACT_FIELDS, "best_reliability")
+    )
     return {
         row[0]: flags.ClaimFacts(
             id=row[0],
@@ -55,6 +69,7 @@ def claim_facts(ids: Iterable[int]) -> dict[int, flags.ClaimFacts]:
             spokesperson_name=row[5] or "",
             verdict=row[6] or "",
             verdict_on=row[7],
+            reliability=flags.best_reliability([row[8]]),
         )
         for row in rows
     }
@@ -186,11 +201,17 @@ def stored_flags_q(
     contested: bool | None = None,
     corroborated: bool | None = None,
     unverified: bool | None = None,
+    grade: Iterable[str] | None = None,
+    credibility_max: int | str | None = None,
 ) -> Q:
-    """A filter on the stored status and flags."""
+    """A filter on the stored status, flags and grade (``grade`` and ``credibility_max`` read the one
+    indexed ``grade`` column: the digits up to the maximum, spelled out)."""
     q = Q()
     if status:
         q &= Q(status__in=list(status))
+    grades = flags.grades_matching(grade, credibility_max)
+    if grades is not None:
+        q &= Q(grade__in=sorted(grades))
     for name, wanted in (("contested", contested), ("corroborated", corroborated), ("unverified", unverified)):
         if wanted is not None:
             q &= Q(**{name: wanted})
@@ -237,7 +258,7 @@ HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 
 
 # Written by the flag recompute, never by the editor who saved a version: left out of every diff.
-HISTORY_DERIVED = ("status", "contested", "corroborated", "unverified", "reasons")
+HISTORY_DERIVED = ("status", "contested", "corroborated", "unverified", "reasons", "grade")
 
 
 def claim_history(claim: Claim, *, viewer: Any = None) -> list[dict[str, Any]]:

@@ -58,6 +58,8 @@ SITE_NAME = "Fogwatch"
 # The ClaimReview's identifier of one of our claims, and the Place property of its precision.
 OWN_PREFIX = "fogwatch:claim:"
 PRECISION_PROPERTY = "location_precision"
+# The ClaimReview's property carrying the claim's Admiralty grade (written out, ignored on import).
+GRADE_PROPERTY = "fogwatch:grade"
 OWN_URL = re.compile(r"/claims/(\d+)/?$")
 
 

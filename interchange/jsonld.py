@@ -11,7 +11,16 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from claims.models import Claim
-from interchange.claimreview import BEST, CONTEXT, PRECISION_PROPERTY, RATING, SITE_NAME, WORST, own_identifier
+from interchange.claimreview import (
+    BEST,
+    CONTEXT,
+    GRADE_PROPERTY,
+    PRECISION_PROPERTY,
+    RATING,
+    SITE_NAME,
+    WORST,
+    own_identifier,
+)
 
 Document = dict[str, Any]
 
@@ -98,6 +107,15 @@ def claim_review(doc: Document, *, site_url: str) -> dict[str, Any]:
         "author": {"@type": "Organization", "name": SITE_NAME, "url": f"{site}/"},
         "claimReviewed": doc["summary"],
         "itemReviewed": item,
+        # The NATO/Admiralty grade (source reliability, then credibility), e.g. "B2".
+        "additionalProperty": [
+            {
+                "@type": "PropertyValue",
+                "propertyID": GRADE_PROPERTY,
+                "name": "Admiralty grade",
+                "value": doc["grade"],
+            }
+        ],
     }
     if doc["verdict"]:
         review["reviewRating"] = {

@@ -2,9 +2,15 @@
 
 - ``report_pulled``: a feed brought in a new report, now waiting for triage. Sent inside the
   transaction that created it, with ``report_id``. The intake reads such reports into draft claims.
+- ``citations_regraded``: the grade a report lends the claims citing it changed: a source's
+  ``reliability`` changed (``source_ids``) or a report moved to another source (``report_ids``).
+  Sent inside the writing transaction; the claims app recomputes the grades of the claims citing them.
 """
 
 from django.dispatch import Signal
 
 # Sent with ``report_id: int``.
 report_pulled = Signal()
+
+# Sent with ``source_ids: set[int]`` and ``report_ids: set[int]``.
+citations_regraded = Signal()

@@ -7,6 +7,7 @@ from django.db import transaction
 from core.services import apply_fields, check_slug, delete_or_refuse, full_clean, unique_slug
 from core.tasks import enqueue
 from core.text import clean_fields
+from sources.events import citations_regraded
 from sources.models import Report, Source
 
 SOURCE_EDITABLE = ("name", "slug", "kind", "homepage", "country", "reliability", "actor", "description")
@@ -33,9 +34,13 @@ def source_create(*, name: str, **fields: Any) -> Source:
 
 @transaction.atomic
 def source_update(*, source: Source, **fields: Any) -> Source:
+    """Update a source; a change of its ``reliability`` regrades the claims citing it (before this returns)."""
+    before = Source.objects.filter(pk=source.pk).values_list("reliability", flat=True).first()
     apply_fields(source, fields, SOURCE_EDITABLE)
     _prepare_source(source)
     source.save()
+    if before != source.reliability:
+        citations_regraded.send(sender=Source, source_ids={source.pk}, report_ids=set())
     return source
 
 
@@ -67,9 +72,13 @@ def _archive_on_commit(report: Report) -> None:
 
 @transaction.atomic
 def report_update(*, report: Report, **fields: Any) -> Report:
+    """Update a report; moving it to another source regrades the claims citing it."""
+    before = Report.objects.filter(pk=report.pk).values_list("source_id", flat=True).first()
     apply_fields(report, fields, REPORT_EDITABLE)
     _prepare_report(report)
     report.save()
+    if before != report.source_id:
+        citations_regraded.send(sender=Report, source_ids=set(), report_ids={report.pk})
     return report
 
 

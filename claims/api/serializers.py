@@ -147,13 +147,20 @@ class ClaimSerializer(ModelSerializer):
             "corroborated",
             "unverified",
             "reasons",
+            "grade",
             "as_of",
             "relations_made",
             "relations_received",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["status", "contested", "corroborated", "unverified", "created_at", "updated_at"]
+        read_only_fields = ["status", "contested", "corroborated", "unverified", "grade", "created_at", "updated_at"]
+        extra_kwargs = {
+            "grade": {
+                "help_text": "NATO/Admiralty grade, e.g. B2: the best reliability (A–F) among the sources citing the "
+                "claim, then the credibility (1–6) of its state (as of the date asked, when as_of is given)."
+            }
+        }
 
     def _reader(self, cls: type[serializers.Serializer]) -> serializers.Serializer:
         """One serializer per list (this instance serves every row), not one per row."""

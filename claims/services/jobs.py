@@ -35,7 +35,7 @@ from django.db.models import DateTimeField, F, Min, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from claims.models import Claim, RecomputeJob
+from claims.models import Citation, Claim, RecomputeJob
 from claims.selectors import affected_ids
 from claims.services.recompute import _batches, auto_relations_refresh, auto_relations_refresh_all, claims_recompute
 from core.tasks import PRIMARY, enqueue, runner_name, send
@@ -66,6 +66,21 @@ def actors_changed(*, actor_ids: set[int], **_signal: Any) -> None:
         recompute_job_start(reason=f"Bloc move of actors {sorted(actor_ids)}", claim_ids=claim_ids)
         return
     _recompute_moved(claim_ids)
+
+
+def citations_regraded(*, source_ids: set[int], report_ids: set[int], **_signal: Any) -> None:
+    """Receiver of ``sources.events.citations_regraded``: a source's reliability changed, or a report
+    moved to another source; recompute the grades of the claims citing them (only their grade can
+    change: no neighbour's flags depend on it)."""
+    cited = Citation.objects.filter(Q(report__source_id__in=source_ids) | Q(report_id__in=report_ids))
+    claim_ids = set(cited.values_list("claim_id", flat=True))
+    if not claim_ids:
+        return
+    if len(claim_ids) > settings.FOGWATCH_SYNC_RECOMPUTE_LIMIT:
+        what = f"sources {sorted(source_ids)}" if source_ids else f"reports {sorted(report_ids)}"
+        recompute_job_start(reason=f"Regrade of {what}", claim_ids=claim_ids)
+        return
+    claims_recompute(claim_ids)
 
 
 def _recompute_moved(claim_ids: set[int]) -> set[int]:

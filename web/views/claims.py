@@ -229,6 +229,10 @@ def _prepare_form(form) -> None:
             form.fields[name].widget.attrs.update({"list": f"suggest-{kind}", "autocomplete": "off"})
     if "q" in form.fields:
         form.fields["q"].widget.input_type = "search"
+    if "grade" in form.fields:  # 36 grades: typed as a comma list, as in the API, not 36 checkboxes
+        form.fields["grade"].widget = forms.TextInput(attrs={"placeholder": "e.g. A1,A2,B1,B2"})
+    if "credibility_max" in form.fields:
+        form.fields["credibility_max"].empty_label = "Any credibility"
     for name in ("contested", "corroborated", "unverified"):
         if name in form.fields:  # the flags, told apart from the statuses of the same name
             form.fields[name].label = f"Flag: {name}"
@@ -408,20 +412,26 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     as_of = form.cleaned_data.get("as_of") if valid else None
     if as_of is not None and claim.claimed_on > as_of:
         return _not_yet_made(request, claim, as_of)
-    status, reasons, then = claim.status, claim.reasons, None
+    status, reasons, grade, then = claim.status, claim.reasons, claim.grade, None
     if as_of is not None:
         then = flags_on([(claim.pk, claim.claimed_on)], as_of)
-        status, reasons = then[claim.pk].status, then[claim.pk].reasons_as_dicts()
+        status, reasons, grade = then[claim.pk].status, then[claim.pk].reasons_as_dicts(), then[claim.pk].grade
     url = request.build_absolute_uri(reverse("claims:detail", args=[claim.pk]))
     timeline = relation_timeline(claim, as_of)
     document = ClaimDocuments(request, extra=True).for_ids([claim.pk], as_of=as_of, known=then)[0]
     cited = list(claim.citations.all())
+    # The grade's letter comes from every source citing the claim, as graded now (also as of a date).
+    best = min(cited, key=lambda c: (c.report.source.reliability, c.report.source.name), default=None)
+    letter_text, digit_text = flag_rules.grade_explanation(grade, best.report.source.name if best else "", reasons)
     context = {
         "claim": claim,
         "form": form,
         "as_of": as_of,
         "status": status,
         "reasons": reasons,
+        "grade": grade,
+        "grade_letter_text": letter_text,
+        "grade_digit_text": digit_text,
         # Each reason's claim is at the other end of a relation: the timeline has read its summary.
         "reason_summaries": {event.claim.pk: event.claim.summary for event in timeline if not event.is_self},
         "timeline": timeline,
