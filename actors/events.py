@@ -7,5 +7,6 @@
 
 from django.dispatch import Signal
 
-# Sent with ``actor_ids: set[int]``.
+# Sent with ``actor_ids: set[int]``, ``moved`` (whether any bloc changed; else a rename) and
+# ``actor_id`` (the actor written, whose move or rename it is).
 actors_changed = Signal()

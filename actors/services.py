@@ -23,9 +23,9 @@ from core.tree import check_parent, move_subtree, node_path, refresh_parent
 EDITABLE = ("name", "slug", "kind", "parent", "aliases", "description", "is_party")
 
 
-def _announce(actor_ids: set[int]) -> None:
+def _announce(actor_ids: set[int], *, moved: bool = True, actor_id: int | None = None) -> None:
     if actor_ids:
-        events.actors_changed.send(sender=Actor, actor_ids=actor_ids)
+        events.actors_changed.send(sender=Actor, actor_ids=actor_ids, moved=moved, actor_id=actor_id)
 
 
 def _prepare(actor: Actor) -> None:
@@ -69,7 +69,7 @@ def actor_update(*, actor: Actor, **fields: Any) -> Actor:
         if new_bloc != old_bloc:
             moved = set(Actor.objects.filter(path__startswith=new_path).values_list("pk", flat=True))
     if moved or actor.name != old_name:
-        _announce(moved | {actor.pk})
+        _announce(moved | {actor.pk}, moved=bool(moved), actor_id=actor.pk)
     return actor
 
 
@@ -111,5 +111,5 @@ def actor_merge(*, actor: Actor, into: Actor) -> Actor:
     into.save()
     actor._change_reason = f"Merged into {into.name} (#{into.pk})"  # type: ignore[attr-defined]
     delete_or_refuse(actor)
-    _announce(moved | {into.pk})
+    _announce(moved | {into.pk}, moved=bool(moved), actor_id=into.pk)
     return into

@@ -11,7 +11,7 @@ from django.db.models.lookups import StartsWith
 from actors.models import Actor
 from claims import flags
 from claims.auto_relations import PropositionFacts
-from claims.models import Citation, Claim, Conflict, Relation
+from claims.models import Citation, Claim, Conflict, FlagChangeRecord, Relation
 from core.access import editor_shown
 from core.tree import TreeNode, subtree_q
 from core.versions import cached_for_version
@@ -305,6 +305,25 @@ def claim_history(claim: Claim, *, viewer: Any = None) -> list[dict[str, Any]]:
         entries.append(_history_entry(record, "citation", changes, viewer))
     entries.sort(key=lambda e: (e["when"], e["object"] == "citation", e["id"]), reverse=True)
     return entries
+
+
+def flag_history(claim: Claim) -> list[dict[str, Any]]:
+    """The claim's flag history (``FlagChangeRecord``), in one query, newest first (by the day each
+    change took effect, then when it was written): ``id``, ``when`` (written), ``effective_on``,
+    ``old`` (null for the claim's first state), ``new`` and ``cause`` (``kind``, ``id``, ``text``)."""
+    records = FlagChangeRecord.objects.filter(claim_id=claim.pk).order_by("-effective_on", "-at", "-id")
+    return [
+        {
+            "kind": "flags",
+            "id": record.id,
+            "when": record.at,
+            "effective_on": record.effective_on,
+            "old": record.old,
+            "new": record.new,
+            "cause": {"kind": record.cause, "id": record.cause_id, "text": record.cause_text},
+        }
+        for record in records
+    ]
 
 
 def _history_entry(record: Any, kind: str, changes: list[dict[str, Any]], viewer: Any, **more: Any) -> dict[str, Any]:

@@ -10,7 +10,9 @@ Export shape (https://schema.org/ClaimReview)::
                       "contentLocation": {"@type": "Place", "name",
                                           "additionalProperty": [{"@type": "PropertyValue",
                                               "propertyID": "location_precision", "value"}]},
-                      "about": {"@type": "QuantitativeValue", "minValue", "maxValue", "unitText"}},
+                      "about": {"@type": "QuantitativeValue", "minValue", "maxValue", "unitText"},
+                      "contentRating": {"@type": "Rating", "ratingValue": the Admiralty grade (B2),
+                                        "bestRating": "A1", "worstRating": "F6", "alternateName"}},
      only with a verdict: "reviewBody": the rationale,
      "reviewRating": {"@type": "Rating", "ratingValue": 1–5, "bestRating": 5, "worstRating": 1,
                       "alternateName": the verdict}}
@@ -58,8 +60,8 @@ SITE_NAME = "Fogwatch"
 # The ClaimReview's identifier of one of our claims, and the Place property of its precision.
 OWN_PREFIX = "fogwatch:claim:"
 PRECISION_PROPERTY = "location_precision"
-# The ClaimReview's property carrying the claim's Admiralty grade (written out, ignored on import).
-GRADE_PROPERTY = "fogwatch:grade"
+# How the Claim's contentRating names the claim's Admiralty grade (written out, ignored on import).
+GRADE_PROPERTY = "Admiralty grade"
 OWN_URL = re.compile(r"/claims/(\d+)/?$")
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
+from claims.flags import CREDIBILITY_WORDS, RELIABILITY_WORDS
 from claims.models import Claim
 from interchange.claimreview import (
     BEST,
@@ -75,6 +76,21 @@ def _place(doc: Document) -> dict[str, Any]:
     return place
 
 
+def _grade_rating(grade: str) -> dict[str, Any]:
+    """The claim's NATO/Admiralty grade (e.g. B2) as the Claim's ``contentRating``: A1 best, F6 worst."""
+    letter, digit = grade[:1], grade[1:]
+    words = ""
+    if letter in RELIABILITY_WORDS and digit.isdigit() and int(digit) in CREDIBILITY_WORDS:
+        words = f": source {RELIABILITY_WORDS[letter]}, information {CREDIBILITY_WORDS[int(digit)]}"
+    return {
+        "@type": "Rating",
+        "ratingValue": grade,
+        "bestRating": "A1",
+        "worstRating": "F6",
+        "alternateName": f"{GRADE_PROPERTY} {grade}{words}",
+    }
+
+
 def claim_review(doc: Document, *, site_url: str) -> dict[str, Any]:
     """A claim document as a ClaimReview JSON-LD object; ``reviewRating`` (and ``reviewBody``) only
     when the claim has a verdict: a claim without one is recorded and tracked, not rated."""
@@ -90,6 +106,7 @@ def claim_review(doc: Document, *, site_url: str) -> dict[str, Any]:
         "author": _author(doc),
         "datePublished": _day(doc["claimed_on"]),
         "appearance": [_creative_work(c) for c in citations],
+        "contentRating": _grade_rating(doc["grade"]),
     }
     if first is not None:
         item["firstAppearance"] = _creative_work(first)
@@ -107,15 +124,6 @@ def claim_review(doc: Document, *, site_url: str) -> dict[str, Any]:
         "author": {"@type": "Organization", "name": SITE_NAME, "url": f"{site}/"},
         "claimReviewed": doc["summary"],
         "itemReviewed": item,
-        # The NATO/Admiralty grade (source reliability, then credibility), e.g. "B2".
-        "additionalProperty": [
-            {
-                "@type": "PropertyValue",
-                "propertyID": GRADE_PROPERTY,
-                "name": "Admiralty grade",
-                "value": doc["grade"],
-            }
-        ],
     }
     if doc["verdict"]:
         review["reviewRating"] = {

@@ -233,6 +233,59 @@ class HistoryEntrySerializer(serializers.Serializer):
     changes = HistoryChangeSerializer(many=True, help_text="Each changed field with its old and new value.")
 
 
+class HistoryEditSerializer(HistoryEntrySerializer):
+    """An edit: what its author changed (the claim's own fields, or a citation)."""
+
+    kind = serializers.ChoiceField(choices=["edit"], help_text="`edit`: a recorded version of the claim or a citation.")
+
+
+class FlagStateSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    contested = serializers.BooleanField()
+    corroborated = serializers.BooleanField()
+    unverified = serializers.BooleanField()
+    grade = serializers.CharField()
+    reasons = ReasonSerializer(many=True)
+
+
+class FlagCauseSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=[
+            "claim_created",
+            "claim_updated",
+            "claim_deleted",
+            "verdict",
+            "relation_created",
+            "relation_updated",
+            "relation_deleted",
+            "bloc_move",
+            "actor_renamed",
+            "source_grade",
+            "import",
+            "recompute",
+        ],
+        help_text="The write that caused the change.",
+    )
+    id = serializers.IntegerField(
+        allow_null=True, help_text="Id of the object written (claim, relation, actor, source or report)."
+    )
+    text = serializers.CharField(help_text="The cause as a sentence.")
+
+
+class HistoryFlagsSerializer(serializers.Serializer):
+    """A change of the claim's derived state (status, flags, reasons, grade), made by a recompute."""
+
+    kind = serializers.ChoiceField(choices=["flags"], help_text="`flags`: a change the recompute made.")
+    id = serializers.IntegerField(help_text="Id of the flag-change record.")
+    when = serializers.DateTimeField(help_text="When the change was written.")
+    effective_on = serializers.DateField(
+        help_text="The day it took effect: the causing claim's date for a claim or relation, else the day written."
+    )
+    old = FlagStateSerializer(allow_null=True, help_text="The state before (null: the claim's first state).")
+    new = FlagStateSerializer()
+    cause = FlagCauseSerializer()
+
+
 class IntervalSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField(help_text="Inclusive.")

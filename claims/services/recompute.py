@@ -17,9 +17,9 @@ from django.db import connection, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from claims import auto_relations, events, flags
+from claims import auto_relations, causes, events, flags
 from claims.events import FlagChange
-from claims.models import Claim, Relation
+from claims.models import Claim, FlagChangeRecord, Relation
 from claims.selectors import affected_ids, claim_facts, flag_inputs, proposition_facts
 from claims.services.validation import DERIVED
 
@@ -212,6 +212,7 @@ def claims_recompute(
         if progress:
             progress(done, len(ids))
     if changes:
+        _record_flag_changes(changes, now)
         _announce_flag_changes(changes)
     return changed_ids
 
@@ -354,19 +355,29 @@ def _recompute_unrelated_postgresql(now: datetime) -> tuple[int, list[int], dict
     return sum(row[6] for row in groups), others, changes
 
 
-def claims_recompute_all(*, progress: ProgressCallback | None = None, refresh_auto: bool = True) -> dict[str, int]:
+def claims_recompute_all(
+    *, progress: ProgressCallback | None = None, refresh_auto: bool = True, why: str = "Full recompute"
+) -> dict[str, int]:
     """Refresh every automatic relation and recompute every claim's flags. Returns counts.
 
     On PostgreSQL the claims no relation touches (most of them) are recomputed set-wise by group
-    (``_recompute_unrelated_postgresql``) and only the others one by one."""
+    (``_recompute_unrelated_postgresql``) and only the others one by one. The changes are recorded
+    in the flag history as caused by a full recompute (``why``), unless a caller named a cause."""
+    with causes.recording(causes.Cause(causes.RECOMPUTE, None, why)):
+        return _recompute_all(progress=progress, refresh_auto=refresh_auto)
+
+
+def _recompute_all(*, progress: ProgressCallback | None, refresh_auto: bool) -> dict[str, int]:
     added_removed = auto_relations_refresh_all() if refresh_auto else 0
     if connection.vendor != "postgresql":
         all_ids = list(Claim.objects.values_list("pk", flat=True).order_by("pk"))
         changed = claims_recompute(all_ids, progress=progress)
         return {"claims": len(all_ids), "changed": len(changed), "auto_relations_changed": added_removed}
-    unrelated, others, changes = _recompute_unrelated_postgresql(timezone.now())
+    now = timezone.now()
+    unrelated, others, changes = _recompute_unrelated_postgresql(now)
     total = unrelated + len(others)
     if changes:
+        _record_flag_changes(changes, now)
         _announce_flag_changes(changes)
     if progress:
         progress(unrelated, total)
@@ -380,6 +391,79 @@ def claims_recompute_all(*, progress: ProgressCallback | None = None, refresh_au
 
 
 # Listeners told of claims whose flags, status or reasons changed (webhooks subscribe here), with
+
+
+def _state(status: str, flag_values: tuple[bool, ...], grade: str, reasons: list | None) -> dict[str, object]:
+    contested, corroborated, unverified = flag_values
+    return {
+        "status": status,
+        "contested": contested,
+        "corroborated": corroborated,
+        "unverified": unverified,
+        "grade": grade,
+        "reasons": reasons or [],
+    }
+
+
+def _record_flag_changes(changes: dict[int, FlagChange], now: datetime) -> None:
+    """The flag history: one ``FlagChangeRecord`` per changed claim, from the changes the recompute's
+    UPDATEs returned, in one ``bulk_create`` (no query per claim), with the cause the writing
+    service named (``claims.causes``). A claim the cause itself created has no old state."""
+    cause = causes.current()
+    effective = cause.on or timezone.localdate(now)
+    rows = []
+    for claim_id, change in changes.items():
+        created = cause.created == claim_id
+        old = None if created else _state(change.old_status, change.old_flags, change.old_grade, change.old_reasons)
+        new = _state(change.new_status, change.new_flags, change.new_grade, change.new_reasons)
+        rows.append((claim_id, old, new))
+    if len(rows) >= SET_WRITE_THRESHOLD and connection.vendor == "postgresql":
+        _copy_flag_changes(rows, cause, effective, now)
+        return
+    FlagChangeRecord.objects.bulk_create(
+        [
+            FlagChangeRecord(
+                claim_id=claim_id,
+                at=now,
+                effective_on=effective,
+                old=old,
+                new=new,
+                cause=cause.kind,
+                cause_id=cause.object_id,
+                cause_text=cause.text[:500],
+            )
+            for claim_id, old, new in rows
+        ],
+        batch_size=5000,
+    )
+
+
+def _copy_text(value: str) -> str:
+    """A value in a line of COPY's text format."""
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _copy_flag_changes(rows: list, cause: causes.Cause, effective: object, now: datetime) -> None:
+    """Many records at once (a full recompute that changed many claims): one COPY."""
+    fixed = "\t".join(
+        [
+            now.isoformat(),
+            str(effective),
+            cause.kind,
+            "\\N" if cause.object_id is None else str(cause.object_id),
+            _copy_text(cause.text[:500]),
+        ]
+    )
+    buffer = io.StringIO()
+    for claim_id, old, new in rows:
+        old_text = "\\N" if old is None else _copy_text(json.dumps(old, ensure_ascii=False))
+        buffer.write(f"{claim_id}\t{old_text}\t{_copy_text(json.dumps(new, ensure_ascii=False))}\t{fixed}\n")
+    buffer.seek(0)
+    table = FlagChangeRecord._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f"COPY {table} (claim_id, old, new, at, effective_on, cause, cause_id, cause_text) FROM STDIN", buffer
+        )
 
 
 def _announce_flag_changes(changes: dict[int, FlagChange]) -> None:

@@ -34,7 +34,16 @@ SCHEMA = {
         "required": {"@type", "url", "datePublished", "author", "claimReviewed", "itemReviewed"},
     },
     "Claim": {
-        "allowed": {"@type", "author", "datePublished", "appearance", "firstAppearance", "contentLocation", "about"},
+        "allowed": {
+            "@type",
+            "author",
+            "datePublished",
+            "appearance",
+            "firstAppearance",
+            "contentLocation",
+            "about",
+            "contentRating",
+        },
         "required": {"@type", "author", "datePublished"},
     },
     "CreativeWork": {"allowed": {"@type", "url", "headline", "datePublished", "publisher"}, "required": {"@type"}},

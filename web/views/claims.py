@@ -20,6 +20,7 @@ from django.db.models.functions import TruncWeek
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html_join
 
 from actors.models import Actor
@@ -231,12 +232,10 @@ def _prepare_form(form) -> None:
         form.fields["q"].widget.input_type = "search"
     if "grade" in form.fields:  # 36 grades: typed as a comma list, as in the API, not 36 checkboxes
         form.fields["grade"].widget = forms.TextInput(attrs={"placeholder": "e.g. A1,A2,B1,B2"})
-    if "credibility_max" in form.fields:
-        form.fields["credibility_max"].empty_label = "Any credibility"
     for name in ("contested", "corroborated", "unverified"):
         if name in form.fields:  # the flags, told apart from the statuses of the same name
             form.fields[name].label = f"Flag: {name}"
-    for name, empty in (("kind", "Any kind"), ("count_unit", "Any count unit")):
+    for name, empty in (("kind", "Any kind"), ("count_unit", "Any count unit"), ("credibility_max", "Any credibility")):
         if name in form.fields:
             field = form.fields[name]
             field.empty_label = empty
@@ -387,7 +386,9 @@ def history_entries(claim: Claim, viewer: Any = None) -> list[dict]:
         user = entry["user"]
         entries.append(
             {
+                "kind": "edit",
                 "when": entry["when"],
+                "on": timezone.localtime(entry["when"]).date(),
                 "type": entry["type"].capitalize(),
                 "user": user["name"] if user else "",
                 "reason": entry["reason"] or "",
@@ -400,6 +401,41 @@ def history_entries(claim: Claim, viewer: Any = None) -> list[dict]:
                     for c in changes
                 ],
                 "status": entry["status"],
+            }
+        )
+    entries += flag_entries(claim)
+    # One timeline, newest first: edits on the day they were made, flag changes on the day they took
+    # effect (the causing claim's date when a claim or relation caused them).
+    entries.sort(key=lambda e: (e["on"], e["when"], e["kind"] == "flags"), reverse=True)
+    return entries
+
+
+FLAG_WORDS = ("contested", "corroborated", "unverified")
+
+
+def flag_entries(claim: Claim) -> list[dict]:
+    """The claim's flag changes as the page lists them: the status before and after, the flags that
+    turned, the grade, and the cause."""
+    entries = []
+    for record in selectors.flag_history(claim):
+        old, new = record["old"] or {}, record["new"]
+        turned = [
+            f"{name} {'yes' if new.get(name) else 'no'}"
+            for name in FLAG_WORDS
+            if old and old.get(name) != new.get(name)
+        ]
+        entries.append(
+            {
+                "kind": "flags",
+                "when": record["when"],
+                "on": record["effective_on"],
+                "old_status": old.get("status") if old and old.get("status") != new.get("status") else "",
+                "status": new.get("status", ""),
+                "turned": turned,
+                "old_grade": old.get("grade", "") if old and old.get("grade") != new.get("grade") else "",
+                "grade": new.get("grade", ""),
+                "first": not old,
+                "cause": record["cause"]["text"],
             }
         )
     return entries
