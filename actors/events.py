@@ -9,5 +9,6 @@
 
 from django.dispatch import Signal
 
-# Sent with ``actor_ids: set[int]`` and ``merged: dict[int, int]``.
+# Sent with ``actor_ids: set[int]``, ``merged: dict[int, int]`` (merged actor -> kept actor), ``moved``
+# (whether any bloc changed; else a rename) and ``actor_id`` (the actor written, whose move or rename it is).
 actors_changed = Signal()

@@ -25,9 +25,13 @@ from core.tree import check_parent, move_subtree, node_path, refresh_parent
 EDITABLE = ("name", "slug", "kind", "parent", "aliases", "description", "is_party")
 
 
-def _announce(actor_ids: set[int], merged: dict[int, int] | None = None) -> None:
+def _announce(
+    actor_ids: set[int], *, merged: dict[int, int] | None = None, moved: bool = True, actor_id: int | None = None
+) -> None:
     if actor_ids:
-        events.actors_changed.send(sender=Actor, actor_ids=actor_ids, merged=merged or {})
+        events.actors_changed.send(
+            sender=Actor, actor_ids=actor_ids, merged=merged or {}, moved=moved, actor_id=actor_id
+        )
 
 
 def _prepare(actor: Actor) -> None:
@@ -71,7 +75,7 @@ def actor_update(*, actor: Actor, **fields: Any) -> Actor:
         if new_bloc != old_bloc:
             moved = set(Actor.objects.filter(path__startswith=new_path).values_list("pk", flat=True))
     if moved or actor.name != old_name:
-        _announce(moved | {actor.pk})
+        _announce(moved | {actor.pk}, moved=bool(moved), actor_id=actor.pk)
     return actor
 
 
@@ -114,5 +118,5 @@ def actor_merge(*, actor: Actor, into: Actor) -> Actor:
     actor._change_reason = gone_reason  # type: ignore[attr-defined]
     merged_id = actor.pk
     delete_or_refuse(actor)
-    _announce(moved | {into.pk}, merged={merged_id: into.pk})
+    _announce(moved | {into.pk}, merged={merged_id: into.pk}, moved=bool(moved), actor_id=into.pk)
     return into

@@ -19,7 +19,7 @@ from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from claims import selectors, services
-from claims.models import Citation, Claim, Conflict, RecomputeJob, Relation, Tombstone
+from claims.models import Citation, Claim, Conflict, FlagChangeRecord, RecomputeJob, Relation, Tombstone
 from core.admin import (
     AutocompleteLabelsMixin,
     ReadOnlyAdmin,
@@ -626,6 +626,28 @@ class RecomputeJobAdmin(ReadOnlyAdmin):
     @admin.display(description="drifted")
     def drifted_count(self, obj):
         return len(obj.drifted or [])
+
+
+@admin.register(FlagChangeRecord)
+class FlagChangeRecordAdmin(ReadOnlyAdmin):
+    """The flag history, written by the recompute only (docs/rules.md, "Flag history")."""
+
+    list_display = ("claim_id", "effective_on", "old_status", "new_status", "grade", "cause", "cause_text", "at")
+    list_filter = ("cause",)
+    search_fields = ("=claim__id", "cause_text")
+    date_hierarchy = "at"
+
+    @admin.display(description="old status")
+    def old_status(self, obj):
+        return (obj.old or {}).get("status", "—")
+
+    @admin.display(description="new status")
+    def new_status(self, obj):
+        return obj.new.get("status")
+
+    @admin.display(description="grade")
+    def grade(self, obj):
+        return obj.new.get("grade")
 
 
 @admin.register(Tombstone)

@@ -20,6 +20,12 @@ class ClaimsConfig(AppConfig):
         locations_changed.connect(recompute_merged_places, dispatch_uid="claims.recompute_merged_places")
         sources_changed.connect(recompute_merged_sources, dispatch_uid="claims.recompute_merged_sources")
 
+        # A source's reliability (or a report's source) sets the grade of the claims citing it.
+        from claims.services import citations_regraded as regrade_citing_claims
+        from sources.events import citations_regraded
+
+        citations_regraded.connect(regrade_citing_claims, dispatch_uid="claims.regrade_citing_claims")
+
         # The simple search (SQLite) calls two functions of ours: each new connection gets them.
         from django.db.backends.signals import connection_created
 

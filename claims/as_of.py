@@ -32,7 +32,7 @@ from claims.selectors import as_of_sensitive_ids, flags_as_of
 from core.versions import cached_for_version
 
 BATCH = 5000
-FLAG_FIELDS = ("status", "contested", "corroborated", "unverified", "reasons")
+FLAG_FIELDS = ("status", "contested", "corroborated", "unverified", "reasons", "grade")
 
 Flags = flag_rules.Flags
 
@@ -101,9 +101,14 @@ def flags_match(
     contested: bool | None = None,
     corroborated: bool | None = None,
     unverified: bool | None = None,
+    grade: Sequence[str] | None = None,
+    credibility_max: int | str | None = None,
 ) -> bool:
-    """Do these flags pass the claim list's status and flag filters?"""
+    """Do these flags pass the claim list's status, flag and grade filters?"""
     if status and result.status not in status:
+        return False
+    grades = flag_rules.grades_matching(grade, credibility_max)
+    if grades is not None and result.grade not in grades:
         return False
     for name, wanted in (("contested", contested), ("corroborated", corroborated), ("unverified", unverified)):
         if wanted is not None and getattr(result, name) != wanted:
@@ -125,6 +130,7 @@ class ClaimThen:
         object.__setattr__(self, "corroborated", flags.corroborated)
         object.__setattr__(self, "unverified", flags.unverified)
         object.__setattr__(self, "reasons", flags.reasons_as_dicts())
+        object.__setattr__(self, "grade", flags.grade)
         if not verdict_given_by(claim.verdict_on, as_of):  # a verdict given later is not shown
             object.__setattr__(self, "verdict", "")
             object.__setattr__(self, "verdict_rationale", "")

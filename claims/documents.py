@@ -213,6 +213,7 @@ class ClaimDocuments:
                 corroborated=result.corroborated,
                 unverified=result.unverified,
                 reasons=result.reasons_as_dicts(),
+                grade=result.grade,
             )
             if row["verdict"] and not verdict_given_by(row["verdict_on"], as_of):
                 row.update(verdict="", verdict_rationale="", verdict_on=None)
@@ -334,6 +335,7 @@ class ClaimDocuments:
             "corroborated": row["corroborated"],
             "unverified": row["unverified"],
             "reasons": [dict(reason) for reason in row["reasons"] or []],
+            "grade": row["grade"],
             "as_of": as_of,
             "relations_made": made.get(pk, []),
             "relations_received": received.get(pk, []),

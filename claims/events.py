@@ -32,6 +32,10 @@ class FlagChange(NamedTuple):
     new_status: str
     old_flags: tuple[bool, bool, bool]
     new_flags: tuple[bool, bool, bool]
+    old_grade: str = ""
+    new_grade: str = ""
+    old_reasons: list | None = None
+    new_reasons: list | None = None
 
 
 # Sent with ``changes: dict[int, FlagChange]``.

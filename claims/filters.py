@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from actors.filters import ActorFilter
 from actors.models import Actor
 from actors.selectors import actor_subtree_q
+from claims import flags
 from claims.as_of import Flags, flags_match, sensitive_flags
 from claims.models import Citation, Claim, Conflict, Relation
 from claims.search import MAX_CHARS, MAX_WORDS, SearchField, rank_claims, search_claims
@@ -69,6 +70,18 @@ class ClaimFilter(django_filters.FilterSet):
         label="Status",
         choices=Claim.Status.choices,
         help_text="One or more statuses, comma-separated (or the parameter repeated).",
+    )
+    grade = MultipleChoiceCSVFilter(
+        method="filter_grade",
+        label="Grade",
+        choices=[(g, g) for g in flags.GRADES],
+        help_text="One or more Admiralty grades (A1 … F6), comma-separated, e.g. A1,A2,B1,B2.",
+    )
+    credibility_max = django_filters.ChoiceFilter(
+        method="filter_grade",
+        label="Credibility at most",
+        choices=[(str(d), f"{d}: {flags.CREDIBILITY_WORDS[d]}") for d in flags.CREDIBILITIES],
+        help_text="The grade's digit at most this (1 confirmed … 6 cannot be judged).",
     )
     contested = StrictBooleanFilter(method="filter_flag", label="Contested")
     corroborated = StrictBooleanFilter(method="filter_flag", label="Corroborated")
@@ -126,7 +139,7 @@ class ClaimFilter(django_filters.FilterSet):
     )
 
     # Filters that read the derived flags; with as_of they are applied to the as-of values.
-    FLAG_FILTERS = ("status", "contested", "corroborated", "unverified")
+    FLAG_FILTERS = ("status", "contested", "corroborated", "unverified", "grade", "credibility_max")
 
     class Meta:
         model = Claim
@@ -148,6 +161,15 @@ class ClaimFilter(django_filters.FilterSet):
         if not value or self._as_of_value():
             return qs
         return qs.filter(status__in=value)
+
+    def filter_grade(self, qs: QuerySet, name: str, value: Any) -> QuerySet:
+        # grade and credibility_max together: one filter on the indexed grade column.
+        if name != "grade" and self.form.cleaned_data.get("grade"):
+            return qs  # applied with grade
+        if self._as_of_value():
+            return qs
+        data = self.form.cleaned_data
+        return qs.filter(stored_flags_q(grade=data.get("grade"), credibility_max=data.get("credibility_max")))
 
     def filter_flag(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None or self._as_of_value():

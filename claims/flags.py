@@ -17,7 +17,30 @@ from datetime import date
 DENIES, CONTRADICTS, SUPPORTS, RETRACTS, SUPERSEDES = "denies", "contradicts", "supports", "retracts", "supersedes"
 RETRACTED, SUPERSEDED, CONFIRMED, REFUTED = "retracted", "superseded", "confirmed", "refuted"
 CONTESTED, CORROBORATED, UNVERIFIED = "contested", "corroborated", "unverified"
-VERDICT_CONFIRMED, VERDICT_FALSE = "confirmed", "false"
+VERDICT_CONFIRMED, VERDICT_FALSE, VERDICT_UNLIKELY = "confirmed", "false", "unlikely"
+
+# The NATO/Admiralty scale: source reliability A (best) to F (cannot be judged), information
+# credibility 1 (confirmed) to 6 (cannot be judged).
+RELIABILITIES = ("A", "B", "C", "D", "E", "F")
+UNGRADED = "F"
+CREDIBILITIES = (1, 2, 3, 4, 5, 6)
+GRADES = tuple(f"{letter}{digit}" for letter in RELIABILITIES for digit in CREDIBILITIES)
+RELIABILITY_WORDS = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "reliability cannot be judged",
+}
+CREDIBILITY_WORDS = {
+    1: "confirmed",
+    2: "probably true",
+    3: "possibly true",
+    4: "doubtful",
+    5: "improbable",
+    6: "truth cannot be judged",
+}
 
 # Reason codes, in the order reasons are listed.
 REASON_CODES = (
@@ -50,6 +73,9 @@ class ClaimFacts:
     spokesperson_name: str = ""
     verdict: str = ""
     verdict_on: date | None = None
+    # The best reliability (A best) among the sources of the reports citing the claim; F when none
+    # is graded.
+    reliability: str = UNGRADED
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +118,78 @@ class Flags:
     retracted: bool = False
     superseded: bool = False
     reasons: tuple[Reason, ...] = field(default_factory=tuple)
+    grade: str = ""
 
     def reasons_as_dicts(self) -> list[dict[str, object]]:
         return [reason.as_dict() for reason in self.reasons]
+
+
+def best_reliability(reliabilities: Iterable[str | None]) -> str:
+    """The best (A best) of these source grades; F when there is none, or none is graded. Anything not
+    on the scale counts as F: an F source never gives better than F."""
+    graded = [r for r in reliabilities if r in RELIABILITIES]
+    return min(graded) if graded else UNGRADED
+
+
+def credibility(status: str, verdict: str = "") -> int:
+    """The credibility digit of a claim with this status and counting verdict, the first that
+    applies: 6 retracted or superseded; 1 verdict confirmed; 5 refuted, or verdict unlikely;
+    4 contested; 2 corroborated; 3 otherwise."""
+    if status in (RETRACTED, SUPERSEDED):
+        return 6
+    if status == CONFIRMED or verdict == VERDICT_CONFIRMED:
+        return 1
+    if status == REFUTED or verdict in (VERDICT_FALSE, VERDICT_UNLIKELY):
+        return 5
+    if status == CONTESTED:
+        return 4
+    if status == CORROBORATED:
+        return 2
+    return 3
+
+
+def grade(reliability: str | None, status: str, verdict: str = "") -> str:
+    """The Admiralty grade, e.g. "B2": the source letter (``best_reliability``), then ``credibility``."""
+    return f"{best_reliability([reliability])}{credibility(status, verdict)}"
+
+
+def grades_matching(grades: Iterable[str] | None = None, credibility_max: int | str | None = None) -> set[str] | None:
+    """The grades a list filter keeps: those named in ``grades`` (all when none is named) whose digit
+    is at most ``credibility_max``; None when neither filter is given."""
+    if not grades and credibility_max in (None, ""):
+        return None
+    kept = set(grades) if grades else set(GRADES)
+    if credibility_max is not None and credibility_max != "":
+        top = int(credibility_max)
+        kept = {g for g in kept if int(g[1:]) <= top}
+    return kept
+
+
+def grade_explanation(
+    grade_code: str, best_source: str = "", reasons: Iterable[Mapping[str, object]] = ()
+) -> tuple[str, str]:
+    """Two sentences for a grade: why its letter ("B: best source Reuters, usually reliable") and why
+    its digit ("2: probably true, supported by …"), the digit's cause taken from the claim's reasons."""
+    letter, digit = grade_code[:1], int(grade_code[1:] or 3)
+    if letter == UNGRADED:
+        letter_text = f"{letter}: {RELIABILITY_WORDS[letter]} (no source citing it is graded)"
+    else:
+        letter_text = f"{letter}: best source {best_source or 'unknown'}, {RELIABILITY_WORDS[letter]}"
+    wanted = {
+        6: ("retracted_by", "superseded_by"),
+        1: ("verdict",),
+        5: ("verdict",),
+        4: ("denied_by", "contradicted_by"),
+        2: ("supported_by",),
+        3: ("no_independent_support",),
+    }[digit]
+    causes = [str(r.get("text", "")) for r in reasons if r.get("code") in wanted]
+    digit_text = f"{digit}: {CREDIBILITY_WORDS[digit]}"
+    if causes:
+        digit_text += " (" + "; ".join(causes) + ")"
+    elif digit == 5:
+        digit_text += " (editorial verdict: judged unlikely)"
+    return letter_text, digit_text
 
 
 def actor_label(facts: ClaimFacts) -> str:
@@ -263,6 +358,7 @@ def evaluate_one(claim_id: int, graph: _Graph) -> Flags:
         retracted=bool(retracted),
         superseded=bool(superseded),
         reasons=tuple(reasons),
+        grade=grade(claim.reliability, status, verdict),
     )
 
 

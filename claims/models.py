@@ -1,7 +1,7 @@
 """Claims, their citations and the relations between them.
 
 The derived fields (``status``, ``contested``, ``corroborated``, ``unverified``,
-``reasons``) are written only by ``claims.services.claims_recompute`` from the pure
+``reasons``, ``grade``) are written only by ``claims.services.claims_recompute`` from the pure
 rules in ``claims.flags``.
 """
 
@@ -118,6 +118,13 @@ class Claim(models.Model):
     corroborated = models.BooleanField(default=False, editable=False, db_index=True)
     unverified = models.BooleanField(default=True, editable=False, db_index=True)
     reasons = models.JSONField(default=list, blank=True, editable=False)
+    grade = models.CharField(
+        max_length=2,
+        default="F3",
+        editable=False,
+        db_index=True,
+        help_text="NATO/Admiralty grade: best source reliability (A–F), then credibility (1–6). Derived.",
+    )
 
     external_id = models.CharField(
         max_length=100,
@@ -354,6 +361,9 @@ class RecomputeJob(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.RECOMPUTE)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
     claim_ids = models.JSONField(default=list, blank=True, help_text="Claims to recompute (a sweep: all of them).")
+    cause = models.JSONField(
+        null=True, blank=True, help_text="The write that queued it (flag history): kind, object_id, text, on."
+    )
     refreshed = models.PositiveIntegerField(
         default=0, help_text="How many of claim_ids have had their automatic relations refreshed."
     )
@@ -384,3 +394,46 @@ class RecomputeJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reason} ({self.state}, {self.done}/{self.total})"
+
+
+class FlagChangeRecord(models.Model):
+    """One change of a claim's derived state (status, flags, reasons or grade), written set-wise by the
+    recompute that made it, with the write that caused it (``claims.causes``). ``old`` is null when
+    the claim was just created; ``old``/``new`` hold ``status``, ``contested``, ``corroborated``,
+    ``unverified``, ``grade`` and ``reasons``.
+
+    ``at`` is when it was written; ``effective_on`` the day it took effect: the causing claim's
+    ``claimed_on`` when a claim or relation caused it (so a loaded or imported history reads in the
+    order the claims were made), the verdict's date for a verdict, else the day it was written."""
+
+    class Cause(models.TextChoices):
+        CLAIM_CREATED = "claim_created", "Claim created"
+        CLAIM_UPDATED = "claim_updated", "Claim edited"
+        CLAIM_DELETED = "claim_deleted", "Claim deleted"
+        VERDICT = "verdict", "Verdict"
+        RELATION_CREATED = "relation_created", "Relation added"
+        RELATION_UPDATED = "relation_updated", "Relation changed"
+        RELATION_DELETED = "relation_deleted", "Relation removed"
+        BLOC_MOVE = "bloc_move", "Bloc move"
+        ACTOR_RENAMED = "actor_renamed", "Actor renamed"
+        SOURCE_GRADE = "source_grade", "Source regraded"
+        MERGE = "merge", "Merge"
+        IMPORT = "import", "Import"
+        RECOMPUTE = "recompute", "Full recompute"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="flag_changes")
+    at = models.DateTimeField()
+    effective_on = models.DateField()
+    old = models.JSONField(null=True, blank=True)
+    new = models.JSONField()
+    cause = models.CharField(max_length=20, choices=Cause.choices)
+    cause_id = models.BigIntegerField(null=True, blank=True, help_text="The id of the object whose write caused it.")
+    cause_text = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["claim", "effective_on", "at", "id"]
+        indexes = [models.Index(fields=["claim", "effective_on", "at"], name="flagchange_claim_idx")]
+
+    def __str__(self) -> str:
+        old = (self.old or {}).get("status", "—")
+        return f"#{self.claim_id}: {old} → {self.new.get('status')} ({self.cause_text})"

@@ -11,7 +11,7 @@ from django.db.models.lookups import StartsWith
 from actors.models import Actor
 from claims import flags
 from claims.auto_relations import PropositionFacts
-from claims.models import QUOTE_FIELDS, Citation, Claim, Conflict, Relation
+from claims.models import QUOTE_FIELDS, Citation, Claim, Conflict, FlagChangeRecord, Relation
 from core.access import editor_shown
 from core.tree import TreeNode, subtree_q
 from core.versions import cached_for_version
@@ -44,8 +44,22 @@ PROPOSITION_FIELDS = (
 INERTING = (Relation.Stance.RETRACTS, Relation.Stance.SUPERSEDES)
 
 
+def best_reliability_subquery() -> Subquery:
+    """The best (A first) reliability among the sources of the reports citing the claim (``OuterRef("pk")``);
+    NULL when it cites none (the rules read that as F)."""
+    return Subquery(
+        Citation.objects.filter(claim_id=OuterRef("pk"))
+        .order_by("report__source__reliability")
+        .values("report__source__reliability")[:1]
+    )
+
+
 def claim_facts(ids: Iterable[int]) -> dict[int, flags.ClaimFacts]:
-    rows = Claim.objects.filter(pk__any_of=list(ids)).values_list(*FACT_FIELDS)
+    rows = (
+        Claim.objects.filter(pk__any_of=list(ids))
+        .annotate(best_reliability=best_reliability_subquery())
+        .values_list(*FACT_FIELDS, "best_reliability")
+    )
     return {
         row[0]: flags.ClaimFacts(
             id=row[0],
@@ -56,6 +70,7 @@ def claim_facts(ids: Iterable[int]) -> dict[int, flags.ClaimFacts]:
             spokesperson_name=row[5] or "",
             verdict=row[6] or "",
             verdict_on=row[7],
+            reliability=flags.best_reliability([row[8]]),
         )
         for row in rows
     }
@@ -187,11 +202,17 @@ def stored_flags_q(
     contested: bool | None = None,
     corroborated: bool | None = None,
     unverified: bool | None = None,
+    grade: Iterable[str] | None = None,
+    credibility_max: int | str | None = None,
 ) -> Q:
-    """A filter on the stored status and flags."""
+    """A filter on the stored status, flags and grade (``grade`` and ``credibility_max`` read the one
+    indexed ``grade`` column: the digits up to the maximum, spelled out)."""
     q = Q()
     if status:
         q &= Q(status__in=list(status))
+    grades = flags.grades_matching(grade, credibility_max)
+    if grades is not None:
+        q &= Q(grade__in=sorted(grades))
     for name, wanted in (("contested", contested), ("corroborated", corroborated), ("unverified", unverified)):
         if wanted is not None:
             q &= Q(**{name: wanted})
@@ -241,7 +262,7 @@ HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 CITATION_HISTORY = ("report", *QUOTE_FIELDS)
 
 # Written by the flag recompute, never by the editor who saved a version: left out of every diff.
-HISTORY_DERIVED = ("status", "contested", "corroborated", "unverified", "reasons")
+HISTORY_DERIVED = ("status", "contested", "corroborated", "unverified", "reasons", "grade")
 
 
 def claim_history(claim: Claim, *, viewer: Any = None) -> list[dict[str, Any]]:
@@ -289,6 +310,25 @@ def claim_history(claim: Claim, *, viewer: Any = None) -> list[dict[str, Any]]:
         entries.append(_history_entry(record, "citation", changes, viewer))
     entries.sort(key=lambda e: (e["when"], e["object"] == "citation", e["id"]), reverse=True)
     return entries
+
+
+def flag_history(claim: Claim) -> list[dict[str, Any]]:
+    """The claim's flag history (``FlagChangeRecord``), in one query, newest first (by the day each
+    change took effect, then when it was written): ``id``, ``when`` (written), ``effective_on``,
+    ``old`` (null for the claim's first state), ``new`` and ``cause`` (``kind``, ``id``, ``text``)."""
+    records = FlagChangeRecord.objects.filter(claim_id=claim.pk).order_by("-effective_on", "-at", "-id")
+    return [
+        {
+            "kind": "flags",
+            "id": record.id,
+            "when": record.at,
+            "effective_on": record.effective_on,
+            "old": record.old,
+            "new": record.new,
+            "cause": {"kind": record.cause, "id": record.cause_id, "text": record.cause_text},
+        }
+        for record in records
+    ]
 
 
 def _history_entry(record: Any, kind: str, changes: list[dict[str, Any]], viewer: Any, **more: Any) -> dict[str, Any]:

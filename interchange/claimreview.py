@@ -16,6 +16,8 @@ Export shape (https://schema.org/ClaimReview)::
                                           "translator": Person|SoftwareApplication, "dateCreated"}},
                       each appearance with a quoted passage: "hasPart": {"@type": "Quotation",
                                           "text", "inLanguage", "workTranslation"},
+                      "contentRating": {"@type": "Rating", "ratingValue": the Admiralty grade (B2),
+                                        "bestRating": "A1", "worstRating": "F6", "alternateName"}},
      only with a verdict: "reviewBody": the rationale,
      "reviewRating": {"@type": "Rating", "ratingValue": 1–5, "bestRating": 5, "worstRating": 1,
                       "alternateName": the verdict}}
@@ -65,6 +67,8 @@ SITE_NAME = "Fogwatch"
 # The ClaimReview's identifier of one of our claims, and the Place property of its precision.
 OWN_PREFIX = "fogwatch:claim:"
 PRECISION_PROPERTY = "location_precision"
+# How the Claim's contentRating names the claim's Admiralty grade (written out, ignored on import).
+GRADE_PROPERTY = "Admiralty grade"
 OWN_URL = re.compile(r"/claims/(\d+)/?$")
 # ``translated_by`` of a machine translation: ``machine:<engine>`` (claims.services.validation).
 MACHINE = "machine:"

@@ -64,6 +64,7 @@ CSV_COLUMNS: list[tuple[str, str]] = [
     ("contested", "true/false"),
     ("corroborated", "true/false"),
     ("unverified", "true/false"),
+    ("grade", "NATO/Admiralty grade: best source reliability A–F, then credibility 1–6 (e.g. B2)"),
     ("verdict", "Editorial verdict, if any"),
     ("verdict_on", "Date of the verdict"),
     ("reason_codes", "The reason codes, separated by spaces"),
@@ -197,6 +198,7 @@ def csv_row(doc: Document) -> list[Any]:
         "contested": str(doc["contested"]).lower(),
         "corroborated": str(doc["corroborated"]).lower(),
         "unverified": str(doc["unverified"]).lower(),
+        "grade": doc["grade"],
         "verdict": doc["verdict"],
         "verdict_on": _iso(doc["verdict_on"]) or "",
         "reason_codes": " ".join(r.get("code", "") for r in reasons),
@@ -278,6 +280,7 @@ def jsonl_record(doc: Document) -> dict[str, Any]:
         "corroborated": doc["corroborated"],
         "unverified": doc["unverified"],
         "reasons": doc["reasons"],
+        "grade": doc["grade"],
         "external_id": doc["external_id"],
         "created_at": _iso(doc["created_at"]),
         "updated_at": _iso(doc["updated_at"]),
@@ -333,6 +336,7 @@ def geojson_feature(doc: Document) -> dict[str, Any]:
             "unverified": doc["unverified"],
             "verdict": doc["verdict"] or None,
             "reasons": doc["reasons"],
+            "grade": doc["grade"],
         },
     }
 

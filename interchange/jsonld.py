@@ -10,10 +10,12 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
+from claims.flags import CREDIBILITY_WORDS, RELIABILITY_WORDS
 from claims.models import Claim
 from interchange.claimreview import (
     BEST,
     CONTEXT,
+    GRADE_PROPERTY,
     MACHINE,
     PRECISION_PROPERTY,
     RATING,
@@ -106,6 +108,21 @@ def _place(doc: Document) -> dict[str, Any]:
     return place
 
 
+def _grade_rating(grade: str) -> dict[str, Any]:
+    """The claim's NATO/Admiralty grade (e.g. B2) as the Claim's ``contentRating``: A1 best, F6 worst."""
+    letter, digit = grade[:1], grade[1:]
+    words = ""
+    if letter in RELIABILITY_WORDS and digit.isdigit() and int(digit) in CREDIBILITY_WORDS:
+        words = f": source {RELIABILITY_WORDS[letter]}, information {CREDIBILITY_WORDS[int(digit)]}"
+    return {
+        "@type": "Rating",
+        "ratingValue": grade,
+        "bestRating": "A1",
+        "worstRating": "F6",
+        "alternateName": f"{GRADE_PROPERTY} {grade}{words}",
+    }
+
+
 def claim_review(doc: Document, *, site_url: str) -> dict[str, Any]:
     """A claim document as a ClaimReview JSON-LD object; ``reviewRating`` (and ``reviewBody``) only
     when the claim has a verdict: a claim without one is recorded and tracked, not rated."""
@@ -122,6 +139,7 @@ def claim_review(doc: Document, *, site_url: str) -> dict[str, Any]:
         "datePublished": _day(doc["claimed_on"]),
         **quoted(doc),
         "appearance": [_creative_work(c) for c in citations],
+        "contentRating": _grade_rating(doc["grade"]),
     }
     if first is not None:
         item["firstAppearance"] = _creative_work(first)

@@ -5,6 +5,9 @@
 - ``sources_changed``: sources were merged, so the claims citing the merged source's reports now
   cite the kept one (its reliability grades them). Sent inside the writing transaction with
   ``source_ids``; the claims app recomputes the claims citing them.
+- ``citations_regraded``: the grade a report lends the claims citing it changed: a source's
+  ``reliability`` changed (``source_ids``) or a report moved to another source (``report_ids``).
+  Sent inside the writing transaction; the claims app recomputes the grades of the claims citing them.
 """
 
 from django.dispatch import Signal
@@ -14,3 +17,5 @@ report_pulled = Signal()
 
 # Sent with ``source_ids: set[int]``.
 sources_changed = Signal()
+# Sent with ``source_ids: set[int]`` and ``report_ids: set[int]``.
+citations_regraded = Signal()

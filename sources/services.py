@@ -47,9 +47,13 @@ def source_create(*, name: str, **fields: Any) -> Source:
 
 @transaction.atomic
 def source_update(*, source: Source, **fields: Any) -> Source:
+    """Update a source; a change of its ``reliability`` regrades the claims citing it (before this returns)."""
+    before = Source.objects.filter(pk=source.pk).values_list("reliability", flat=True).first()
     apply_fields(source, fields, SOURCE_EDITABLE)
     _prepare_source(source)
     source.save()
+    if before != source.reliability:
+        events.citations_regraded.send(sender=Source, source_ids={source.pk}, report_ids=set())
     return source
 
 
@@ -110,9 +114,13 @@ def _archive_on_commit(report: Report) -> None:
 
 @transaction.atomic
 def report_update(*, report: Report, **fields: Any) -> Report:
+    """Update a report; moving it to another source regrades the claims citing it."""
+    before = Report.objects.filter(pk=report.pk).values_list("source_id", flat=True).first()
     apply_fields(report, fields, REPORT_EDITABLE)
     _prepare_report(report)
     report.save()
+    if before != report.source_id:
+        events.citations_regraded.send(sender=Report, source_ids=set(), report_ids={report.pk})
     return report
 
 

@@ -174,13 +174,20 @@ class ClaimSerializer(ModelSerializer):
             "corroborated",
             "unverified",
             "reasons",
+            "grade",
             "as_of",
             "relations_made",
             "relations_received",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["status", "contested", "corroborated", "unverified", "created_at", "updated_at"]
+        read_only_fields = ["status", "contested", "corroborated", "unverified", "grade", "created_at", "updated_at"]
+        extra_kwargs = {
+            "grade": {
+                "help_text": "NATO/Admiralty grade, e.g. B2: the best reliability (A–F) among the sources citing the "
+                "claim, then the credibility (1–6) of its state (as of the date asked, when as_of is given)."
+            }
+        }
 
     def _reader(self, cls: type[serializers.Serializer]) -> serializers.Serializer:
         """One serializer per list (this instance serves every row), not one per row."""
@@ -251,6 +258,60 @@ class HistoryEntrySerializer(serializers.Serializer):
     user = HistoryUserSerializer(allow_null=True, help_text="Who made the change (null: a command or import).")
     reason = serializers.CharField(allow_null=True, help_text="The change reason, when one was given.")
     changes = HistoryChangeSerializer(many=True, help_text="Each changed field with its old and new value.")
+
+
+class HistoryEditSerializer(HistoryEntrySerializer):
+    """An edit: what its author changed (the claim's own fields, or a citation)."""
+
+    kind = serializers.ChoiceField(choices=["edit"], help_text="`edit`: a recorded version of the claim or a citation.")
+
+
+class FlagStateSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    contested = serializers.BooleanField()
+    corroborated = serializers.BooleanField()
+    unverified = serializers.BooleanField()
+    grade = serializers.CharField()
+    reasons = ReasonSerializer(many=True)
+
+
+class FlagCauseSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=[
+            "claim_created",
+            "claim_updated",
+            "claim_deleted",
+            "verdict",
+            "relation_created",
+            "relation_updated",
+            "relation_deleted",
+            "bloc_move",
+            "actor_renamed",
+            "source_grade",
+            "merge",
+            "import",
+            "recompute",
+        ],
+        help_text="The write that caused the change.",
+    )
+    id = serializers.IntegerField(
+        allow_null=True, help_text="Id of the object written (claim, relation, actor, source or report)."
+    )
+    text = serializers.CharField(help_text="The cause as a sentence.")
+
+
+class HistoryFlagsSerializer(serializers.Serializer):
+    """A change of the claim's derived state (status, flags, reasons, grade), made by a recompute."""
+
+    kind = serializers.ChoiceField(choices=["flags"], help_text="`flags`: a change the recompute made.")
+    id = serializers.IntegerField(help_text="Id of the flag-change record.")
+    when = serializers.DateTimeField(help_text="When the change was written.")
+    effective_on = serializers.DateField(
+        help_text="The day it took effect: the causing claim's date for a claim or relation, else the day written."
+    )
+    old = FlagStateSerializer(allow_null=True, help_text="The state before (null: the claim's first state).")
+    new = FlagStateSerializer()
+    cause = FlagCauseSerializer()
 
 
 class IntervalSerializer(serializers.Serializer):

@@ -8,7 +8,13 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -20,14 +26,22 @@ from claims.api.serializers import (
     ConflictSerializer,
     ControlQuerySerializer,
     ControlTimelineSerializer,
-    HistoryEntrySerializer,
+    HistoryEditSerializer,
+    HistoryFlagsSerializer,
     RelationSerializer,
 )
 from claims.as_of import not_yet_made, rows_as_of
 from claims.documents import FIELDS, ClaimDocuments
 from claims.filters import ClaimFilter, ConflictFilter, RelationFilter
 from claims.models import Claim
-from claims.selectors import claim_detail, claim_history, conflict_list, control_window_rows, relation_list
+from claims.selectors import (
+    claim_detail,
+    claim_history,
+    conflict_list,
+    control_window_rows,
+    flag_history,
+    relation_list,
+)
 from claims.services import (
     claim_create,
     claim_delete,
@@ -133,22 +147,35 @@ class ClaimViewSet(ServiceViewSet):
     @extend_schema(
         summary="History of a claim",
         description=(
-            "Every recorded change of the claim and of its citations, newest first: who, when, and each "
-            "field's old and new value. Derived flags are recomputed in bulk and are not part of the history. "
-            "Who made a change is named to staff users only; everyone else reads `an editor`."
+            "Every recorded change of the claim, newest first. `kind: edit`: a change of the claim or of its "
+            "citations by someone: who, when, and each field's old and new value (derived flags are never part "
+            "of an edit). `kind: flags`: a change of the claim's status, flags, reasons or grade made by the "
+            "recompute, with the old and new state and its cause (the write that caused it). "
+            "Who made an edit is named to staff users only; everyone else reads `an editor`."
         ),
-        responses=HistoryEntrySerializer(many=True),
+        responses=PolymorphicProxySerializer(
+            component_name="HistoryItem",
+            serializers={"edit": HistoryEditSerializer, "flags": HistoryFlagsSerializer},
+            resource_type_field_name="kind",
+            many=True,
+        ),
         filters=False,
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def history(self, request: Request, pk: str | None = None) -> Response:
         claim = get_object_or_404(Claim.objects.all(), pk=pk)
-        entries = claim_history(claim, viewer=request.user)
-        return Response(HistoryEntrySerializer([_api_history(e) for e in entries], many=True).data)
+        edits = [_api_history(e) for e in claim_history(claim, viewer=request.user)]
+        changes = flag_history(claim)
+        # Newest first, by when each was written.
+        raw = sorted([*edits, *changes], key=lambda e: (e["when"], e["kind"] == "flags", e["id"]), reverse=True)
+        readers = {"edit": HistoryEditSerializer(), "flags": HistoryFlagsSerializer()}
+        entries = [readers[entry["kind"]].to_representation(entry) for entry in raw]
+        return Response(entries)
 
 
 def _api_history(entry: dict[str, Any]) -> dict[str, Any]:
-    return {name: entry[name] for name in ("id", "object", "when", "type", "user", "reason", "changes")}
+    fields = ("id", "object", "when", "type", "user", "reason", "changes")
+    return {"kind": "edit", **{name: entry[name] for name in fields}}
 
 
 class ConflictViewSet(ServiceViewSet):

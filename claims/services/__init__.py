@@ -17,6 +17,7 @@ from claims.services.conflicts import CONFLICT_EDITABLE, conflict_create, confli
 from claims.services.jobs import (
     JobTakenOver,
     actors_changed,
+    citations_regraded,
     claims_sweep,
     jobs_sweep,
     locations_changed,
@@ -60,6 +61,7 @@ __all__ = [
     "auto_relations_refresh",
     "auto_relations_refresh_all",
     "citation_quote_settle",
+    "citations_regraded",
     "claim_create",
     "claim_delete",
     "claim_set_verdict",

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from claims import causes
 from claims.models import Citation, Claim, Relation, Tombstone
 from claims.selectors import affected_ids
 from claims.services.recompute import _settle, claims_recompute
@@ -84,9 +85,32 @@ def claim_create(*, citations: Iterable[CitationInput | dict[str, Any]] | None =
     claim_validate(claim, cited)
     claim.save()
     _write_citations(claim, cited)
-    _settle({claim.pk})
+    text = f"Claim #{claim.pk} made by {claim_label(claim)} on {claim.claimed_on.isoformat()}"
+    with causes.recording(causes.Cause(causes.CLAIM_CREATED, claim.pk, text, on=claim.claimed_on, created=claim.pk)):
+        _settle({claim.pk})
     claim.refresh_from_db()
     return claim
+
+
+def claim_label(claim: Claim) -> str:
+    """ "National Resistance Front (Fahim Dashti)": the claimant, and who spoke for it."""
+    name = claim.claimant.name
+    spokesperson = claim.spokesperson.name if claim.spokesperson_id and claim.spokesperson else ""
+    return f"{name} ({spokesperson})" if spokesperson and spokesperson != name else name
+
+
+VERDICT_FIELDS = ("verdict", "verdict_rationale", "verdict_on")
+
+
+def _edit_cause(claim: Claim, changed: set[str]) -> causes.Cause:
+    """A verdict edit (only verdict fields changed) or an edit of the claim."""
+    if changed and changed <= set(VERDICT_FIELDS):
+        word = claim.get_verdict_display().lower() if claim.verdict else "none"
+        when = f" on {claim.verdict_on.isoformat()}" if claim.verdict_on else ""
+        return causes.Cause(
+            causes.VERDICT, claim.pk, f"Verdict on claim #{claim.pk}: {word}{when}", on=claim.verdict_on
+        )
+    return causes.Cause(causes.CLAIM_UPDATED, claim.pk, f"Claim #{claim.pk} edited")
 
 
 @transaction.atomic
@@ -104,12 +128,16 @@ def claim_update(
     claim_validate(claim, cited, changed)
     if cited is None and not claim.citations.exists():
         raise ValidationError({"citations": "A claim needs at least one citation: the report where it was made."})
-    own_changed = any(claim.serializable_value(name) != value for name, value in stored.items())
+    own = {name for name, value in stored.items() if claim.serializable_value(name) != value}
+    own_changed = bool(own)
     if own_changed:
         claim.save()
-    if cited is not None and _sync_citations(claim, cited) and not own_changed:
-        Claim.objects.filter(pk=claim.pk).update(updated_at=timezone.now())
-    _settle({claim.pk}, extra={end for pair in before for end in pair})
+    if cited is not None and _sync_citations(claim, cited):
+        own.add("citations")
+        if not own_changed:
+            Claim.objects.filter(pk=claim.pk).update(updated_at=timezone.now())
+    with causes.recording(_edit_cause(claim, own)):
+        _settle({claim.pk}, extra={end for pair in before for end in pair})
     claim.refresh_from_db()
     return claim
 
@@ -128,6 +156,8 @@ def claim_delete(*, claim: Claim) -> None:
     neighbours = affected_ids({claim.pk}) - {claim.pk}
     Relation.objects.filter(target=claim, origin=Relation.Origin.AUTO).delete()
     claim_id, external_id = claim.pk, claim.external_id or ""
+    text = f"Claim #{claim_id} by {claim_label(claim)} of {claim.claimed_on.isoformat()} deleted"
     delete_or_refuse(claim)
     Tombstone.objects.create(claim_id=claim_id, external_id=external_id, deleted_at=timezone.now())
-    claims_recompute(affected_ids(neighbours) if neighbours else set())
+    with causes.recording(causes.Cause(causes.CLAIM_DELETED, claim_id, text)):
+        claims_recompute(affected_ids(neighbours) if neighbours else set())

@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -35,10 +35,14 @@ from django.db.models import DateTimeField, F, Min, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from actors.models import Actor
+from claims import causes
 from claims.models import Citation, Claim, RecomputeJob
 from claims.selectors import affected_ids
 from claims.services.recompute import _batches, auto_relations_refresh, auto_relations_refresh_all, claims_recompute
 from core.tasks import PRIMARY, enqueue, runner_name, send
+from locations.models import Location
+from sources.models import Source
 
 logger = logging.getLogger("claims.services")
 
@@ -50,9 +54,39 @@ class JobTakenOver(Exception):
     lost). The batch in hand is rolled back; the other runner carries on from the last commit."""
 
 
-def actors_changed(*, actor_ids: set[int], **_signal: Any) -> None:
+def actors_changed(
+    *,
+    actor_ids: set[int],
+    moved: bool = True,
+    actor_id: int | None = None,
+    merged: dict[int, int] | None = None,
+    **_signal: Any,
+) -> None:
     """Receiver of ``actors.events.actors_changed``: actors moved between blocs (or were renamed, or
-    merged); refresh what depends on them."""
+    merged); refresh what depends on them (the flag history names the actor moved, renamed or kept)."""
+    cause = _merge_cause(Actor, "actor", merged) if merged else _actor_cause(actor_ids, moved, actor_id)
+    with causes.recording(cause):
+        _actors_changed(actor_ids)
+
+
+def _merge_cause(model: Any, noun: str, merged: dict[int, int]) -> causes.Cause:
+    """ "Merge into actor Taliban (#3)": the record kept by a merge (the merged one is gone)."""
+    kept = min(merged.values())
+    name = model.objects.filter(pk=kept).values_list("name", flat=True).first() or f"#{kept}"
+    return causes.Cause(causes.MERGE, kept, f"Merge into {noun} {name} (#{kept})")
+
+
+def _actor_cause(actor_ids: set[int], moved: bool, actor_id: int | None) -> causes.Cause:
+    pk = actor_id if actor_id is not None else min(actor_ids, default=None)
+    row = Actor.objects.filter(pk=pk).values_list("name", "parent__name").first() if pk is not None else None
+    name, parent = row if row else (f"actor #{pk}", None)
+    if not moved:
+        return causes.Cause(causes.ACTOR_RENAMED, pk, f"Actor renamed: {name}")
+    under = f"under {parent}" if parent else "to a bloc of its own"
+    return causes.Cause(causes.BLOC_MOVE, pk, f"Bloc move: {name} moved {under}")
+
+
+def _actors_changed(actor_ids: set[int]) -> None:
     claim_ids = set(
         Claim.objects.filter(
             Q(claimant_id__in=actor_ids) | Q(subject_id__in=actor_ids) | Q(spokesperson_id__in=actor_ids)
@@ -65,7 +99,8 @@ def locations_changed(*, location_ids: set[int], **_signal: Any) -> None:
     """Receiver of ``locations.events.locations_changed``: places were merged; the claims about them
     may pair differently under rule 7."""
     claim_ids = set(Claim.objects.filter(location_id__in=location_ids).values_list("pk", flat=True))
-    _recompute_changed(claim_ids, f"Merge into places {sorted(location_ids)}")
+    with causes.recording(_merge_cause(Location, "place", {pk: pk for pk in location_ids})):
+        _recompute_changed(claim_ids, f"Merge into places {sorted(location_ids)}")
 
 
 def sources_changed(*, source_ids: set[int], **_signal: Any) -> None:
@@ -74,7 +109,8 @@ def sources_changed(*, source_ids: set[int], **_signal: Any) -> None:
     claim_ids = set(
         Citation.objects.filter(report__source_id__in=source_ids).values_list("claim_id", flat=True).distinct()
     )
-    _recompute_changed(claim_ids, f"Merge into sources {sorted(source_ids)}")
+    with causes.recording(_merge_cause(Source, "source", {pk: pk for pk in source_ids})):
+        _recompute_changed(claim_ids, f"Merge into sources {sorted(source_ids)}")
 
 
 def _recompute_changed(claim_ids: set[int], reason: str) -> None:
@@ -88,6 +124,33 @@ def _recompute_changed(claim_ids: set[int], reason: str) -> None:
     _recompute_moved(claim_ids)
 
 
+def citations_regraded(*, source_ids: set[int], report_ids: set[int], **_signal: Any) -> None:
+    """Receiver of ``sources.events.citations_regraded``: a source's reliability changed, or a report
+    moved to another source; recompute the grades of the claims citing them (only their grade can
+    change: no neighbour's flags depend on it)."""
+    cited = Citation.objects.filter(Q(report__source_id__in=source_ids) | Q(report_id__in=report_ids))
+    claim_ids = set(cited.values_list("claim_id", flat=True))
+    if not claim_ids:
+        return
+    with causes.recording(_regrade_cause(source_ids, report_ids)):
+        if len(claim_ids) > settings.FOGWATCH_SYNC_RECOMPUTE_LIMIT:
+            what = f"sources {sorted(source_ids)}" if source_ids else f"reports {sorted(report_ids)}"
+            recompute_job_start(reason=f"Regrade of {what}", claim_ids=claim_ids)
+            return
+        claims_recompute(claim_ids)
+
+
+def _regrade_cause(source_ids: set[int], report_ids: set[int]) -> causes.Cause:
+    if source_ids:
+        rows = list(Source.objects.filter(pk__in=source_ids).order_by("pk").values_list("pk", "name", "reliability"))
+        named = ", ".join(f"{name} now {grade}" for _pk, name, grade in rows)
+        return causes.Cause(causes.SOURCE_GRADE, rows[0][0] if rows else None, f"Source regraded: {named}")
+    pk = min(report_ids)
+    source = Source.objects.filter(reports=pk).values_list("name", "reliability").first()
+    where = f"{source[0]} ({source[1]})" if source else "another source"
+    return causes.Cause(causes.SOURCE_GRADE, pk, f"Report #{pk} moved to {where}")
+
+
 def _recompute_moved(claim_ids: set[int]) -> set[int]:
     touched: set[int] = set()
     for batch in _batches(sorted(claim_ids), settings.FOGWATCH_RECOMPUTE_BATCH):
@@ -96,9 +159,14 @@ def _recompute_moved(claim_ids: set[int]) -> set[int]:
 
 
 def recompute_job_start(*, reason: str, claim_ids: Iterable[int]) -> RecomputeJob:
-    """Record a recompute job and queue its task when the transaction commits."""
+    """Record a recompute job and queue its task when the transaction commits. The cause of the
+    write that queued it goes with it, so the flag history of its batches names that write."""
     ids = sorted(set(claim_ids))
-    job = RecomputeJob.objects.create(reason=reason[:200], claim_ids=ids, total=len(ids))
+    cause = causes.current()
+    recorded = {"kind": cause.kind, "object_id": cause.object_id, "text": cause.text, "on": None}
+    if cause.on is not None:
+        recorded["on"] = cause.on.isoformat()
+    job = RecomputeJob.objects.create(reason=reason[:200], claim_ids=ids, total=len(ids), cause=recorded)
     enqueue("claims.tasks.recompute_job", job.pk)  # by name: tasks import services
     return job
 
@@ -216,7 +284,7 @@ def recompute_job_run(*, job_id: int, runner: str = "") -> RecomputeJob:
         )
     size = settings.FOGWATCH_RECOMPUTE_BATCH
     try:
-        with Heartbeat(job.pk, runner):
+        with Heartbeat(job.pk, runner), causes.recording(_job_cause(job)):
             targets, done = job.targets, job.done
             if targets is None:
                 ids = sorted(set(job.claim_ids))
@@ -248,6 +316,15 @@ def recompute_job_run(*, job_id: int, runner: str = "") -> RecomputeJob:
         )
         raise
     return RecomputeJob.objects.using(PRIMARY).get(pk=job.pk)
+
+
+def _job_cause(job: RecomputeJob) -> causes.Cause:
+    """The cause recorded when the job was queued (else the job itself)."""
+    data = job.cause or {}
+    if not data.get("kind"):
+        return causes.Cause(causes.RECOMPUTE, None, f"Recompute job #{job.pk}: {job.reason}")
+    on = date.fromisoformat(data["on"]) if data.get("on") else None
+    return causes.Cause(data["kind"], data.get("object_id"), str(data.get("text") or job.reason), on=on)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -338,7 +415,7 @@ def claims_sweep(*, runner: str = "") -> RecomputeJob:
     )
     drifted: set[int] = set()
     try:
-        with Heartbeat(job.pk, runner):
+        with Heartbeat(job.pk, runner), causes.recording(causes.Cause(causes.RECOMPUTE, None, "Consistency sweep")):
             with transaction.atomic(using=PRIMARY):
                 auto_relations_refresh_all()
                 _advance(job.pk, runner)

@@ -17,9 +17,9 @@ from django.db import connection, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from claims import auto_relations, events, flags
+from claims import auto_relations, causes, events, flags
 from claims.events import FlagChange
-from claims.models import Claim, Relation
+from claims.models import Claim, FlagChangeRecord, Relation
 from claims.selectors import affected_ids, claim_facts, flag_inputs, proposition_facts
 from claims.services.validation import DERIVED
 
@@ -185,18 +185,24 @@ def claims_recompute(
                 or claim.corroborated != result.corroborated
                 or claim.unverified != result.unverified
                 or claim.reasons != reasons
+                or claim.grade != result.grade
             ):
                 changes[claim.pk] = FlagChange(
                     claim.status,
                     result.status,
                     (claim.contested, claim.corroborated, claim.unverified),
                     (result.contested, result.corroborated, result.unverified),
+                    claim.grade,
+                    result.grade,
+                    claim.reasons,
+                    reasons,
                 )
                 claim.status = result.status
                 claim.contested = result.contested
                 claim.corroborated = result.corroborated
                 claim.unverified = result.unverified
                 claim.reasons = reasons
+                claim.grade = result.grade
                 claim.updated_at = now
                 dirty.append(claim)
         if dirty:
@@ -206,6 +212,7 @@ def claims_recompute(
         if progress:
             progress(done, len(ids))
     if changes:
+        _record_flag_changes(changes, now)
         _announce_flag_changes(changes)
     return changed_ids
 
@@ -219,38 +226,51 @@ def _store_flags_postgresql(results: dict[int, flags.Flags], now: datetime) -> d
         reasons = _reasons_json(result)
         buffer.write(
             f"{claim_id}\t{result.status}\t{'t' if result.contested else 'f'}\t"
-            f"{'t' if result.corroborated else 'f'}\t{'t' if result.unverified else 'f'}\t{reasons}\n"
+            f"{'t' if result.corroborated else 'f'}\t{'t' if result.unverified else 'f'}\t{reasons}\t{result.grade}\n"
         )
     buffer.seek(0)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMPORARY TABLE IF NOT EXISTS fogwatch_new_flags (id bigint PRIMARY KEY, status varchar(12), "
-            "contested boolean, corroborated boolean, unverified boolean, reasons jsonb) ON COMMIT DELETE ROWS"
+            "contested boolean, corroborated boolean, unverified boolean, reasons jsonb, grade varchar(2))"
+            " ON COMMIT DELETE ROWS"
         )
         cursor.execute("TRUNCATE fogwatch_new_flags")
         cursor.cursor.copy_expert("COPY fogwatch_new_flags FROM STDIN", buffer)
         cursor.execute(
             """
             WITH old AS (
-                SELECT c.id, c.status, c.contested, c.corroborated, c.unverified
+                SELECT c.id, c.status, c.contested, c.corroborated, c.unverified, c.grade, c.reasons
                 FROM claims_claim c JOIN fogwatch_new_flags n ON n.id = c.id
-                WHERE (c.status, c.contested, c.corroborated, c.unverified, c.reasons)
-                      IS DISTINCT FROM (n.status, n.contested, n.corroborated, n.unverified, n.reasons)
+                WHERE (c.status, c.contested, c.corroborated, c.unverified, c.reasons, c.grade)
+                      IS DISTINCT FROM (n.status, n.contested, n.corroborated, n.unverified, n.reasons, n.grade)
                 FOR UPDATE OF c
             )
             UPDATE claims_claim c
             SET status = n.status, contested = n.contested, corroborated = n.corroborated,
-                unverified = n.unverified, reasons = n.reasons, updated_at = %s
+                unverified = n.unverified, reasons = n.reasons, grade = n.grade, updated_at = %s
             FROM fogwatch_new_flags n, old
             WHERE c.id = n.id AND old.id = n.id
             RETURNING c.id, old.status, n.status, old.contested, old.corroborated, old.unverified,
-                      n.contested, n.corroborated, n.unverified
+                      n.contested, n.corroborated, n.unverified, old.grade, n.grade, old.reasons, n.reasons
             """,
             [now],
         )
         rows = cursor.fetchall()
         cursor.execute("TRUNCATE fogwatch_new_flags")
-    return {row[0]: FlagChange(row[1], row[2], tuple(row[3:6]), tuple(row[6:9])) for row in rows}
+    return {row[0]: _flag_change(row) for row in rows}
+
+
+def _flag_change(row: Sequence) -> FlagChange:
+    """A FlagChange from a RETURNING row: id, old and new status, old and new flags (three each), old
+    and new grade, old and new reasons (jsonb, read as lists)."""
+    return FlagChange(row[1], row[2], tuple(row[3:6]), tuple(row[6:9]), row[9], row[10], _json(row[11]), _json(row[12]))
+
+
+def _json(value: object) -> list:
+    if isinstance(value, str):
+        return json.loads(value)
+    return list(value) if isinstance(value, list | tuple) else []
 
 
 def _reasons_json(result: flags.Flags) -> str:
@@ -261,30 +281,34 @@ def _reasons_json(result: flags.Flags) -> str:
 UNRELATED_SQL = """
     CREATE TEMPORARY TABLE fogwatch_unrelated ON COMMIT DROP AS
     SELECT c.id, c.claimant_id, COALESCE(c.spokesperson_id, 0) AS spokesperson_key, c.verdict,
-           COALESCE(c.verdict_on, DATE '0001-01-01') AS verdict_on_key
+           COALESCE(c.verdict_on, DATE '0001-01-01') AS verdict_on_key,
+           COALESCE((SELECT min(s.reliability) FROM claims_citation ci
+                     JOIN sources_report r ON r.id = ci.report_id JOIN sources_source s ON s.id = r.source_id
+                     WHERE ci.claim_id = c.id), 'F') AS reliability_key
     FROM claims_claim c
     WHERE NOT EXISTS (SELECT 1 FROM claims_relation r WHERE r.target_id = c.id)
       AND NOT EXISTS (SELECT 1 FROM claims_relation r WHERE r.claim_id = c.id AND r.stance = 'contradicts')
 """
 UNRELATED_UPDATE_SQL = """
     WITH old AS (
-        SELECT c.id, c.status, c.contested, c.corroborated, c.unverified,
+        SELECT c.id, c.status, c.contested, c.corroborated, c.unverified, c.grade, c.reasons,
                g.status AS new_status, g.contested AS new_contested, g.corroborated AS new_corroborated,
-               g.unverified AS new_unverified, g.reasons AS new_reasons
+               g.unverified AS new_unverified, g.reasons AS new_reasons, g.grade AS new_grade
         FROM fogwatch_unrelated u
-        JOIN fogwatch_group_flags g USING (claimant_id, spokesperson_key, verdict, verdict_on_key)
+        JOIN fogwatch_group_flags g USING (claimant_id, spokesperson_key, verdict, verdict_on_key, reliability_key)
         JOIN claims_claim c ON c.id = u.id
-        WHERE (c.status, c.contested, c.corroborated, c.unverified, c.reasons)
-              IS DISTINCT FROM (g.status, g.contested, g.corroborated, g.unverified, g.reasons)
+        WHERE (c.status, c.contested, c.corroborated, c.unverified, c.reasons, c.grade)
+              IS DISTINCT FROM (g.status, g.contested, g.corroborated, g.unverified, g.reasons, g.grade)
         FOR UPDATE OF c
     )
     UPDATE claims_claim c
     SET status = old.new_status, contested = old.new_contested, corroborated = old.new_corroborated,
-        unverified = old.new_unverified, reasons = old.new_reasons, updated_at = %s
+        unverified = old.new_unverified, reasons = old.new_reasons, grade = old.new_grade, updated_at = %s
     FROM old
     WHERE c.id = old.id
     RETURNING c.id, old.status, old.new_status, old.contested, old.corroborated, old.unverified,
-              old.new_contested, old.new_corroborated, old.new_unverified
+              old.new_contested, old.new_corroborated, old.new_unverified, old.grade, old.new_grade,
+              old.reasons, old.new_reasons
 """
 
 
@@ -299,51 +323,61 @@ def _recompute_unrelated_postgresql(now: datetime) -> tuple[int, list[int], dict
         cursor.execute("DROP TABLE IF EXISTS fogwatch_unrelated, fogwatch_group_flags")
         cursor.execute(UNRELATED_SQL)
         cursor.execute(
-            "SELECT min(id), claimant_id, spokesperson_key, verdict, verdict_on_key, count(*) FROM fogwatch_unrelated"
-            " GROUP BY claimant_id, spokesperson_key, verdict, verdict_on_key"
+            "SELECT min(id), claimant_id, spokesperson_key, verdict, verdict_on_key, reliability_key, count(*)"
+            " FROM fogwatch_unrelated GROUP BY claimant_id, spokesperson_key, verdict, verdict_on_key, reliability_key"
         )
         groups = cursor.fetchall()
         representatives = [row[0] for row in groups]
         results = flags.evaluate(representatives, claim_facts(representatives), [])
         buffer = io.StringIO()
-        for representative, claimant_id, spokesperson_key, verdict, verdict_on_key, _count in groups:
+        for representative, claimant_id, spokesperson_key, verdict, verdict_on_key, reliability, _count in groups:
             result = results[representative]
             buffer.write(
-                f"{claimant_id}\t{spokesperson_key}\t{verdict}\t{verdict_on_key.isoformat()}\t{result.status}\t"
-                f"{'t' if result.contested else 'f'}\t{'t' if result.corroborated else 'f'}\t"
-                f"{'t' if result.unverified else 'f'}\t{_reasons_json(result)}\n"
+                f"{claimant_id}\t{spokesperson_key}\t{verdict}\t{verdict_on_key.isoformat()}\t{reliability}\t"
+                f"{result.status}\t{'t' if result.contested else 'f'}\t{'t' if result.corroborated else 'f'}\t"
+                f"{'t' if result.unverified else 'f'}\t{_reasons_json(result)}\t{result.grade}\n"
             )
         buffer.seek(0)
         cursor.execute(
             "CREATE TEMPORARY TABLE fogwatch_group_flags (claimant_id bigint, spokesperson_key bigint, verdict"
-            " varchar(10), verdict_on_key date, status varchar(12), contested boolean, corroborated boolean,"
-            " unverified boolean, reasons jsonb) ON COMMIT DROP"
+            " varchar(10), verdict_on_key date, reliability_key varchar(1), status varchar(12), contested boolean,"
+            " corroborated boolean, unverified boolean, reasons jsonb, grade varchar(2)) ON COMMIT DROP"
         )
         cursor.cursor.copy_expert("COPY fogwatch_group_flags FROM STDIN", buffer)
         cursor.execute(UNRELATED_UPDATE_SQL, [now])
-        changes = {row[0]: FlagChange(row[1], row[2], tuple(row[3:6]), tuple(row[6:9])) for row in cursor.fetchall()}
+        changes = {row[0]: _flag_change(row) for row in cursor.fetchall()}
         cursor.execute(
             "SELECT c.id FROM claims_claim c WHERE NOT EXISTS (SELECT 1 FROM fogwatch_unrelated u WHERE u.id = c.id)"
             " ORDER BY c.id"
         )
         others = [row[0] for row in cursor.fetchall()]
         cursor.execute("DROP TABLE fogwatch_unrelated, fogwatch_group_flags")
-    return sum(row[5] for row in groups), others, changes
+    return sum(row[6] for row in groups), others, changes
 
 
-def claims_recompute_all(*, progress: ProgressCallback | None = None, refresh_auto: bool = True) -> dict[str, int]:
+def claims_recompute_all(
+    *, progress: ProgressCallback | None = None, refresh_auto: bool = True, why: str = "Full recompute"
+) -> dict[str, int]:
     """Refresh every automatic relation and recompute every claim's flags. Returns counts.
 
     On PostgreSQL the claims no relation touches (most of them) are recomputed set-wise by group
-    (``_recompute_unrelated_postgresql``) and only the others one by one."""
+    (``_recompute_unrelated_postgresql``) and only the others one by one. The changes are recorded
+    in the flag history as caused by a full recompute (``why``), unless a caller named a cause."""
+    with causes.recording(causes.Cause(causes.RECOMPUTE, None, why)):
+        return _recompute_all(progress=progress, refresh_auto=refresh_auto)
+
+
+def _recompute_all(*, progress: ProgressCallback | None, refresh_auto: bool) -> dict[str, int]:
     added_removed = auto_relations_refresh_all() if refresh_auto else 0
     if connection.vendor != "postgresql":
         all_ids = list(Claim.objects.values_list("pk", flat=True).order_by("pk"))
         changed = claims_recompute(all_ids, progress=progress)
         return {"claims": len(all_ids), "changed": len(changed), "auto_relations_changed": added_removed}
-    unrelated, others, changes = _recompute_unrelated_postgresql(timezone.now())
+    now = timezone.now()
+    unrelated, others, changes = _recompute_unrelated_postgresql(now)
     total = unrelated + len(others)
     if changes:
+        _record_flag_changes(changes, now)
         _announce_flag_changes(changes)
     if progress:
         progress(unrelated, total)
@@ -357,6 +391,79 @@ def claims_recompute_all(*, progress: ProgressCallback | None = None, refresh_au
 
 
 # Listeners told of claims whose flags, status or reasons changed (webhooks subscribe here), with
+
+
+def _state(status: str, flag_values: tuple[bool, ...], grade: str, reasons: list | None) -> dict[str, object]:
+    contested, corroborated, unverified = flag_values
+    return {
+        "status": status,
+        "contested": contested,
+        "corroborated": corroborated,
+        "unverified": unverified,
+        "grade": grade,
+        "reasons": reasons or [],
+    }
+
+
+def _record_flag_changes(changes: dict[int, FlagChange], now: datetime) -> None:
+    """The flag history: one ``FlagChangeRecord`` per changed claim, from the changes the recompute's
+    UPDATEs returned, in one ``bulk_create`` (no query per claim), with the cause the writing
+    service named (``claims.causes``). A claim the cause itself created has no old state."""
+    cause = causes.current()
+    effective = cause.on or timezone.localdate(now)
+    rows = []
+    for claim_id, change in changes.items():
+        created = cause.created == claim_id
+        old = None if created else _state(change.old_status, change.old_flags, change.old_grade, change.old_reasons)
+        new = _state(change.new_status, change.new_flags, change.new_grade, change.new_reasons)
+        rows.append((claim_id, old, new))
+    if len(rows) >= SET_WRITE_THRESHOLD and connection.vendor == "postgresql":
+        _copy_flag_changes(rows, cause, effective, now)
+        return
+    FlagChangeRecord.objects.bulk_create(
+        [
+            FlagChangeRecord(
+                claim_id=claim_id,
+                at=now,
+                effective_on=effective,
+                old=old,
+                new=new,
+                cause=cause.kind,
+                cause_id=cause.object_id,
+                cause_text=cause.text[:500],
+            )
+            for claim_id, old, new in rows
+        ],
+        batch_size=5000,
+    )
+
+
+def _copy_text(value: str) -> str:
+    """A value in a line of COPY's text format."""
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _copy_flag_changes(rows: list, cause: causes.Cause, effective: object, now: datetime) -> None:
+    """Many records at once (a full recompute that changed many claims): one COPY."""
+    fixed = "\t".join(
+        [
+            now.isoformat(),
+            str(effective),
+            cause.kind,
+            "\\N" if cause.object_id is None else str(cause.object_id),
+            _copy_text(cause.text[:500]),
+        ]
+    )
+    buffer = io.StringIO()
+    for claim_id, old, new in rows:
+        old_text = "\\N" if old is None else _copy_text(json.dumps(old, ensure_ascii=False))
+        buffer.write(f"{claim_id}\t{old_text}\t{_copy_text(json.dumps(new, ensure_ascii=False))}\t{fixed}\n")
+    buffer.seek(0)
+    table = FlagChangeRecord._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f"COPY {table} (claim_id, old, new, at, effective_on, cause, cause_id, cause_text) FROM STDIN", buffer
+        )
 
 
 def _announce_flag_changes(changes: dict[int, FlagChange]) -> None:

@@ -6,7 +6,9 @@ from typing import Any
 
 from django.db import transaction
 
+from claims import causes
 from claims.models import Claim, Relation
+from claims.services.claims import claim_label
 from claims.services.recompute import _settle
 from claims.services.validation import _refuse_auto, relation_validate
 from core.services import apply_fields
@@ -25,8 +27,30 @@ def relation_create(*, claim: Claim, target: Claim, stance: str, note: str = "")
         relation = automatic
     else:
         relation.save()
-    _settle({claim.pk, target.pk})
+    with causes.recording(_relation_cause(causes.RELATION_CREATED, relation, claim)):
+        _settle({claim.pk, target.pk})
     return relation
+
+
+NOUNS = {
+    Relation.Stance.DENIES: "Denial",
+    Relation.Stance.CONTRADICTS: "Contradiction",
+    Relation.Stance.SUPPORTS: "Support",
+    Relation.Stance.RETRACTS: "Retraction",
+    Relation.Stance.SUPERSEDES: "Supersession",
+}
+DONE = {causes.RELATION_CREATED: "", causes.RELATION_UPDATED: " (changed)", causes.RELATION_DELETED: " removed"}
+
+
+def _relation_cause(kind: str, relation: Relation, claim: Claim) -> causes.Cause:
+    """ "Denial by National Resistance Front (Fahim Dashti) on 2021-09-03: claim #3 denies claim #2",
+    effective the day the responding claim was made."""
+    noun = NOUNS.get(relation.stance, relation.stance)  # type: ignore[call-overload]
+    text = (
+        f"{noun} by {claim_label(claim)} on {claim.claimed_on.isoformat()}{DONE[kind]}: "
+        f"claim #{relation.claim_id} {relation.stance} claim #{relation.target_id}"
+    )
+    return causes.Cause(kind, relation.pk, text, on=claim.claimed_on if kind == causes.RELATION_CREATED else None)
 
 
 @transaction.atomic
@@ -41,7 +65,8 @@ def relation_update(*, relation: Relation, **fields: Any) -> Relation:
         claim_id=relation.claim_id, target_id=relation.target_id, stance=relation.stance, origin=Relation.Origin.AUTO
     ).exclude(pk=relation.pk).delete()
     relation.save()
-    _settle(before | {relation.claim_id, relation.target_id})
+    with causes.recording(_relation_cause(causes.RELATION_UPDATED, relation, relation.claim)):
+        _settle(before | {relation.claim_id, relation.target_id})
     return relation
 
 
@@ -49,5 +74,7 @@ def relation_update(*, relation: Relation, **fields: Any) -> Relation:
 def relation_delete(*, relation: Relation) -> None:
     _refuse_auto(relation)
     ends = {relation.claim_id, relation.target_id}
+    cause = _relation_cause(causes.RELATION_DELETED, relation, relation.claim)
     relation.delete()
-    _settle(ends)
+    with causes.recording(cause):
+        _settle(ends)

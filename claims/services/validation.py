@@ -46,7 +46,7 @@ CLAIM_EDITABLE = (
     "external_id",
     "location_precision",
 )
-DERIVED = ("status", "contested", "corroborated", "unverified", "reasons")
+DERIVED = ("status", "contested", "corroborated", "unverified", "reasons", "grade")
 # Text cleaned by ``core.text`` before any check (blank ``external_id`` is stored as NULL: blank keys
 # must not collide).
 CLAIM_LINES = (

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from actors.models import Actor
 from claims import flags
-from claims.models import Citation, Claim, Relation
+from claims.models import Citation, Claim, FlagChangeRecord, Relation
 from claims.selectors import flag_inputs
 from locations.models import Location
 from sources.models import Report, Source
@@ -41,7 +41,7 @@ def test_generated_flags_equal_a_fresh_evaluation():
 def test_the_same_seed_gives_the_same_data():
     call_command("generate_data", claims=200, seed=3, stdout=io.StringIO())
     first = list(Claim.objects.order_by("id").values_list("kind", "claimed_on", "count_min", "status"))
-    for model in (Relation, Citation, Claim, Report, Source, Actor, Location):
+    for model in (FlagChangeRecord, Relation, Citation, Claim, Report, Source, Actor, Location):
         model.objects.all()._raw_delete(model.objects.db)
     call_command("generate_data", claims=200, seed=3, stdout=io.StringIO())
     second = list(Claim.objects.order_by("id").values_list("kind", "claimed_on", "count_min", "status"))

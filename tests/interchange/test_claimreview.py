@@ -47,6 +47,7 @@ SCHEMA = {
             "text",
             "inLanguage",
             "workTranslation",
+            "contentRating",
         },
         "required": {"@type", "author", "datePublished"},
     },

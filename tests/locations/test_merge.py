@@ -77,6 +77,11 @@ def test_merging_places_moves_every_reference_keeps_the_alias_and_the_claims_con
         claim.refresh_from_db()
         assert claim.contested and claim.status == "contested"  # rule 7: same place now, different blocs
     assert {r["code"] for r in Claim.objects.get(pk=held.pk).reasons} >= {"contradicted_by"}
+    # The flag history names the merge as the cause of the new contradiction.
+    history = editor_api.get(f"/api/v1/claims/{held.pk}/history/").json()
+    flags = [entry for entry in history if entry["kind"] == "flags" and entry["new"]["status"] == "contested"]
+    assert [entry["cause"]["kind"] for entry in flags] == ["merge"]
+    assert flags[0]["cause"]["id"] == shattal.pk and "Shattal" in flags[0]["cause"]["text"]
 
 
 def test_the_merge_is_in_the_kept_place_history_and_the_moved_claim_history(editor_api, editor, twins):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from claims.models import Claim
+from claims.models import Claim, FlagChangeRecord
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 WIDTH, HEIGHT = 1280, 900
@@ -83,6 +83,7 @@ def test_contested_claim_screenshot_shows_the_badge_and_the_nrf_denial(desktop, 
     shattal = panjshir["taliban-shattal"]
     # The page lists its history: dated as the example's day, the picture is the same on every run.
     Claim.history.all().update(history_date=datetime(2021, 9, 3, 12, 0, tzinfo=UTC))
+    FlagChangeRecord.objects.update(at=datetime(2021, 9, 3, 12, 0, tzinfo=UTC))
     desktop.goto(f"/claims/{shattal.pk}/")
     expect(desktop.locator("h1")).to_have_text(shattal.summary)
     expect(desktop.locator(".status-box .badge")).to_have_text("Contested")
@@ -93,6 +94,15 @@ def test_contested_claim_screenshot_shows_the_badge_and_the_nrf_denial(desktop, 
     ).to_be_visible()
     expect(desktop.locator(".timeline")).to_contain_text(panjshir["nrf-denial"].summary)
     expect(desktop.locator(".facts").get_by_role("link", name="Shattal")).to_be_visible()
+    # The grade with why, and the flag history: unverified on 2 Sep, contested on 3 Sep by the denial.
+    expect(desktop.locator(".grade-box")).to_contain_text("Grade: C4")
+    expect(desktop.locator(".grade-box")).to_contain_text("C: best source RT, fairly reliable; 4: doubtful")
+    flag_changes = desktop.locator("li.history-flags")
+    expect(flag_changes).to_have_count(2)
+    expect(flag_changes.nth(0)).to_contain_text("3 Sep 2021")
+    expect(flag_changes.nth(0)).to_contain_text("Denial by National Resistance Front (Fahim Dashti) on 2021-09-03")
+    expect(flag_changes.nth(1)).to_contain_text("2 Sep 2021")
+    expect(flag_changes.nth(1)).to_contain_text("Unverified")
     assert save(desktop, "claim-contested").stat().st_size > 0
 
 

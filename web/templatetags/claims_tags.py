@@ -51,6 +51,21 @@ def grade_badge(grade: str) -> str:
     )
 
 
+@register.simple_tag
+def claim_grade_badge(grade: str) -> str:
+    """A claim's Admiralty grade (e.g. B2: source reliability, then credibility) as a small badge."""
+    from claims.flags import CREDIBILITY_WORDS, RELIABILITY_WORDS
+
+    grade = grade or ""
+    letter, digit = grade[:1], grade[1:]
+    meaning = ""
+    if letter in RELIABILITY_WORDS and digit.isdigit() and int(digit) in CREDIBILITY_WORDS:
+        meaning = f"source {RELIABILITY_WORDS[letter]}; information {CREDIBILITY_WORDS[int(digit)]}"
+    return format_html(
+        '<span class="claim-grade grade-{}" title="Admiralty grade: {}">{}</span>', letter, meaning, grade or "—"
+    )
+
+
 @register.inclusion_tag("includes/reasons.html")
 def reason_list(reasons, compact: bool = False, summaries=None):
     """Every reason behind a claim's flags, each a sentence linking to the claim that causes it, and,

@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html_join
 
 from actors.models import Actor
@@ -231,10 +232,12 @@ def _prepare_form(form) -> None:
             form.fields[name].widget.attrs.update({"list": f"suggest-{kind}", "autocomplete": "off"})
     if "q" in form.fields:
         form.fields["q"].widget.input_type = "search"
+    if "grade" in form.fields:  # 36 grades: typed as a comma list, as in the API, not 36 checkboxes
+        form.fields["grade"].widget = forms.TextInput(attrs={"placeholder": "e.g. A1,A2,B1,B2"})
     for name in ("contested", "corroborated", "unverified"):
         if name in form.fields:  # the flags, told apart from the statuses of the same name
             form.fields[name].label = f"Flag: {name}"
-    for name, empty in (("kind", "Any kind"), ("count_unit", "Any count unit")):
+    for name, empty in (("kind", "Any kind"), ("count_unit", "Any count unit"), ("credibility_max", "Any credibility")):
         if name in form.fields:
             field = form.fields[name]
             field.empty_label = empty
@@ -412,7 +415,9 @@ def history_entries(claim: Claim, viewer: Any = None) -> list[dict]:
         user = entry["user"]
         entries.append(
             {
+                "kind": "edit",
                 "when": entry["when"],
+                "on": timezone.localtime(entry["when"]).date(),
                 "type": entry["type"].capitalize(),
                 "user": user["name"] if user else "",
                 "reason": entry["reason"] or "",
@@ -427,6 +432,41 @@ def history_entries(claim: Claim, viewer: Any = None) -> list[dict]:
                 "status": entry["status"],
             }
         )
+    entries += flag_entries(claim)
+    # One timeline, newest first: edits on the day they were made, flag changes on the day they took
+    # effect (the causing claim's date when a claim or relation caused them).
+    entries.sort(key=lambda e: (e["on"], e["when"], e["kind"] == "flags"), reverse=True)
+    return entries
+
+
+FLAG_WORDS = ("contested", "corroborated", "unverified")
+
+
+def flag_entries(claim: Claim) -> list[dict]:
+    """The claim's flag changes as the page lists them: the status before and after, the flags that
+    turned, the grade, and the cause."""
+    entries = []
+    for record in selectors.flag_history(claim):
+        old, new = record["old"] or {}, record["new"]
+        turned = [
+            f"{name} {'yes' if new.get(name) else 'no'}"
+            for name in FLAG_WORDS
+            if old and old.get(name) != new.get(name)
+        ]
+        entries.append(
+            {
+                "kind": "flags",
+                "when": record["when"],
+                "on": record["effective_on"],
+                "old_status": old.get("status") if old and old.get("status") != new.get("status") else "",
+                "status": new.get("status", ""),
+                "turned": turned,
+                "old_grade": old.get("grade", "") if old and old.get("grade") != new.get("grade") else "",
+                "grade": new.get("grade", ""),
+                "first": not old,
+                "cause": record["cause"]["text"],
+            }
+        )
     return entries
 
 
@@ -437,20 +477,26 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     as_of = form.cleaned_data.get("as_of") if valid else None
     if as_of is not None and claim.claimed_on > as_of:
         return _not_yet_made(request, claim, as_of)
-    status, reasons, then = claim.status, claim.reasons, None
+    status, reasons, grade, then = claim.status, claim.reasons, claim.grade, None
     if as_of is not None:
         then = flags_on([(claim.pk, claim.claimed_on)], as_of)
-        status, reasons = then[claim.pk].status, then[claim.pk].reasons_as_dicts()
+        status, reasons, grade = then[claim.pk].status, then[claim.pk].reasons_as_dicts(), then[claim.pk].grade
     url = request.build_absolute_uri(reverse("claims:detail", args=[claim.pk]))
     timeline = relation_timeline(claim, as_of)
     document = ClaimDocuments(request, extra=True).for_ids([claim.pk], as_of=as_of, known=then)[0]
     cited = list(claim.citations.all())
+    # The grade's letter comes from every source citing the claim, as graded now (also as of a date).
+    best = min(cited, key=lambda c: (c.report.source.reliability, c.report.source.name), default=None)
+    letter_text, digit_text = flag_rules.grade_explanation(grade, best.report.source.name if best else "", reasons)
     context = {
         "claim": claim,
         "form": form,
         "as_of": as_of,
         "status": status,
         "reasons": reasons,
+        "grade": grade,
+        "grade_letter_text": letter_text,
+        "grade_digit_text": digit_text,
         # Each reason's claim is at the other end of a relation: the timeline has read its summary.
         "reason_summaries": {event.claim.pk: event.claim.summary for event in timeline if not event.is_self},
         "timeline": timeline,

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 
+from claims import causes
 from claims.models import Claim
 from claims.services import CLAIM_EDITABLE, ReferencedError, claim_create, claim_delete, claim_update, stored_text
 from interchange.importers.base.directory import Directory
@@ -58,9 +59,20 @@ def _wanted(name: str, value: Any) -> Any:
     return value.pk if isinstance(value, models.Model) else stored_text(name, value)
 
 
+def import_cause(external_id: str | None, claim: Claim | None = None) -> causes.Cause:
+    """The flag history's cause of an import's write: the import, naming the row's key."""
+    key = external_id or (claim.external_id if claim is not None else "") or "a row"
+    return causes.Cause(causes.IMPORT, claim.pk if claim is not None else None, f"Import of {key}")
+
+
 def upsert_claim(spec: ClaimSpec, existing: Claim | None, summary: ImportSummary) -> Claim:
     """Create the claim, update the fields that differ, or leave it alone when nothing differs
-    (so a re-import moves no ``updated_at``)."""
+    (so a re-import moves no ``updated_at``). Flag changes are recorded as caused by the import."""
+    with causes.recording(import_cause(spec.external_id, existing)):
+        return _upsert_claim(spec, existing, summary)
+
+
+def _upsert_claim(spec: ClaimSpec, existing: Claim | None, summary: ImportSummary) -> Claim:
     citations = [{"report": report, "quote": clip(quote, 5000)} for report, quote in _unique(spec.citations)]
     if existing is None:
         claim = claim_create(external_id=spec.external_id, citations=citations, **spec.fields)
@@ -90,7 +102,8 @@ def update_claim_fields(claim: Claim, fields: dict[str, Any], summary: ImportSum
         summary.unchanged += 1
         return claim
     summary.updated += 1
-    return claim_update(claim=claim, **changed)
+    with causes.recording(import_cause(None, claim)):
+        return claim_update(claim=claim, **changed)
 
 
 def _unique(citations: list[tuple[Report, str]]) -> list[tuple[Report, str]]:
@@ -104,7 +117,8 @@ def remove_claims(claims: Iterable[Claim], summary: ImportSummary, line: int, ke
     """Claims a re-import no longer produces (a side's deaths fell to 0): delete them, leaving tombstones."""
     for claim in claims:
         try:
-            claim_delete(claim=claim)
+            with causes.recording(import_cause(None, claim)):
+                claim_delete(claim=claim)
             summary.removed += 1
         except ReferencedError as exc:
             summary.problems.append(

@@ -1,6 +1,7 @@
 """An editor's save of a claim in the admin writes only what the editor changed: citations keep their
 rows, and the history credits the editor with their own changes, never with a recompute's."""
 
+import re
 from datetime import date
 
 import pytest
@@ -32,15 +33,22 @@ def save(client, claim, *, extra=None, **fields):
     return response
 
 
-def history(client, claim):
+def history(client, claim, kind="edit"):
+    """The API history's entries of one kind: the edits (by default) or the flag changes."""
     response = client.get(f"/api/v1/claims/{claim.pk}/history/")
     assert response.status_code == 200
-    return response.json()
+    return [e for e in response.json() if e["kind"] == kind]
 
 
-def page_history(client, claim):
+def page_history(client, claim, kind="edit"):
+    """The page history's entries of one kind (``history-edit`` or ``history-flags`` items)."""
     html = client.get(f"/claims/{claim.pk}/").content.decode()
-    return html.split('id="history-h"')[1].split("</section>")[0]
+    section = html.split('id="history-h"')[1].split("</section>")[0]
+    section = section.split('<ol class="history">', 1)[-1]  # the entries, not the heading's note
+    other = "flags" if kind == "edit" else "edit"
+    if other == "flags":
+        return re.sub(r'<li class="history-flags">.*?</li>', "", section, flags=re.S)
+    return "".join(re.findall(r'<li class="history-flags">.*?</li>', section, flags=re.S))
 
 
 def test_saving_a_claim_keeps_its_unchanged_citations_and_records_no_citation_change(editor_client, world):
@@ -121,6 +129,11 @@ def test_a_verdict_edit_is_not_credited_with_a_status_change_another_claim_cause
     shown = page_history(editor_client, claim)
     assert "verdict: <del>—</del> → <ins>unlikely</ins>" in shown
     assert "status" not in shown and "unverified" not in shown
+    # The recompute's change (the grade: doubtful → improbable) is a flags entry naming the verdict.
+    change = history(editor_client, claim, "flags")[0]
+    assert (change["old"]["grade"], change["new"]["grade"], change["new"]["status"]) == ("B4", "B5", "contested")
+    assert change["cause"]["text"] == f"Verdict on claim #{claim.pk}: unlikely on 2021-09-10"
+    assert "Verdict on claim" in page_history(editor_client, claim, "flags")
 
 
 @pytest.mark.parametrize(

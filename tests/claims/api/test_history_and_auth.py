@@ -13,7 +13,7 @@ def test_history_lists_every_change_newest_first(world, claim_payload, editor, t
     token_api.patch(f"/api/v1/claims/{claim_id}/", {"summary": "The valley is surrounded."}, format="json")
     response = token_api.get(f"/api/v1/claims/{claim_id}/history/")
     assert response.status_code == 200
-    entries = [e for e in response.json() if e["object"] == "claim"]
+    entries = [e for e in response.json() if e["kind"] == "edit" and e["object"] == "claim"]
     assert [e["type"] for e in entries] == ["changed", "created"]
     assert entries[0]["user"] == {"id": editor.pk, "username": "editor", "name": "editor"}  # staff see who
     assert {"field": "summary", "old": claim_payload["summary"], "new": "The valley is surrounded."} in entries[0][
@@ -29,7 +29,7 @@ def test_history_names_no_editor_to_readers_who_are_not_staff(world, claim_paylo
     client = request.getfixturevalue("api" if reader == "anonymous" else "analyst_api")
     response = client.get(f"/api/v1/claims/{claim_id}/history/")
     assert response.status_code == 200
-    entries = response.json()
+    entries = [e for e in response.json() if e["kind"] == "edit"]
     assert {(e["object"], e["type"]) for e in entries} == {
         ("claim", "created"),
         ("claim", "changed"),
@@ -49,7 +49,7 @@ def test_history_of_a_command_or_import_has_no_user(world, claim_payload, api):
         summary="By a command.",
         citations=[{"report": world.report}],
     )
-    entries = api.get(f"/api/v1/claims/{claim.pk}/history/").json()
+    entries = [e for e in api.get(f"/api/v1/claims/{claim.pk}/history/").json() if e["kind"] == "edit"]
     assert entries and all(e["user"] is None for e in entries)
 
 
@@ -105,7 +105,8 @@ def test_history_shows_citations_replaced(world, claim_payload, token_api):
     claim_id = token_api.post("/api/v1/claims/", claim_payload, format="json").json()["id"]
     other = ReportFactory(source=world.source, title="Second report")
     token_api.patch(f"/api/v1/claims/{claim_id}/", {"citations": [{"report": other.pk, "quote": "q"}]}, format="json")
-    entries = [e for e in token_api.get(f"/api/v1/claims/{claim_id}/history/").json() if e["object"] == "citation"]
+    history = token_api.get(f"/api/v1/claims/{claim_id}/history/").json()
+    entries = [e for e in history if e["kind"] == "edit" and e["object"] == "citation"]
     assert sorted(e["type"] for e in entries) == ["created", "created", "deleted"]
     removed = next(e for e in entries if e["type"] == "deleted")
     assert {"field": "report", "old": world.report.pk, "new": None} in removed["changes"]

@@ -54,6 +54,7 @@ def everything(world):
         "relation": relation,
         "conflict": ConflictFactory(name="Panjshir 2021", places=[world.shattal], parties=[world.taliban]),
         "tombstone": Tombstone.objects.create(claim_id=999, deleted_at=timezone.now()),
+        "flagchangerecord": claim.flag_changes.first(),
         "recomputejob": RecomputeJob.objects.create(reason="bloc move", total=3, done=1),
         "webhooksubscription": subscription,
         "webhookdelivery": WebhookDelivery.objects.create(
