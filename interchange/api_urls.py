@@ -12,4 +12,7 @@ urlpatterns = [
     path("claims/claimreview/", exports.ClaimReviewFeedView.as_view(), name="claimreview-feed"),
     path("claims/<int:pk>/claimreview/", exports.ClaimReviewView.as_view(), name="claim-claimreview"),
     path("claims/deleted/", exports.TombstoneListView.as_view(), name="claim-tombstones"),
+    path("imports/", exports.ImportJobListView.as_view(), name="import-jobs"),
+    path("imports/<int:pk>/", exports.ImportJobDetailView.as_view(), name="import-job"),
+    path("imports/<int:pk>/faulty.csv", exports.ImportJobFaultyView.as_view(), name="import-job-faulty"),
 ]
