@@ -137,7 +137,7 @@ def events(count: int, *, seed: int = 16, first_id: int = 900000) -> Iterator[di
         country_id, region, code, provinces, dyads = COUNTRIES[country]
         province, districts = rng.choice(provinces)
         district = rng.choice(districts)
-        pool = towns.setdefault(district, [_place(rng) for _ in range(6)])
+        pool = towns.setdefault(district, [_place(rng) for _ in range(25)])
         town = rng.choice(pool)
         one_sided = rng.random() < 0.17
         side_a, side_b = rng.choice(dyads)

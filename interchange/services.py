@@ -29,7 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import DateTimeField, F, Q, Value
+from django.db.models import DateTimeField, F, Min, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -318,7 +318,8 @@ def faulty_rows_csv(job: ImportJob) -> Iterator[str]:
 def import_jobs_sweep(*, restarted: str = "", boot: str = "") -> dict[str, Any]:
     """Queue again the import jobs whose worker was lost (running, heartbeat stale; or of a worker of
     this name that just started again) and the queued ones whose message was lost (older than the
-    stale limit). ``import_job_run`` resumes each after its last committed batch."""
+    stale limit). ``import_job_run`` resumes each after its last committed batch. ``next_check``: seconds
+    until the first running job that still looks alive would go stale (None when none does)."""
     now = timezone.now()
     jobs = ImportJob.objects.using(PRIMARY)
     orphaned = 0
@@ -334,4 +335,8 @@ def import_jobs_sweep(*, restarted: str = "", boot: str = "") -> dict[str, Any]:
         send("interchange.tasks.import_job", pk)
     if stuck:
         logger.warning("Import jobs %s lost their worker: queued again, to resume after their last batch", stuck)
-    return {"orphaned": orphaned, "stuck": stuck, "lost": lost}
+    oldest = jobs.filter(state=State.RUNNING, heartbeat_at__gte=_stale_before(now)).aggregate(at=Min("heartbeat_at"))
+    next_check = None
+    if oldest["at"] is not None:
+        next_check = max((oldest["at"] - _stale_before(timezone.now())).total_seconds(), 0.0) + 1.0
+    return {"orphaned": orphaned, "stuck": stuck, "lost": lost, "next_check": next_check}

@@ -25,10 +25,17 @@ def import_job(self, job_id: int) -> dict:
 
 
 @shared_task(**TASK_OPTIONS)
-def import_jobs_sweep(restarted: str = "", boot: str = "") -> dict:
+def import_jobs_sweep(restarted: str = "", boot: str = "", recheck: bool = False) -> dict:
     """Periodic (FOGWATCH_JOBS_SWEEP_INTERVAL) and when a worker starts: queue again the import jobs
-    whose worker was lost."""
-    return services.import_jobs_sweep(restarted=restarted, boot=boot)
+    whose worker was lost. With ``recheck`` (a worker starting), one more look when the running jobs
+    that still look alive would go stale."""
+    summary = services.import_jobs_sweep(restarted=restarted, boot=boot)
+    if recheck and summary["next_check"] is not None:
+        try:
+            import_jobs_sweep.apply_async(countdown=summary["next_check"], retry=False)
+        except Exception as exc:  # the beat's sweep catches up
+            logger.warning("Could not queue the import jobs sweep's second look: %s", exc)
+    return summary
 
 
 @worker_ready.connect(dispatch_uid="interchange.tasks.worker_started")
@@ -36,6 +43,6 @@ def worker_started(sender: Any = None, **_: Any) -> None:
     """A worker is ready: take up at once the import jobs its earlier self (same name) was running."""
     hostname = getattr(sender, "hostname", "") or ""
     try:
-        import_jobs_sweep.apply_async(kwargs={"restarted": hostname, "boot": WORKER_BOOT}, retry=False)
+        import_jobs_sweep.apply_async(kwargs={"restarted": hostname, "boot": WORKER_BOOT, "recheck": True}, retry=False)
     except Exception as exc:  # never stop a worker from starting; the beat's sweep catches up
         logger.warning("Could not queue the import jobs sweep at worker start: %s", exc)
