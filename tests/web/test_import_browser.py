@@ -6,6 +6,7 @@ faulty rows as CSV. Without Redis the job runs in a thread of the serving proces
 import csv
 import io
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -56,7 +57,7 @@ def test_an_upload_shows_its_progress_without_reload_then_its_claims_and_faulty_
 
     with page.expect_download() as download:
         page.locator("#import-faulty").click()
-    rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
     assert [(r["line"], r["id"]) for r in rows][:2] == [("201", "381442"), ("205", "192827")]
     assert all(r["problem"] for r in rows)
 
