@@ -131,6 +131,7 @@ def events(count: int, *, seed: int = 16, first_id: int = 900000) -> Iterator[di
     """``count`` UCDP events as rows (dicts keyed by UCDP's column names)."""
     rng = random.Random(seed)
     towns: dict[str, list[str]] = {}
+    recent: list[tuple] = []
     names = list(COUNTRIES)
     for number in range(count):
         country = rng.choices(names, weights=[45, 30, 15, 10])[0]
@@ -148,6 +149,15 @@ def events(count: int, *, seed: int = 16, first_id: int = 900000) -> Iterator[di
         date_prec = rng.choices([1, 2, 3, 4, 5], weights=[84, 10, 1, 3, 2])[0]
         end = start if date_prec == 1 else start + timedelta(days=rng.choice([2, 5, 6, 20, 29]))
         where_prec = rng.choices([1, 2, 3, 4, 5, 6, 7], weights=[49, 23, 13, 10, 3, 1, 1])[0]
+        if recent and rng.random() < 0.15:
+            # The same fighting as a recent event, told by other sources with other tolls (as UCDP has):
+            # claims about one side at one place in one window whose counts disagree.
+            country, province, district, town, side_a, side_b, violence, start, end, date_prec, where_prec = rng.choice(
+                recent
+            )
+            country_id, region, code, provinces, dyads = COUNTRIES[country]
+        recent.append((country, province, district, town, side_a, side_b, violence, start, end, date_prec, where_prec))
+        del recent[:-40]
         deaths = {"a": 0, "b": 0, "civilians": 0, "unknown": 0}
         for side in ("a", "b", "civilians", "unknown"):
             if rng.random() < 0.35:

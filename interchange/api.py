@@ -21,7 +21,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -288,7 +288,7 @@ class ImportJobSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     url = serializers.CharField(help_text="This job in the API.")
     kind = serializers.CharField()
-    file_name = serializers.CharField()
+    file_name = serializers.CharField(allow_blank=True)
     state = serializers.ChoiceField(choices=ImportJob.State.choices)
     rows_total = serializers.IntegerField(allow_null=True, help_text="Rows in the file, once checked.")
     rows_read = serializers.IntegerField()
@@ -299,7 +299,7 @@ class ImportJobSerializer(serializers.Serializer):
     faulty = serializers.IntegerField()
     skipped = serializers.IntegerField()
     kept = serializers.IntegerField()
-    error = serializers.CharField()
+    error = serializers.CharField(allow_blank=True, help_text="Why the job failed; empty otherwise.")
     runs = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     started_at = serializers.DateTimeField(allow_null=True)
@@ -317,9 +317,18 @@ def _job_document(request: Request, job: ImportJob) -> dict[str, Any]:
     }
 
 
+def _job(pk: str) -> ImportJob:
+    """The job of this id (checked after the permissions: the path takes any id, as the router's do)."""
+    number = int(pk) if pk.isdigit() else 0
+    job = ImportJob.objects.defer("data").filter(pk=number).first() if 0 < number < 2**63 else None
+    if job is None:
+        raise Http404("No such import job.")
+    return job
+
+
 class ImportJobListView(generics.GenericAPIView):
     permission_classes = [CanImport]
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]  # JSON: refused with a 400 naming ``file``
     serializer_class = ImportUploadSerializer
     filter_backends: list = []
     pagination_class = None
@@ -331,7 +340,7 @@ class ImportJobListView(generics.GenericAPIView):
         description="Upload a UCDP GED or ACLED CSV or ClaimReview JSON-LD as `multipart/form-data`. The header "
         "and encoding are checked at once (400 naming `file`); the import runs in the background: the answer is "
         "202 with the job, its URL in `Location`.",
-        request={"multipart/form-data": ImportUploadSerializer},
+        request={"multipart/form-data": ImportUploadSerializer, "application/json": ImportUploadSerializer},
         responses={202: ImportJobSerializer, 400: OpenApiResponse(OpenApiTypes.OBJECT, description="Bad input.")},
     )
     def post(self, request: Request) -> Response:
@@ -364,11 +373,8 @@ class ImportJobDetailView(generics.GenericAPIView):
         summary="An import job's state and counts",
         responses={200: ImportJobSerializer, 404: OpenApiResponse(description="No such job.")},
     )
-    def get(self, request: Request, pk: int) -> Response:
-        job = ImportJob.objects.defer("data").filter(pk=pk).first() if 0 < pk < 2**63 else None
-        if job is None:
-            raise Http404("No such import job.")
-        return Response(_job_document(request, job))
+    def get(self, request: Request, pk: str) -> Response:
+        return Response(_job_document(request, _job(pk)))
 
 
 class ImportJobFaultyView(generics.GenericAPIView):
@@ -386,10 +392,8 @@ class ImportJobFaultyView(generics.GenericAPIView):
         description="`line`, `problem`, `action`, then the row's own columns.",
         responses={(200, "text/csv"): OpenApiTypes.STR, 404: OpenApiResponse(description="No such job.")},
     )
-    def get(self, request: Request, pk: int) -> StreamingHttpResponse:
-        job = ImportJob.objects.defer("data").filter(pk=pk).first() if 0 < pk < 2**63 else None
-        if job is None:
-            raise Http404("No such import job.")
+    def get(self, request: Request, pk: str) -> StreamingHttpResponse:
+        job = _job(pk)
         response = StreamingHttpResponse(faulty_rows_csv(job), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-faulty-rows.csv"'
         return response

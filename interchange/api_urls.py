@@ -1,7 +1,7 @@
 """Claims exports, ClaimReview and the tombstone feed, under /api/v1/ (included before the router so
 ``claims/export.csv`` and ``claims/deleted/`` are not taken for a claim id)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from interchange import api as exports
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("claims/<int:pk>/claimreview/", exports.ClaimReviewView.as_view(), name="claim-claimreview"),
     path("claims/deleted/", exports.TombstoneListView.as_view(), name="claim-tombstones"),
     path("imports/", exports.ImportJobListView.as_view(), name="import-jobs"),
-    path("imports/<int:pk>/", exports.ImportJobDetailView.as_view(), name="import-job"),
-    path("imports/<int:pk>/faulty.csv", exports.ImportJobFaultyView.as_view(), name="import-job-faulty"),
+    # Any id in the path (as the router's routes): a wrong one is a 404 after the permissions, not before.
+    re_path(r"^imports/(?P<pk>[^/.]+)/$", exports.ImportJobDetailView.as_view(), name="import-job"),
+    re_path(r"^imports/(?P<pk>[^/.]+)/faulty\.csv$", exports.ImportJobFaultyView.as_view(), name="import-job-faulty"),
 ]

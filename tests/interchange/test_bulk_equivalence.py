@@ -12,7 +12,8 @@ from interchange.importers.ucdp import import_ucdp
 from tests.support.interchange import UCDP_SAMPLE
 from tests.support.tables import differences, snapshot
 
-pytestmark = pytest.mark.django_db
+# The one-by-one path is the slow one (a recompute per claim): minutes on a loaded machine.
+pytestmark = [pytest.mark.django_db, pytest.mark.timeout(900)]
 
 
 class Rollback(Exception):
@@ -55,10 +56,10 @@ def test_generated_events_bulk_and_one_by_one_leave_the_same_tables(settings):
     summary, tables = assert_same(data, strict=True)
     assert summary.rows == 400
     assert summary.skipped > 0  # --strict: the generated inconsistent rows are skipped alike
+    # The generator retells some events with other tolls: automatic contradictions, contested claims.
     auto = [row for row in tables["Relation"] if dict(row)["origin"] == Relation.Origin.AUTO]
-    assert auto, "generated data should make automatic relations (same side, place and window)"
-    statuses = {dict(row)["status"] for row in tables["Claim"]}
-    assert len(statuses) > 1
+    assert len(auto) >= 5
+    assert {dict(row)["status"] for row in tables["Claim"]} >= {"contested", "unverified"}
 
 
 def test_a_re_import_in_bulk_changes_nothing(settings):

@@ -117,9 +117,10 @@ def update_claim_fields(claim: Claim, fields: dict[str, Any], summary: ImportSum
 
 
 def _unique(citations: list[tuple[Report, str]]) -> list[tuple[Report, str]]:
-    seen: dict[int, tuple[Report, str]] = {}
+    """One citation per report (a report built for the bulk path has no id yet: it is itself)."""
+    seen: dict[Any, tuple[Report, str]] = {}
     for report, quote in citations:
-        seen.setdefault(report.pk, (report, quote))
+        seen.setdefault(report.pk if report.pk is not None else ("new", id(report)), (report, quote))
     return list(seen.values())
 
 
@@ -259,6 +260,7 @@ class RowImporter:
             self._event(event, existing, seen, strict=strict)
             if progress and not self.bulk and (index % 10 == 0 or index == len(events)):
                 progress(done + unreadable + index, total)
+        self.dir.flush_reports()
         if self._pending:
             claims_create_bulk(self._pending)
             self._pending.clear()
@@ -278,6 +280,11 @@ class RowImporter:
             return
         mark = self.dir.mark()
         pending = len(self._pending) if self._pending is not None else 0
+        # Reports are built to be written with the batch only for rows that make new claims: an existing
+        # claim's citations are compared with report ids (``upsert_claim``), so those rows write theirs now.
+        self.dir.defer_reports = self.bulk and not any(key in existing for key in event.candidates)
+        if self.bulk and not self.dir.defer_reports:
+            self.dir.flush_reports()  # a report built for an earlier row may be cited here: give it its id
         counts = (self.summary.created, self.summary.updated, self.summary.unchanged, self.summary.removed)
         try:
             with transaction.atomic():
