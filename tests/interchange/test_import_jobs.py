@@ -120,3 +120,17 @@ def test_only_editors_import(analyst_api, api):
 
 def test_an_unknown_job_is_a_404(editor_api):
     assert editor_api.get(f"{URL}999999/").status_code == 404
+
+
+def test_a_job_s_status_and_the_upload_page_take_a_fixed_number_of_queries(
+    editor_api, client, editor, django_assert_max_num_queries
+):
+    jobs = [ImportJob.objects.create(kind="ucdp", data=b"id\n", file_name=f"f{n}.csv") for n in range(12)]
+    with django_assert_max_num_queries(4):
+        assert editor_api.get(f"{URL}{jobs[0].pk}/").status_code == 200
+    client.force_login(editor)
+    with django_assert_max_num_queries(10):  # session, user, permissions, the last ten jobs in one query
+        page = client.get("/admin/import/")
+    assert page.status_code == 200 and page.content.count(b'href="/admin/import/') >= 10
+    with django_assert_max_num_queries(8):
+        assert client.get(f"/admin/import/{jobs[0].pk}/status.json").json()["state"] == "queued"
