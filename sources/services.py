@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db import transaction
 
-from core.bulk import insert_rows
+from core.bulk import insert_history, insert_rows
 from core.services import apply_fields, check_slug, delete_or_refuse, full_clean, unique_slug
 from core.tasks import enqueue
 from core.text import clean_fields
@@ -80,7 +80,7 @@ def reports_create_bulk(reports: list[Report]) -> None:
     if not reports:
         return
     insert_rows(Report, reports)
-    Report.history.bulk_history_create(reports, batch_size=2000, default_change_reason=None)  # type: ignore[attr-defined]
+    insert_history(Report, reports)
 
 
 def _archive_on_commit(report: Report) -> None:

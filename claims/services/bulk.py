@@ -20,7 +20,7 @@ from django.db import transaction
 from claims.models import Citation, Claim
 from claims.services.recompute import _settle
 from claims.services.validation import CLAIM_EDITABLE, CitationInput, _clean_citations, claim_validate
-from core.bulk import insert_rows
+from core.bulk import insert_history, insert_rows
 from core.services import apply_fields
 
 NewClaim = tuple[Claim, list[CitationInput]]
@@ -54,12 +54,12 @@ def claims_create_bulk(prepared: Sequence[NewClaim]) -> set[int]:
         twice = sorted(taken or {k for k in keys if keys.count(k) > 1})
         raise ValidationError({"external_id": f"Already taken or given twice: {', '.join(twice[:5])}."})
     insert_rows(Claim, claims)
-    Claim.history.bulk_history_create(claims, batch_size=2000, default_change_reason=None)
+    insert_history(Claim, claims)
     citations = [
         Citation(claim=claim, report=item.report, quote=item.quote) for claim, cited in prepared for item in cited
     ]
     insert_rows(Citation, citations)
-    Citation.history.bulk_history_create(citations, batch_size=2000, default_change_reason=None)
+    insert_history(Citation, citations)
     ids = {claim.pk for claim in claims}
     _settle(ids)
     return ids
