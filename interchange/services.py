@@ -58,30 +58,32 @@ CSV_KINDS: dict[str, tuple[str, tuple[str, ...], type[RowImporter]]] = {
 # ---------------------------------------------------------------------------------------------
 
 
+HEAD = 64 * 1024  # what is read of a CSV in the request: its header
+
+
 def _check_quickly(kind: str, data: bytes) -> None:
-    """What can be checked at once, before the job is recorded: UTF-8 text and, for a CSV, the header
-    (the whole file's shape is checked by the job, before it writes anything)."""
+    """What can be checked at once, before the job is recorded: not empty, UTF-8 text (a CSV: its first
+    64 KiB) and a CSV's header. The whole file's shape is checked by the job before it writes anything."""
     if not data.strip():
         raise ImportFileError("The file is empty.")
-    text = open_text(data[: 64 * 1024] if kind in CSV_KINDS else data).read()  # ImportFileError when not UTF-8
-    if kind in CSV_KINDS:
-        dataset, required, _ = CSV_KINDS[kind]
-        header = next(csv.reader(io.StringIO(text, newline="")), [])
-        header = [name.strip() for name in header]
-        missing = [name for name in required if name not in header]
-        if missing:
-            raise ImportFileError(
-                f"Wrong header for a {dataset} file: it lacks {', '.join(missing)} "
-                f"(found: {', '.join(header[:8])}{', …' if len(header) > 8 else ''})."
-            )
-
-
-def _decode_head(data: bytes) -> None:
+    if kind not in CSV_KINDS:
+        open_text(data)  # ImportFileError when not UTF-8
+        return
+    head = data[:HEAD]
     try:
-        data.decode("utf-8")
+        text = head.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        if exc.start < len(data) - 4:  # a cut in the middle of a character at the end of the head is fine
+        if len(data) <= HEAD or exc.start < len(head) - 4:  # not a character cut by the end of the head
             raise ImportFileError(f"The file is not UTF-8 text (byte {exc.start} cannot be read).") from exc
+        text = head[: exc.start].decode("utf-8-sig")
+    dataset, required, _ = CSV_KINDS[kind]
+    header = [name.strip() for name in next(csv.reader(io.StringIO(text, newline="")), [])]
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise ImportFileError(
+            f"Wrong header for a {dataset} file: it lacks {', '.join(missing)} "
+            f"(found: {', '.join(header[:8])}{', …' if len(header) > 8 else ''})."
+        )
 
 
 def import_job_start(
@@ -91,9 +93,7 @@ def import_job_start(
     queue its task when the transaction commits."""
     if kind not in Kind.values:
         raise ImportFileError(f"“{kind}” is not a dataset; use one of {', '.join(Kind.values)}.")
-    if kind in CSV_KINDS:
-        _decode_head(data[: 64 * 1024])
-    _check_quickly(kind, data if kind not in CSV_KINDS else _utf8_prefix(data))
+    _check_quickly(kind, data)
     job = ImportJob.objects.create(
         kind=kind,
         data=data,
@@ -104,18 +104,6 @@ def import_job_start(
     )
     enqueue("interchange.tasks.import_job", job.pk)  # by name: tasks import services
     return job
-
-
-def _utf8_prefix(data: bytes) -> bytes:
-    """The file's first 64 KiB, cut at a character boundary."""
-    head = data[: 64 * 1024]
-    while head:
-        try:
-            head.decode("utf-8")
-            return head
-        except UnicodeDecodeError:
-            head = head[:-1]
-    return head
 
 
 # ---------------------------------------------------------------------------------------------
