@@ -3,7 +3,10 @@ one-by-one path leaves: the same claims with their flags, status and reasons, ci
 sources, actors, places, relations (automatic ones included), history rows and search vectors —
 whole tables compared, ids aside — on the UCDP sample and on generated UCDP data."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 
 from claims.models import Claim, Relation
@@ -69,3 +72,25 @@ def test_a_re_import_in_bulk_changes_nothing(settings):
     assert summary.created == 0 and summary.updated == 0
     assert summary.unchanged > 200
     assert Claim.objects.count() == 0  # rolled back
+
+
+def test_the_command_imports_in_bulk_with_a_progress_bar_and_one_by_one_on_request(tmp_path):
+    path = tmp_path / "ged.csv"
+    path.write_bytes(csv_bytes(60, seed=11))
+    outputs = {}
+    for flags in ([], ["--one-by-one"]):
+        out = io.StringIO()
+        try:
+            with transaction.atomic():
+                call_command("import_ucdp", str(path), *flags, stdout=out)
+                outputs[bool(flags)] = (out.getvalue(), snapshot())
+                raise Rollback
+        except Rollback:
+            pass
+    bulk_text, bulk_tables = outputs[False]
+    one_text, one_tables = outputs[True]
+    assert "rows [" in bulk_text and "60/60" in bulk_text  # the progress bar (a plain line off a terminal)
+    assert "UCDP GED: 60 rows read" in bulk_text
+    summary = [line for line in bulk_text.splitlines() if line.startswith("UCDP GED:")]
+    assert summary == [line for line in one_text.splitlines() if line.startswith("UCDP GED:")]
+    assert differences(one_tables, bulk_tables) == {}
