@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install install-test install-bench run migrate example test test-fast lint format typecheck check-migrations check-compose browser-deps bench bench-deps clean
+.PHONY: help install install-test install-bench run migrate example test test-fast lint format typecheck check-migrations check-compose browser-deps bench bench-deps bench-import clean
 
 help:
 	@echo "make run        set up a venv, migrate SQLite, load the Panjshir example, serve on $(HOST):$(PORT)"
@@ -93,6 +93,7 @@ check-compose: install-test
 # wrk at 8 connections for DURATION per URL, the floor and Datasette; results in docs/benchmarks.md (bench/run.py).
 N ?= 200000,1000000
 DURATION ?= 10s
+EVENTS ?= 300000
 BENCH_ARGS ?=
 
 bench-deps:
@@ -101,6 +102,11 @@ bench-deps:
 
 bench: install-bench bench-deps
 	$(PY) -m bench.run --claims $(N) --duration $(DURATION) --command "make bench N=$(N) DURATION=$(DURATION)$(if $(BENCH_ARGS), BENCH_ARGS='$(BENCH_ARGS)')" $(BENCH_ARGS)
+	$(PY) -m bench.ucdp_import --events $(EVENTS)
+
+# make bench-import: only the UCDP import benchmark (EVENTS generated events, bulk import against plain COPY).
+bench-import: install-bench
+	$(PY) -m bench.ucdp_import --events $(EVENTS)
 
 clean:
 	rm -rf $(VENV) fogwatch.sqlite3 staticfiles test-artifacts node_modules build/basemap

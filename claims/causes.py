@@ -11,7 +11,7 @@ Pure: no Django, only ``contextvars``, so it is right in threads and tasks alike
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -43,6 +43,9 @@ class Cause:
     text: str
     on: date | None = None
     created: int | None = None  # the claim this write created: its first entry has no old state
+    # Many claims created at once (a bulk import): each one's first entry has no old state and took
+    # effect the day the claim was made.
+    created_on: Mapping[int, date] | None = None
 
 
 UNKNOWN = Cause(RECOMPUTE, None, "Recomputed")
@@ -61,7 +64,12 @@ def recording(cause: Cause) -> Iterator[Cause]:
     inner one's date)."""
     outer = _current.get()
     if outer is not None:
-        cause = replace(outer, on=outer.on or cause.on, created=cause.created or outer.created)
+        cause = replace(
+            outer,
+            on=outer.on or cause.on,
+            created=cause.created or outer.created,
+            created_on=cause.created_on or outer.created_on,
+        )
     token = _current.set(cause)
     try:
         yield cause

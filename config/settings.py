@@ -236,6 +236,8 @@ FOGWATCH_MAX_PAGE_SIZE = env_int("FOGWATCH_MAX_PAGE_SIZE", 500, minimum=1)
 # (core/versions.py; PostgreSQL only); 0 turns the cache off.
 FOGWATCH_VERSION_CACHE_SECONDS = env_int("FOGWATCH_VERSION_CACHE_SECONDS", 600, minimum=0)
 FOGWATCH_RECOMPUTE_BATCH = env_int("FOGWATCH_RECOMPUTE_BATCH", 25000, minimum=1)
+# Rows per batch of the bulk import path (an import job commits its progress with each batch).
+FOGWATCH_IMPORT_BATCH = env_int("FOGWATCH_IMPORT_BATCH", 2000, minimum=1)
 # Maps draw the offline basemap (Natural Earth countries and provinces, served by Fogwatch itself);
 # a tile server's URL template (``https://tiles.example.org/{z}/{x}/{y}.png``) puts its tiles
 # on top instead, with the basemap shown whenever they cannot load. Empty: the basemap only.
@@ -325,6 +327,7 @@ CELERY_BEAT_SCHEDULE = {
     "consistency-sweep": {"task": "claims.tasks.consistency_sweep", "schedule": FOGWATCH_SWEEP_INTERVAL},
     "idempotency-sweep": {"task": "core.tasks.idempotency_sweep", "schedule": FOGWATCH_IDEMPOTENCY_SWEEP_INTERVAL},
     "jobs-sweep": {"task": "claims.tasks.jobs_sweep", "schedule": FOGWATCH_JOBS_SWEEP_INTERVAL},
+    "import-jobs-sweep": {"task": "interchange.tasks.import_jobs_sweep", "schedule": FOGWATCH_JOBS_SWEEP_INTERVAL},
 }
 # In-process (no broker) a webhook retry waits in its stored attempt until it is due; this entry makes
 # the due ones (notifications/tasks.py). With a broker, retries are Celery retries with a countdown.

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, time
 from typing import Any
 
 from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.types import OpenApiTypes
@@ -20,6 +21,8 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import BasePermission
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,6 +31,10 @@ from claims.documents import ClaimDocuments
 from claims.filters import ClaimFilter
 from claims.models import Claim, Tombstone
 from interchange import exports, jsonld
+from interchange.importers.base import ImportFileError
+from interchange.models import ImportJob
+from interchange.services import faulty_rows_csv, import_job_start, import_job_status
+from interchange.views import MAX_UPLOAD, imported_claims_url
 
 FILTER_PARAMETERS = [
     OpenApiParameter(
@@ -247,3 +254,146 @@ class TombstoneListView(generics.ListAPIView):
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# Import jobs: POST a file, get 202 and the job's URL; follow its state and counts.
+# ---------------------------------------------------------------------------------------------
+
+
+class CanImport(BasePermission):
+    """Editors: the permission to add and change claims."""
+
+    message = "Importing needs the permission to add and change claims."
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.has_perms(["claims.add_claim", "claims.change_claim"]))
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    dataset = serializers.ChoiceField(choices=ImportJob.Kind.choices, help_text="ucdp, acled or claimreview.")
+    file = serializers.FileField(help_text="UTF-8 CSV with the dataset's own header, or a JSON-LD file.")
+    strict = serializers.BooleanField(
+        required=False, default=False, help_text="Skip rows with inconsistent counts instead of keeping them."
+    )
+
+    def validate_file(self, upload):
+        if upload.size > MAX_UPLOAD:
+            raise serializers.ValidationError(f"The file is larger than {MAX_UPLOAD // (1024 * 1024)} MB.")
+        return upload
+
+
+class ImportJobSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.CharField(help_text="This job in the API.")
+    kind = serializers.CharField()
+    file_name = serializers.CharField(allow_blank=True)
+    state = serializers.ChoiceField(choices=ImportJob.State.choices)
+    rows_total = serializers.IntegerField(allow_null=True, help_text="Rows in the file, once checked.")
+    rows_read = serializers.IntegerField()
+    made = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    removed = serializers.IntegerField()
+    faulty = serializers.IntegerField()
+    skipped = serializers.IntegerField()
+    kept = serializers.IntegerField()
+    error = serializers.CharField(allow_blank=True, help_text="Why the job failed; empty otherwise.")
+    runs = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    claims_url = serializers.CharField(help_text="The claims the job made or changed (the claim list's filter).")
+    faulty_rows_url = serializers.CharField(help_text="The faulty rows as CSV, a `problem` column saying why.")
+
+
+def _job_document(request: Request, job: ImportJob) -> dict[str, Any]:
+    return {
+        **import_job_status(job),
+        "url": request.build_absolute_uri(reverse("api:import-job", args=[job.pk])),
+        "claims_url": request.build_absolute_uri(imported_claims_url(job)),
+        "faulty_rows_url": request.build_absolute_uri(reverse("api:import-job-faulty", args=[job.pk])),
+    }
+
+
+def _job(pk: str) -> ImportJob:
+    """The job of this id (checked after the permissions: the path takes any id, as the router's do)."""
+    number = int(pk) if pk.isdigit() else 0
+    job = ImportJob.objects.defer("data").filter(pk=number).first() if 0 < number < 2**63 else None
+    if job is None:
+        raise Http404("No such import job.")
+    return job
+
+
+class ImportJobListView(generics.GenericAPIView):
+    permission_classes = [CanImport]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]  # JSON: refused with a 400 naming ``file``
+    serializer_class = ImportUploadSerializer
+    filter_backends: list = []
+    pagination_class = None
+    queryset = ImportJob.objects.none()
+
+    @extend_schema(
+        operation_id="imports_create",
+        summary="Import a dataset (in the background)",
+        description="Upload a UCDP GED or ACLED CSV or ClaimReview JSON-LD as `multipart/form-data`. The header "
+        "and encoding are checked at once (400 naming `file`); the import runs in the background: the answer is "
+        "202 with the job, its URL in `Location`.",
+        request={"multipart/form-data": ImportUploadSerializer, "application/json": ImportUploadSerializer},
+        responses={202: ImportJobSerializer, 400: OpenApiResponse(OpenApiTypes.OBJECT, description="Bad input.")},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = ImportUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        try:
+            job = import_job_start(
+                kind=serializer.validated_data["dataset"],
+                data=upload.read(),
+                file_name=upload.name or "",
+                strict=serializer.validated_data["strict"],
+                user=request.user,
+            )
+        except ImportFileError as exc:
+            raise ValidationError({"file": [str(exc)]}) from exc
+        document = _job_document(request, job)
+        return Response(document, status=202, headers={"Location": document["url"]})
+
+
+class ImportJobDetailView(generics.GenericAPIView):
+    permission_classes = [CanImport]
+    serializer_class = ImportJobSerializer
+    filter_backends: list = []
+    pagination_class = None
+    queryset = ImportJob.objects.none()
+
+    @extend_schema(
+        operation_id="imports_retrieve",
+        summary="An import job's state and counts",
+        responses={200: ImportJobSerializer, 404: OpenApiResponse(description="No such job.")},
+    )
+    def get(self, request: Request, pk: str) -> Response:
+        return Response(_job_document(request, _job(pk)))
+
+
+class ImportJobFaultyView(generics.GenericAPIView):
+    permission_classes = [CanImport]
+    content_negotiation_class = AnyAccept
+    renderer_classes = [JSONRenderer]
+    filter_backends: list = []
+    pagination_class = None
+    serializer_class = None
+    queryset = ImportJob.objects.none()
+
+    @extend_schema(
+        operation_id="imports_faulty_rows",
+        summary="An import job's faulty rows (CSV)",
+        description="`line`, `problem`, `action`, then the row's own columns.",
+        responses={(200, "text/csv"): OpenApiTypes.STR, 404: OpenApiResponse(description="No such job.")},
+    )
+    def get(self, request: Request, pk: str) -> StreamingHttpResponse:
+        job = _job(pk)
+        response = StreamingHttpResponse(faulty_rows_csv(job), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-faulty-rows.csv"'
+        return response

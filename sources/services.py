@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core.bulk import insert_history, insert_rows
 from core.services import (
     apply_fields,
     check_slug,
@@ -105,6 +106,28 @@ def report_create(*, source: Source, title: str, **fields: Any) -> Report:
     if report.url:
         _archive_on_commit(report)
     return report
+
+
+def report_prepare(*, source: Source, title: str, **fields: Any) -> Report:
+    """A report without a URL, built and checked as ``report_create`` would, not written and without a
+    query (the source is the object given); ``reports_create_bulk`` writes many at once."""
+    report = Report(source=source, title=title)
+    apply_fields(report, fields, REPORT_EDITABLE)
+    if report.url:
+        raise ValueError("report_prepare is for reports without a URL (a URL must be checked unique: report_create)")
+    clean_fields(report, lines=["title", "url", "author", "language"], texts=["summary"], optional_null=["url"])
+    report.full_clean(exclude=["source", "feed"], validate_unique=False, validate_constraints=False)
+    return report
+
+
+@transaction.atomic
+def reports_create_bulk(reports: list[Report]) -> None:
+    """Write reports made by ``report_prepare`` at once (COPY on PostgreSQL), with the creation history
+    ``report_create`` leaves (one ``+`` row each)."""
+    if not reports:
+        return
+    insert_rows(Report, reports)
+    insert_history(Report, reports)
 
 
 def _archive_on_commit(report: Report) -> None:

@@ -6,15 +6,18 @@ transaction, so flags are right the moment it returns.
 
 - ``validation``: the checks a claim or relation must pass;
 - ``claims``, ``relations`` and ``conflicts``: create, update, delete;
+- ``bulk``: many claims created at once (imports at scale), settled once for the set;
 - ``recompute``: automatic relations and stored flags, set-wise;
 - ``jobs``: recomputes too large for a request (bloc moves), the consistency sweep, and the jobs
   sweep that takes up again a job whose worker was lost.
 """
 
 from claims.events import FlagChange
+from claims.services.bulk import NewClaim, claim_prepare, claims_create_bulk
 from claims.services.claims import claim_create, claim_delete, claim_set_verdict, claim_update
 from claims.services.conflicts import CONFLICT_EDITABLE, conflict_create, conflict_delete, conflict_update
 from claims.services.jobs import (
+    Heartbeat,
     JobTakenOver,
     actors_changed,
     citations_regraded,
@@ -55,6 +58,8 @@ __all__ = [
     "SET_WRITE_THRESHOLD",
     "CitationInput",
     "FlagChange",
+    "Heartbeat",
+    "NewClaim",
     "JobTakenOver",
     "ReferencedError",
     "actors_changed",
@@ -64,10 +69,12 @@ __all__ = [
     "citations_regraded",
     "claim_create",
     "claim_delete",
+    "claim_prepare",
     "claim_set_verdict",
     "claim_update",
     "claim_validate",
     "claims_recompute",
+    "claims_create_bulk",
     "claims_recompute_all",
     "claims_sweep",
     "jobs_sweep",

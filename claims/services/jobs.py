@@ -220,10 +220,13 @@ def _advance(job_id: int, runner: str, **fields: Any) -> None:
 class Heartbeat:
     """While a job runs, a thread records every ``FOGWATCH_JOB_HEARTBEAT_SECONDS`` that its runner is
     alive, however long a batch takes; it stops when the job is no longer the runner's. Not started
-    inside an outer transaction (the job's rows would not be visible to the thread's connection)."""
+    inside an outer transaction (the job's rows would not be visible to the thread's connection).
 
-    def __init__(self, job_id: int, runner: str) -> None:
-        self.job_id, self.runner = job_id, runner
+    ``model``: any job model with ``runner``, ``state`` and ``heartbeat_at`` (``interchange.ImportJob``
+    too)."""
+
+    def __init__(self, job_id: int, runner: str, model: type[Any] = RecomputeJob) -> None:
+        self.job_id, self.runner, self.model = job_id, runner, model
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -243,12 +246,12 @@ class Heartbeat:
             while not self._stop.wait(settings.FOGWATCH_JOB_HEARTBEAT_SECONDS):
                 try:
                     alive = (
-                        RecomputeJob.objects.using(PRIMARY)
+                        self.model.objects.using(PRIMARY)
                         .filter(pk=self.job_id, runner=self.runner, state=State.RUNNING)
                         .update(heartbeat_at=timezone.now())
                     )
                 except DatabaseError as exc:  # the next beat tries again; the batch's own update decides
-                    logger.warning("Recompute job #%s: heartbeat not recorded: %s", self.job_id, exc)
+                    logger.warning("%s #%s: heartbeat not recorded: %s", self.model.__name__, self.job_id, exc)
                     continue
                 if not alive:
                     return

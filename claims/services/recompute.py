@@ -408,31 +408,33 @@ def _state(status: str, flag_values: tuple[bool, ...], grade: str, reasons: list
 def _record_flag_changes(changes: dict[int, FlagChange], now: datetime) -> None:
     """The flag history: one ``FlagChangeRecord`` per changed claim, from the changes the recompute's
     UPDATEs returned, in one ``bulk_create`` (no query per claim), with the cause the writing
-    service named (``claims.causes``). A claim the cause itself created has no old state."""
+    service named (``claims.causes``). A claim the cause itself created has no old state, and took
+    effect the day it was made (``Cause.created_on`` of a bulk import)."""
     cause = causes.current()
     effective = cause.on or timezone.localdate(now)
+    made_on = cause.created_on or {}
     rows = []
     for claim_id, change in changes.items():
-        created = cause.created == claim_id
+        created = cause.created == claim_id or claim_id in made_on
         old = None if created else _state(change.old_status, change.old_flags, change.old_grade, change.old_reasons)
         new = _state(change.new_status, change.new_flags, change.new_grade, change.new_reasons)
-        rows.append((claim_id, old, new))
+        rows.append((claim_id, old, new, made_on.get(claim_id, effective)))
     if len(rows) >= SET_WRITE_THRESHOLD and connection.vendor == "postgresql":
-        _copy_flag_changes(rows, cause, effective, now)
+        _copy_flag_changes(rows, cause, now)
         return
     FlagChangeRecord.objects.bulk_create(
         [
             FlagChangeRecord(
                 claim_id=claim_id,
                 at=now,
-                effective_on=effective,
+                effective_on=on,
                 old=old,
                 new=new,
                 cause=cause.kind,
                 cause_id=cause.object_id,
                 cause_text=cause.text[:500],
             )
-            for claim_id, old, new in rows
+            for claim_id, old, new, on in rows
         ],
         batch_size=5000,
     )
@@ -443,21 +445,21 @@ def _copy_text(value: str) -> str:
     return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def _copy_flag_changes(rows: list, cause: causes.Cause, effective: object, now: datetime) -> None:
+def _copy_flag_changes(rows: list, cause: causes.Cause, now: datetime) -> None:
     """Many records at once (a full recompute that changed many claims): one COPY."""
+    at = now.isoformat()
     fixed = "\t".join(
         [
-            now.isoformat(),
-            str(effective),
             cause.kind,
             "\\N" if cause.object_id is None else str(cause.object_id),
             _copy_text(cause.text[:500]),
         ]
     )
     buffer = io.StringIO()
-    for claim_id, old, new in rows:
+    for claim_id, old, new, on in rows:
         old_text = "\\N" if old is None else _copy_text(json.dumps(old, ensure_ascii=False))
-        buffer.write(f"{claim_id}\t{old_text}\t{_copy_text(json.dumps(new, ensure_ascii=False))}\t{fixed}\n")
+        new_text = _copy_text(json.dumps(new, ensure_ascii=False))
+        buffer.write(f"{claim_id}\t{old_text}\t{new_text}\t{at}\t{on}\t{fixed}\n")
     buffer.seek(0)
     table = FlagChangeRecord._meta.db_table
     with connection.cursor() as cursor:

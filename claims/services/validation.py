@@ -47,6 +47,7 @@ CLAIM_EDITABLE = (
     "location_precision",
 )
 DERIVED = ("status", "contested", "corroborated", "unverified", "reasons", "grade")
+RELATED = ("claimant", "spokesperson", "subject", "location")
 # Text cleaned by ``core.text`` before any check (blank ``external_id`` is stored as NULL: blank keys
 # must not collide).
 CLAIM_LINES = (
@@ -149,12 +150,22 @@ def quote_settle(values: Mapping[str, Any], *, check_languages: bool = True) -> 
     return settled, errors
 
 
-def claim_validate(claim: Claim, citations: Sequence[CitationInput] | None, changed: set[str] | None = None) -> None:
+def claim_validate(
+    claim: Claim,
+    citations: Sequence[CitationInput] | None,
+    changed: set[str] | None = None,
+    *,
+    set_wise: bool = False,
+) -> None:
     """Every rule of a claim that needs more than one field, each error naming its field.
 
     ``changed`` names the fields an update changed (None: a new claim). The spokesperson is
     checked against the claimant's bloc only when one of them is written: a later bloc move
     does not invalidate a claim.
+
+    ``set_wise`` (bulk writes, ``claims_create_bulk``): no query per claim. The related records are
+    taken as given (objects the caller holds), ``external_id`` uniqueness is checked for the whole set
+    by the caller, and the row constraints are the rules checked above in Python.
     """
     errors: dict[str, str] = {}
     clean_fields(claim, lines=CLAIM_LINES, texts=CLAIM_TEXTS, optional_null=["external_id"])  # text first
@@ -208,8 +219,13 @@ def claim_validate(claim: Claim, citations: Sequence[CitationInput] | None, chan
         errors["verdict_on"] = "A verdict date cannot be in the future."
     if citations is not None and not citations:
         errors["citations"] = "A claim needs at least one citation: the report where it was made."
+    if set_wise and claim.claimant_id is None:
+        errors["claimant"] = "A claim needs a claimant."
     try:
-        full_clean(claim, exclude=DERIVED)
+        if set_wise:
+            claim.full_clean(exclude=[*DERIVED, *RELATED], validate_unique=False, validate_constraints=False)
+        else:
+            full_clean(claim, exclude=DERIVED)
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             if name == NON_FIELD_ERRORS and errors:

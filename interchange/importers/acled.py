@@ -319,7 +319,12 @@ class AcledImporter(RowImporter):
 
 
 def import_acled(
-    file: Any, *, strict: bool = False, dry_run: bool = False, progress: Progress | None = None
+    file: Any,
+    *,
+    strict: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    bulk: bool = False,
 ) -> ImportSummary:
     """Import an ACLED CSV (a path, bytes or an open file). Raises ImportFileError (nothing written)
     when the file as a whole is wrong; rows with unreadable values are reported and skipped."""
@@ -327,6 +332,6 @@ def import_acled(
 
     def work() -> ImportSummary:
         summary = ImportSummary(dataset="ACLED")
-        return AcledImporter(Directory(), summary).run(rows, total, strict=strict, progress=progress)
+        return AcledImporter(Directory(), summary, bulk=bulk).run(rows, total, strict=strict, progress=progress)
 
     return run_in_transaction(work, dry_run=dry_run)

@@ -15,7 +15,7 @@ from interchange.importers.base.values import at_midnight, clip
 from locations.models import Location
 from locations.services import location_create, location_update
 from sources.models import Report, Source
-from sources.services import report_create, source_create
+from sources.services import report_create, report_prepare, reports_create_bulk, source_create
 
 
 def _key(text: str) -> str:
@@ -52,15 +52,30 @@ class Directory:
             self.sources[_key(source.name)] = source
         self.reports: dict[int, dict[tuple[str, date | None], Report]] = {}
         self._journal: list[tuple[dict, Any]] = []
+        # The bulk path: new reports without a URL are built here and written together (``flush_reports``)
+        # before the claims that cite them.
+        self.defer_reports = False
+        self.pending_reports: list[Report] = []
 
     # -- bookkeeping for rows rolled back to their savepoint
     def mark(self) -> int:
         return len(self._journal)
 
     def forget_since(self, mark: int) -> None:
+        forgotten = set()
         for mapping, key in reversed(self._journal[mark:]):
-            mapping.pop(key, None)
+            value = mapping.pop(key, None)
+            if value is not None:
+                forgotten.add(id(value))
         del self._journal[mark:]
+        if forgotten and self.pending_reports:
+            self.pending_reports = [r for r in self.pending_reports if id(r) not in forgotten]
+
+    def flush_reports(self) -> None:
+        """Write the reports built for the bulk path (they get their ids)."""
+        if self.pending_reports:
+            reports_create_bulk(self.pending_reports)
+            self.pending_reports = []
 
     def _remember(self, mapping: dict, key: Any, value: Any) -> None:
         if key not in mapping:
@@ -144,8 +159,12 @@ class Directory:
         found = by_key.get(key)
         if found is not None:
             return found
-        report = report_create(
-            source=source, title=title, url=url or None, published_at=at_midnight(published), summary=summary
-        )
+        if self.defer_reports and not url:
+            report = report_prepare(source=source, title=title, published_at=at_midnight(published), summary=summary)
+            self.pending_reports.append(report)
+        else:
+            report = report_create(
+                source=source, title=title, url=url or None, published_at=at_midnight(published), summary=summary
+            )
         self._remember(by_key, key, report)
         return report

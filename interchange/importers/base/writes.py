@@ -4,16 +4,28 @@ the run of a CSV importer: chunked reads, a savepoint per row."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 
 from claims import causes
 from claims.models import Claim
-from claims.services import CLAIM_EDITABLE, ReferencedError, claim_create, claim_delete, claim_update, stored_text
+from claims.services import (
+    CLAIM_EDITABLE,
+    NewClaim,
+    ReferencedError,
+    claim_create,
+    claim_delete,
+    claim_prepare,
+    claim_update,
+    claims_create_bulk,
+    stored_text,
+)
 from interchange.importers.base.directory import Directory
 from interchange.importers.base.files import CsvRow
 from interchange.importers.base.summary import ImportSummary, RowError, RowProblem
@@ -21,6 +33,9 @@ from interchange.importers.base.values import clip
 from sources.models import Report
 
 Progress = Callable[[int, int], None]
+# Called at the end of each batch, inside its transaction: rows done so far (in file order), the
+# problems the batch found, and the batch's rows by line (an import job stores them with its progress).
+BatchDone = Callable[[int, list[RowProblem], dict[int, dict[str, str]]], None]
 
 # Fields an importer sets on a claim (the editorial verdict is left alone unless the importer sets it).
 CLAIM_FIELDS = tuple(name for name in CLAIM_EDITABLE if name != "external_id")
@@ -65,15 +80,26 @@ def import_cause(external_id: str | None, claim: Claim | None = None) -> causes.
     return causes.Cause(causes.IMPORT, claim.pk if claim is not None else None, f"Import of {key}")
 
 
-def upsert_claim(spec: ClaimSpec, existing: Claim | None, summary: ImportSummary) -> Claim:
+def upsert_claim(
+    spec: ClaimSpec, existing: Claim | None, summary: ImportSummary, pending: list[NewClaim] | None = None
+) -> Claim:
     """Create the claim, update the fields that differ, or leave it alone when nothing differs
-    (so a re-import moves no ``updated_at``). Flag changes are recorded as caused by the import."""
+    (so a re-import moves no ``updated_at``). With ``pending`` (the bulk path), a new claim is built
+    and checked (``claim_prepare``) and added there, to be written with its batch. Flag changes are
+    recorded as caused by the import."""
     with causes.recording(import_cause(spec.external_id, existing)):
-        return _upsert_claim(spec, existing, summary)
+        return _upsert_claim(spec, existing, summary, pending)
 
 
-def _upsert_claim(spec: ClaimSpec, existing: Claim | None, summary: ImportSummary) -> Claim:
+def _upsert_claim(
+    spec: ClaimSpec, existing: Claim | None, summary: ImportSummary, pending: list[NewClaim] | None = None
+) -> Claim:
     citations = [{"report": report, "quote": clip(quote, 5000)} for report, quote in _unique(spec.citations)]
+    if existing is None and pending is not None:
+        new = claim_prepare(external_id=spec.external_id, citations=citations, **spec.fields)
+        pending.append(new)
+        summary.created += 1
+        return new[0]
     if existing is None:
         claim = claim_create(external_id=spec.external_id, citations=citations, **spec.fields)
         summary.created += 1
@@ -107,9 +133,10 @@ def update_claim_fields(claim: Claim, fields: dict[str, Any], summary: ImportSum
 
 
 def _unique(citations: list[tuple[Report, str]]) -> list[tuple[Report, str]]:
-    seen: dict[int, tuple[Report, str]] = {}
+    """One citation per report (a report built for the bulk path has no id yet: it is itself)."""
+    seen: dict[Any, tuple[Report, str]] = {}
     for report, quote in citations:
-        seen.setdefault(report.pk, (report, quote))
+        seen.setdefault(report.pk if report.pk is not None else ("new", id(report)), (report, quote))
     return list(seen.values())
 
 
@@ -147,19 +174,26 @@ def run_in_transaction(work: Callable[[], ImportSummary], *, dry_run: bool) -> I
 
 
 class RowImporter:
-    """The run of a CSV importer: rows read in chunks, each chunk's existing claims fetched in one query,
+    """The run of a CSV importer: rows read in batches, each batch's existing claims fetched in one query,
     each row written in its own savepoint (a failing row is rolled back, reported and skipped).
 
     Subclasses give ``parse(row)`` (raises RowError; the result has ``line``, ``label``, ``key``,
     ``candidates`` — every external id the row could produce — and ``faults``) and ``specs(event)``.
     A row with faults is kept (its values made consistent by ``specs``), or skipped when strict.
+
+    ``bulk``: the path for datasets at scale. Batches of ``FOGWATCH_IMPORT_BATCH`` rows (2,000); a new claim is
+    built and checked in its row's savepoint but written with its whole batch (``claims_create_bulk``:
+    COPY on PostgreSQL, automatic relations and flags settled once per batch). Updates and removals
+    still go through ``claim_update``/``claim_delete``, claim by claim.
     """
 
     chunk_size = 200
 
-    def __init__(self, directory: Directory, summary: ImportSummary) -> None:
+    def __init__(self, directory: Directory, summary: ImportSummary, *, bulk: bool = False) -> None:
         self.dir = directory
         self.summary = summary
+        self.bulk = bulk
+        self._pending: list[NewClaim] | None = [] if bulk else None
 
     def parse(self, row: CsvRow) -> Any:
         raise NotImplementedError
@@ -167,18 +201,64 @@ class RowImporter:
     def specs(self, event: Any) -> list[ClaimSpec]:
         raise NotImplementedError
 
-    def run(self, rows: Iterable[CsvRow], total: int, *, strict: bool, progress: Progress | None) -> ImportSummary:
+    def run(
+        self,
+        rows: Iterable[CsvRow],
+        total: int,
+        *,
+        strict: bool,
+        progress: Progress | None,
+        skip: int = 0,
+        batch_done: BatchDone | None = None,
+    ) -> ImportSummary:
+        """Import the rows. ``skip``: rows already imported (a job taken up again): only their ids are
+        read again, so a later duplicate is still one. ``batch_done``: each batch is its own
+        transaction, committed with what ``batch_done`` records (an import job's progress)."""
+        size = settings.FOGWATCH_IMPORT_BATCH if self.bulk else self.chunk_size
         done = 0
         seen: set[str] = set()
         chunk: list[CsvRow] = []
         for row in rows:
+            if done < skip:
+                self._remember(row, seen)
+                done += 1
+                continue
             chunk.append(row)
-            if len(chunk) >= self.chunk_size:
-                done = self._chunk(chunk, seen, strict=strict, done=done, total=total, progress=progress)
+            if len(chunk) >= size:
+                done = self._batch(chunk, seen, strict=strict, done=done, total=total, progress=progress, to=batch_done)
                 chunk = []
         if chunk:
-            self._chunk(chunk, seen, strict=strict, done=done, total=total, progress=progress)
+            self._batch(chunk, seen, strict=strict, done=done, total=total, progress=progress, to=batch_done)
         return self.summary
+
+    def _remember(self, row: CsvRow, seen: set[str]) -> None:
+        with contextlib.suppress(RowError):
+            seen.add(self.parse(row).key)
+
+    def _batch(
+        self,
+        rows: list[CsvRow],
+        seen: set[str],
+        *,
+        strict: bool,
+        done: int,
+        total: int,
+        progress: Progress | None,
+        to: BatchDone | None,
+    ) -> int:
+        if to is None:
+            return self._chunk(rows, seen, strict=strict, done=done, total=total, progress=progress)
+        known = len(self.summary.problems)
+        before = set(seen)
+        try:
+            with transaction.atomic():
+                done = self._chunk(rows, seen, strict=strict, done=done, total=total, progress=progress)
+                to(done, self.summary.problems[known:], {row.line: row.values for row in rows})
+        except BaseException:
+            seen.clear()
+            seen.update(before)
+            raise
+        return done
 
     def _chunk(
         self, rows: list[CsvRow], seen: set[str], *, strict: bool, done: int, total: int, progress: Progress | None
@@ -195,10 +275,14 @@ class RowImporter:
         unreadable = len(rows) - len(events)
         for index, event in enumerate(events, start=1):
             self._event(event, existing, seen, strict=strict)
-            if progress and (index % 10 == 0 or index == len(events)):
+            if progress and not self.bulk and (index % 10 == 0 or index == len(events)):
                 progress(done + unreadable + index, total)
+        self.dir.flush_reports()
+        if self._pending:
+            claims_create_bulk(self._pending)
+            self._pending.clear()
         done += len(rows)
-        if progress and not events:
+        if progress and (self.bulk or not events):
             progress(done, total)
         return done
 
@@ -212,17 +296,25 @@ class RowImporter:
             self.summary.problem(event.line, event.label, fault, skipped=True)
             return
         mark = self.dir.mark()
+        pending = len(self._pending) if self._pending is not None else 0
+        # Reports are built to be written with the batch only for rows that make new claims: an existing
+        # claim's citations are compared with report ids (``upsert_claim``), so those rows write theirs now.
+        self.dir.defer_reports = self.bulk and not any(key in existing for key in event.candidates)
+        if self.bulk and not self.dir.defer_reports:
+            self.dir.flush_reports()  # a report built for an earlier row may be cited here: give it its id
         counts = (self.summary.created, self.summary.updated, self.summary.unchanged, self.summary.removed)
         try:
             with transaction.atomic():
                 specs = self.specs(event)
                 for spec in specs:
-                    upsert_claim(spec, existing.get(spec.external_id), self.summary)
+                    upsert_claim(spec, existing.get(spec.external_id), self.summary, self._pending)
                 wanted = {spec.external_id for spec in specs}
                 stale = [existing[k] for k in event.candidates if k in existing and k not in wanted]
                 remove_claims(stale, self.summary, event.line, event.label)
         except (ValidationError, DatabaseError) as exc:
             self.dir.forget_since(mark)
+            if self._pending is not None:
+                del self._pending[pending:]
             self.summary.created, self.summary.updated, self.summary.unchanged, self.summary.removed = counts
             reason = validation_text(exc) if isinstance(exc, ValidationError) else str(exc).splitlines()[0]
             self.summary.problem(event.line, event.label, "; ".join(filter(None, [fault, reason])), skipped=True)

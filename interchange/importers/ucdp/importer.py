@@ -216,7 +216,12 @@ def _where(event: UcdpEvent, location: Location) -> str:
 
 
 def import_ucdp(
-    file: Any, *, strict: bool = False, dry_run: bool = False, progress: Progress | None = None
+    file: Any,
+    *,
+    strict: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    bulk: bool = False,
 ) -> ImportSummary:
     """Import a UCDP GED CSV (a path, bytes or an open file). Raises ImportFileError (nothing
     written) when the file as a whole is wrong; faulty rows are reported in the summary."""
@@ -225,6 +230,6 @@ def import_ucdp(
 
     def work() -> ImportSummary:
         summary = ImportSummary(dataset="UCDP GED")
-        return UcdpImporter(Directory(), summary).run(rows, total, strict=strict, progress=progress)
+        return UcdpImporter(Directory(), summary, bulk=bulk).run(rows, total, strict=strict, progress=progress)
 
     return run_in_transaction(work, dry_run=dry_run)

@@ -14,11 +14,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="Path to the ACLED CSV.")
         parser.add_argument("--dry-run", action="store_true", help="Read and check everything, write nothing.")
+        parser.add_argument(
+            "--one-by-one",
+            action="store_true",
+            help="Write each claim through claim_create (flags settled claim by claim) instead of the bulk path "
+            "(batches of 2,000 rows, COPY, flags settled once per batch). Both leave the same data.",
+        )
 
-    def handle(self, *args, file: str, dry_run: bool, **options):
+    def handle(self, *args, file: str, dry_run: bool, one_by_one: bool, **options):
         try:
             with ProgressBar(self.stdout, desc="rows") as progress:
-                summary = import_acled(file, dry_run=dry_run, progress=progress)
+                summary = import_acled(file, dry_run=dry_run, progress=progress, bulk=not one_by_one)
         except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
         head, *problems = summary.lines()

@@ -239,6 +239,7 @@ def test_every_beat_entry_is_scheduled_at_its_interval(settings):
         "consistency-sweep": settings.FOGWATCH_SWEEP_INTERVAL,
         "idempotency-sweep": settings.FOGWATCH_IDEMPOTENCY_SWEEP_INTERVAL,
         "jobs-sweep": settings.FOGWATCH_JOBS_SWEEP_INTERVAL,
+        "import-jobs-sweep": settings.FOGWATCH_JOBS_SWEEP_INTERVAL,
         "every-minute": 60,
         # in-process only: webhook retries wait in their stored attempts
         **(
