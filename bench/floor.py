@@ -48,6 +48,10 @@ FLAT_FIELDS = (
     "summary",
     "quote",
     "language",
+    "translation",
+    "translation_language",
+    "translated_by",
+    "translated_at",
     "event_start",
     "event_end",
     "date_precision",
@@ -63,6 +67,7 @@ FLAT_FIELDS = (
     "contested",
     "corroborated",
     "unverified",
+    "grade",
 )
 FLAT_SQL = """
 SELECT {columns}
@@ -75,13 +80,16 @@ SELECT {columns}
 BRIEF_ACTOR = "json_build_object('id', {a}.id, 'slug', {a}.slug, 'name', {a}.name)"
 
 PAGE_SQL = f"""
-SELECT c.id, c.claimed_on, c.kind, c.summary, c.quote, c.language, c.event_start, c.event_end,
+SELECT c.id, c.claimed_on, c.kind, c.summary, c.quote, c.language, c.translation, c.translation_language,
+       c.translated_by, c.translated_at, c.event_start, c.event_end,
        c.date_precision, c.count_min, c.count_max, c.count_unit, c.verdict, c.verdict_rationale, c.verdict_on,
        c.external_id, c.location_precision, c.status, c.contested, c.corroborated, c.unverified,
-       c.reasons, c.created_at, c.updated_at,
+       c.reasons, c.grade, c.created_at, c.updated_at,
        ca.id, ca.slug, ca.name, sp.id, sp.slug, sp.name, su.id, su.slug, su.name, lo.id, lo.slug, lo.name,
        (SELECT json_agg(json_build_object(
-                   'id', ci.id, 'quote', ci.quote, 'report_id', r.id, 'title', r.title, 'url', r.url,
+                   'id', ci.id, 'quote', ci.quote, 'language', ci.language, 'translation', ci.translation,
+                   'translation_language', ci.translation_language, 'translated_by', ci.translated_by,
+                   'translated_at', ci.translated_at, 'report_id', r.id, 'title', r.title, 'url', r.url,
                    'published_at', r.published_at, 'source', {BRIEF_ACTOR.format(a="s")},
                    'reliability', s.reliability) ORDER BY ci.id)
           FROM claims_citation ci
@@ -170,6 +178,10 @@ def _claim(row: tuple, base: str) -> dict[str, Any]:
         summary,
         quote,
         language,
+        translation,
+        translation_language,
+        translated_by,
+        translated_at,
         event_start,
         event_end,
         date_precision,
@@ -186,6 +198,7 @@ def _claim(row: tuple, base: str) -> dict[str, Any]:
         corroborated,
         unverified,
         reasons,
+        grade,
         created_at,
         updated_at,
         *briefs,
@@ -203,6 +216,10 @@ def _claim(row: tuple, base: str) -> dict[str, Any]:
         "summary": summary,
         "quote": quote,
         "language": language,
+        "translation": translation,
+        "translation_language": translation_language,
+        "translated_by": translated_by,
+        "translated_at": _iso(translated_at),
         "subject": _brief(*briefs[6:9]),
         "location": _brief(*briefs[9:12]),
         "event_start": _iso(event_start),
@@ -229,6 +246,11 @@ def _claim(row: tuple, base: str) -> dict[str, Any]:
                     "reliability": c["reliability"],
                 },
                 "quote": c["quote"],
+                "language": c["language"],
+                "translation": c["translation"],
+                "translation_language": c["translation_language"],
+                "translated_by": c["translated_by"],
+                "translated_at": c["translated_at"] and c["translated_at"].replace("+00:00", "Z"),
             }
             for c in citations or []
         ],
@@ -237,6 +259,7 @@ def _claim(row: tuple, base: str) -> dict[str, Any]:
         "corroborated": corroborated,
         "unverified": unverified,
         "reasons": reasons,
+        "grade": grade,
         "as_of": None,
         "relations_made": _relations(made, base, "target"),
         "relations_received": _relations(received, base, "claim"),

@@ -398,7 +398,7 @@ class ClaimAdmin(ServiceAdmin):
 
     # -- writes: the claim and its citations in one service call -----------------------------
 
-    deletes_with = (Citation, Relation)
+    deletes_with = (Citation, Relation, FlagChangeRecord)
 
     def get_deleted_objects(self, objs, request):
         """As ``claim_delete`` decides: its citations, its own relations and the automatic relations

@@ -59,6 +59,7 @@ FIELDS = (
     "corroborated",
     "unverified",
     "reasons",
+    "grade",
     "as_of",
     "relations_made",
     "relations_received",

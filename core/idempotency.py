@@ -63,8 +63,20 @@ def fingerprint(data: Any) -> str:
     fingerprint whatever their order or spacing (a client's retry may serialise them afresh)."""
     if hasattr(data, "lists"):  # a QueryDict (form data): every value of every field
         data = dict(data.lists())
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=repr)
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_value_text)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _value_text(value: Any) -> str:
+    """An uploaded file by its name and the SHA-256 of its bytes (another file of the same name is
+    another body); anything else JSON cannot write by its ``repr``."""
+    if hasattr(value, "chunks") and hasattr(value, "seek"):
+        digest = hashlib.sha256()
+        for chunk in value.chunks():
+            digest.update(chunk)
+        value.seek(0)
+        return f"file:{getattr(value, 'name', '')}:{digest.hexdigest()}"
+    return repr(value)
 
 
 def lifetime() -> timedelta:

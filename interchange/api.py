@@ -21,7 +21,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -30,6 +30,8 @@ from rest_framework.response import Response
 from claims.documents import ClaimDocuments
 from claims.filters import ClaimFilter
 from claims.models import Claim, Tombstone
+from core.api.idempotency import IdempotentPosts
+from core.api.parsers import JSONParser
 from interchange import exports, jsonld
 from interchange.importers.base import ImportFileError
 from interchange.models import ImportJob
@@ -326,7 +328,7 @@ def _job(pk: str) -> ImportJob:
     return job
 
 
-class ImportJobListView(generics.GenericAPIView):
+class ImportJobListView(IdempotentPosts, generics.GenericAPIView):
     permission_classes = [CanImport]
     parser_classes = [MultiPartParser, FormParser, JSONParser]  # JSON: refused with a 400 naming ``file``
     serializer_class = ImportUploadSerializer

@@ -66,7 +66,7 @@ def test_the_migration_backfill_computes_the_same_grades(generated):
 
     from django.db import connection
 
-    migration = import_module("claims.migrations.0014_claim_grade")
+    migration = import_module("claims.migrations.0017_claim_grade")
     Claim.objects.update(grade="F3")
     with connection.schema_editor() as editor:
         migration.backfill(None, editor)

@@ -134,3 +134,28 @@ def test_a_job_s_status_and_the_upload_page_take_a_fixed_number_of_queries(
     assert page.status_code == 200 and page.content.count(b'href="/admin/import/') >= 10
     with django_assert_max_num_queries(8):
         assert client.get(f"/admin/import/{jobs[0].pk}/status.json").json()["state"] == "queued"
+
+
+def test_a_retried_upload_with_its_idempotency_key_makes_one_job(editor_api):
+    """A client whose connection dropped sends the same upload again with its key: the first answer
+    comes back and no second job is made; another file under the same key is refused (422)."""
+    data = UCDP_SAMPLE.read_bytes()
+
+    def send(payload: bytes):
+        return editor_api.post(
+            URL,
+            format="multipart",
+            data={"dataset": "ucdp", "file": upload("ged.csv", payload)},
+            HTTP_IDEMPOTENCY_KEY="upload-ged-1",
+        )
+
+    first = send(data)
+    assert first.status_code == 202, first.content
+    again = send(data)
+    assert again.status_code == 202 and again["Idempotent-Replayed"] == "true"
+    assert again.json()["id"] == first.json()["id"]
+    assert ImportJob.objects.count() == 1
+
+    other = send(data.replace(b"\n", b"\r\n", 1))  # the same name, other bytes: another body
+    assert other.status_code == 422 and "Idempotency-Key" in other.content.decode()
+    assert ImportJob.objects.count() == 1

@@ -92,7 +92,7 @@ def test_the_merge_is_in_the_kept_place_history_and_the_moved_claim_history(edit
     record = shattal.history.order_by("-history_date", "-history_id").first()
     assert record.history_change_reason == f"Merged Shotul (#{shotul.pk}) into this"
     entries = editor_api.get(f"/api/v1/claims/{denied.pk}/history/").json()
-    changed = [e for e in entries if e["object"] == "claim" and e["type"] == "changed"]
+    changed = [e for e in entries if e["kind"] == "edit" and e["object"] == "claim" and e["type"] == "changed"]
     moved = [c for e in changed for c in e["changes"] if c["field"] == "location"]
     assert moved, changed
     assert any(e["user"] and e["user"]["username"] == "editor" for e in changed)

@@ -244,7 +244,7 @@ def test_the_admin_writes_quotes_signs_unsigned_translations_and_the_history_sho
     assert citation.pk == claim.citations.get().pk  # changed in place
 
     entries = editor_client.get(f"/api/v1/claims/{claim.pk}/history/").json()
-    changed = [e for e in entries if e["type"] == "changed"]
+    changed = [e for e in entries if e["kind"] == "edit" and e["type"] == "changed"]
     fields = {(e["object"], c["field"]) for e in changed for c in e["changes"]}
     assert {("claim", "translation"), ("claim", "translated_at"), ("citation", "translation")} <= fields
     claim_entry = next(e for e in changed if e["object"] == "claim")

@@ -2,6 +2,7 @@
 only the named top-level fields, each as the full claim shows it; unknown names a 400 naming them; and
 the fields left out are not read (no citations' or relations' query, fewer queries)."""
 
+import re
 from datetime import date
 
 import pytest
@@ -128,6 +129,15 @@ def test_repeated_names_add_up(api, panjshir):
     assert all(list(row) == ["id", "status"] for row in body["results"])
 
 
+def outermost(sql: str) -> str:
+    """The query without its parenthesised parts (subqueries): what it reads as rows."""
+    while True:
+        shorter = re.sub(r"\([^()]*\)", "", sql)
+        if shorter == sql:
+            return sql
+        sql = shorter
+
+
 def queries(api, path: str) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         assert api.get(path).status_code == 200, path
@@ -140,7 +150,8 @@ def test_flat_fields_read_neither_citations_nor_relations(api, panjshir, as_of):
     flat = queries(api, f"/api/v1/claims/?page_size=100&fields={','.join(FLAT)}{as_of}")
     assert len(flat) <= len(full) - 2
     assert any('"claims_citation"' in sql for sql in full)
-    assert not any('FROM "claims_citation"' in sql for sql in flat)
+    # No query reads citations as rows (as of a date the claims' query grades them in a subquery).
+    assert not any('FROM "claims_citation"' in outermost(sql) for sql in flat)
     # As of a date the flags are worked out from the relations then; the relations' query of the
     # document (with the opposite claim's claimant) is not run.
     assert not any('FROM "claims_relation"' in sql and '"actors_actor"' in sql for sql in flat)

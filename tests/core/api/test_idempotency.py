@@ -131,6 +131,7 @@ def test_every_post_of_the_api_takes_the_header_but_the_token_endpoint():
         "/api/v1/actors/{id}/merge/",
         "/api/v1/locations/{id}/merge/",
         "/api/v1/sources/{id}/merge/",
+        "/api/v1/imports/",
         "/api/v1/auth/token/",
     }
     for path, operation in posts.items():

@@ -10,11 +10,21 @@ from rest_framework.authtoken.models import Token
 from claims.models import Conflict, Relation
 from claims.services import claim_set_verdict
 from intake.services import intake_create
+from interchange.services import import_job_start
 from notifications.models import WebhookSubscription
 from tests.factories import ConflictFactory
+from tests.support.interchange import UCDP_SAMPLE
 
-WRITE_ONLY = {"token", "intake-confirm", "intake-discard", "actor-merge", "location-merge", "source-merge"}
-EDITORS_ONLY = {"intake-list", "intake-detail", "webhook-list", "webhook-detail"}
+WRITE_ONLY = {
+    "token",
+    "intake-confirm",
+    "intake-discard",
+    "actor-merge",
+    "location-merge",
+    "source-merge",
+    "import-jobs",
+}
+EDITORS_ONLY = {"intake-list", "intake-detail", "webhook-list", "webhook-detail", "import-job", "import-job-faulty"}
 
 
 def api_names() -> set[str]:
@@ -36,6 +46,7 @@ def reads(panjshir, editor):
     judged = claim_set_verdict(claim=panjshir["reuters-eight-killed"], verdict="likely")
     intake = intake_create(text="The Taliban said they took Shattal on Thursday.", user=editor)
     hook = WebhookSubscription.objects.create(name="tool", url="https://hooks.example.org/fogwatch", secret="s3cret")
+    job = import_job_start(kind="ucdp", data=UCDP_SAMPLE.read_bytes(), file_name="ged.csv", user=editor)
     return {
         "api-root": "/api/v1/",
         "schema": "/api/v1/schema/",
@@ -66,6 +77,8 @@ def reads(panjshir, editor):
         "intake-detail": f"/api/v1/intake/{intake.pk}/",
         "webhook-list": "/api/v1/webhooks/",
         "webhook-detail": f"/api/v1/webhooks/{hook.pk}/",
+        "import-job": f"/api/v1/imports/{job.pk}/",
+        "import-job-faulty": f"/api/v1/imports/{job.pk}/faulty.csv",
     }
 
 
