@@ -6,7 +6,7 @@ A job survives a lost worker, as ``claims.RecomputeJob`` does (docs/background.m
 
 - **One runner at a time.** A worker takes the job up by a conditional update writing its lease
   (``runner``): only a queued or failed job, or a running one whose heartbeat is stale.
-- **A heartbeat** (``claims.services.Heartbeat``) every ``FOGWATCH_JOB_HEARTBEAT_SECONDS``.
+- **A heartbeat** (``core.leases.Heartbeat``) every ``FOGWATCH_JOB_HEARTBEAT_SECONDS``.
 - **Batches commit with the progress.** Rows are imported through the bulk path in batches; each
   batch's transaction also writes the job's counts, ``rows_done`` and the batch's faulty rows, by
   an update that requires the lease still to be the runner's (else the batch rolls back:
@@ -24,16 +24,14 @@ import io
 import json
 import logging
 from collections.abc import Iterator
-from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import DateTimeField, F, Min, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Min, Q
 from django.utils import timezone
 
-from claims.services import Heartbeat, JobTakenOver
+from core import leases
+from core.leases import Heartbeat, JobTakenOver, stale_before
 from core.tasks import PRIMARY, enqueue, runner_name, send
 from interchange.claimreview import ClaimReviewImporter, find_reviews
 from interchange.importers.acled import REQUIRED as ACLED_REQUIRED
@@ -111,38 +109,13 @@ def import_job_start(
 # ---------------------------------------------------------------------------------------------
 
 
-def _stale_before(now: datetime | None = None) -> datetime:
-    return (now or timezone.now()) - timedelta(seconds=settings.FOGWATCH_JOB_STALE_SECONDS)
-
-
-def _stuck(now: datetime | None = None) -> Q:
-    return Q(state=State.RUNNING) & (Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=_stale_before(now)))
-
-
 def _job_claim(job_id: int, runner: str) -> bool:
-    now = timezone.now()
-    takeable = Q(state=State.QUEUED) | _stuck(now)
-    return bool(
-        ImportJob.objects.using(PRIMARY)
-        .filter(takeable, pk=job_id)
-        .update(
-            state=State.RUNNING,
-            runner=runner,
-            heartbeat_at=now,
-            runs=F("runs") + 1,
-            started_at=Coalesce(F("started_at"), Value(now, output_field=DateTimeField())),
-        )
-    )
+    """Take the job up for ``runner``: only a queued import job, or a stuck one."""
+    return leases.take(ImportJob, job_id, runner, Q(state=State.QUEUED))
 
 
 def _advance(job_id: int, runner: str, **fields: Any) -> None:
-    updated = (
-        ImportJob.objects.using(PRIMARY)
-        .filter(pk=job_id, runner=runner, state=State.RUNNING)
-        .update(heartbeat_at=timezone.now(), **fields)
-    )
-    if not updated:
-        raise JobTakenOver(f"Import job #{job_id} is no longer run by {runner}")
+    leases.advance(ImportJob, job_id, runner, **fields)
 
 
 def _counts(summary: ImportSummary) -> dict[str, int]:
@@ -189,7 +162,7 @@ def import_job_run(*, job_id: int, runner: str = "") -> ImportJob:
             "Import job #%s taken up again (run %d) after row %d: its worker was lost", job.pk, job.runs, job.rows_done
         )
     try:
-        with Heartbeat(job.pk, runner, model=ImportJob):
+        with Heartbeat(job.pk, runner, ImportJob):
             if job.kind in CSV_KINDS:
                 _run_csv(job, runner)
             else:
@@ -317,14 +290,14 @@ def import_jobs_sweep(*, restarted: str = "", boot: str = "") -> dict[str, Any]:
             .exclude(runner__startswith=f"{restarted} {boot} ")
             .update(heartbeat_at=None)
         )
-    stuck = list(jobs.filter(_stuck(now)).values_list("pk", flat=True))
-    lost = list(jobs.filter(state=State.QUEUED, created_at__lt=_stale_before(now)).values_list("pk", flat=True))
+    stuck = list(jobs.filter(leases.stuck(now)).values_list("pk", flat=True))
+    lost = list(jobs.filter(state=State.QUEUED, created_at__lt=stale_before(now)).values_list("pk", flat=True))
     for pk in sorted(stuck + lost):
         send("interchange.tasks.import_job", pk)
     if stuck:
         logger.warning("Import jobs %s lost their worker: queued again, to resume after their last batch", stuck)
-    oldest = jobs.filter(state=State.RUNNING, heartbeat_at__gte=_stale_before(now)).aggregate(at=Min("heartbeat_at"))
+    oldest = jobs.filter(state=State.RUNNING, heartbeat_at__gte=stale_before(now)).aggregate(at=Min("heartbeat_at"))
     next_check = None
     if oldest["at"] is not None:
-        next_check = max((oldest["at"] - _stale_before(timezone.now())).total_seconds(), 0.0) + 1.0
+        next_check = max((oldest["at"] - stale_before(timezone.now())).total_seconds(), 0.0) + 1.0
     return {"orphaned": orphaned, "stuck": stuck, "lost": lost, "next_check": next_check}

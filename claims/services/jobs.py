@@ -24,15 +24,13 @@ A job survives a lost worker (docs/background.md, "A worker lost mid-job"):
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, connections, transaction
-from django.db.models import DateTimeField, F, Min, Q, Value
-from django.db.models.functions import Coalesce
+from django.db import transaction
+from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from actors.models import Actor
@@ -40,6 +38,8 @@ from claims import causes
 from claims.models import Citation, Claim, RecomputeJob
 from claims.selectors import affected_ids
 from claims.services.recompute import _batches, auto_relations_refresh, auto_relations_refresh_all, claims_recompute
+from core import leases
+from core.leases import Heartbeat, JobTakenOver, stale_before
 from core.tasks import PRIMARY, enqueue, runner_name, send
 from locations.models import Location
 from sources.models import Source
@@ -47,11 +47,6 @@ from sources.models import Source
 logger = logging.getLogger("claims.services")
 
 State, Kind = RecomputeJob.State, RecomputeJob.Kind
-
-
-class JobTakenOver(Exception):
-    """The job's lease is no longer this runner's: another worker took it up (this one was thought
-    lost). The batch in hand is rolled back; the other runner carries on from the last commit."""
 
 
 def actors_changed(
@@ -176,87 +171,14 @@ def recompute_job_start(*, reason: str, claim_ids: Iterable[int]) -> RecomputeJo
 # ---------------------------------------------------------------------------------------------
 
 
-def _stale_before(now: datetime | None = None) -> datetime:
-    return (now or timezone.now()) - timedelta(seconds=settings.FOGWATCH_JOB_STALE_SECONDS)
-
-
-def _stuck(now: datetime | None = None) -> Q:
-    """Running, and its runner silent too long (or known gone: no heartbeat)."""
-    return Q(state=State.RUNNING) & (Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=_stale_before(now)))
-
-
 def _job_claim(job_id: int, runner: str) -> bool:
-    """Take the job up for ``runner``: only a queued or failed job, or a stuck one. One conditional
-    update, so of two workers trying at once exactly one gets it."""
-    now = timezone.now()
-    takeable = Q(state__in=[State.QUEUED, State.FAILED]) | _stuck(now)
-    return bool(
-        RecomputeJob.objects.using(PRIMARY)
-        .filter(takeable, pk=job_id, kind=Kind.RECOMPUTE)
-        .update(
-            state=State.RUNNING,
-            runner=runner,
-            heartbeat_at=now,
-            runs=F("runs") + 1,
-            error="",
-            finished_at=None,
-            started_at=Coalesce(F("started_at"), Value(now, output_field=DateTimeField())),
-        )
-    )
+    """Take the job up for ``runner``: only a queued or failed recompute job, or a stuck one."""
+    takeable = Q(state__in=[State.QUEUED, State.FAILED])
+    return leases.take(RecomputeJob, job_id, runner, takeable, where=Q(kind=Kind.RECOMPUTE), error="", finished_at=None)
 
 
 def _advance(job_id: int, runner: str, **fields: Any) -> None:
-    """Record progress (and that the runner is alive) if the job is still this runner's; inside a
-    batch's transaction, so the batch commits only with it. Raises JobTakenOver otherwise."""
-    updated = (
-        RecomputeJob.objects.using(PRIMARY)
-        .filter(pk=job_id, runner=runner, state=State.RUNNING)
-        .update(heartbeat_at=timezone.now(), **fields)
-    )
-    if not updated:
-        raise JobTakenOver(f"Recompute job #{job_id} is no longer run by {runner}")
-
-
-class Heartbeat:
-    """While a job runs, a thread records every ``FOGWATCH_JOB_HEARTBEAT_SECONDS`` that its runner is
-    alive, however long a batch takes; it stops when the job is no longer the runner's. Not started
-    inside an outer transaction (the job's rows would not be visible to the thread's connection).
-
-    ``model``: any job model with ``runner``, ``state`` and ``heartbeat_at`` (``interchange.ImportJob``
-    too)."""
-
-    def __init__(self, job_id: int, runner: str, model: type[Any] = RecomputeJob) -> None:
-        self.job_id, self.runner, self.model = job_id, runner, model
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def __enter__(self) -> Heartbeat:
-        if not transaction.get_connection(PRIMARY).in_atomic_block:
-            self._thread = threading.Thread(target=self._beat, name=f"job-{self.job_id}-heartbeat", daemon=True)
-            self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=settings.FOGWATCH_JOB_HEARTBEAT_SECONDS + 5)
-
-    def _beat(self) -> None:
-        try:
-            while not self._stop.wait(settings.FOGWATCH_JOB_HEARTBEAT_SECONDS):
-                try:
-                    alive = (
-                        self.model.objects.using(PRIMARY)
-                        .filter(pk=self.job_id, runner=self.runner, state=State.RUNNING)
-                        .update(heartbeat_at=timezone.now())
-                    )
-                except DatabaseError as exc:  # the next beat tries again; the batch's own update decides
-                    logger.warning("%s #%s: heartbeat not recorded: %s", self.model.__name__, self.job_id, exc)
-                    continue
-                if not alive:
-                    return
-        finally:
-            connections.close_all()  # this thread's connections only
+    leases.advance(RecomputeJob, job_id, runner, **fields)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -287,7 +209,7 @@ def recompute_job_run(*, job_id: int, runner: str = "") -> RecomputeJob:
         )
     size = settings.FOGWATCH_RECOMPUTE_BATCH
     try:
-        with Heartbeat(job.pk, runner), causes.recording(_job_cause(job)):
+        with Heartbeat(job.pk, runner, RecomputeJob), causes.recording(_job_cause(job)):
             targets, done = job.targets, job.done
             if targets is None:
                 ids = sorted(set(job.claim_ids))
@@ -358,9 +280,9 @@ def jobs_sweep(*, restarted: str = "", boot: str = "") -> dict[str, Any]:
             .exclude(runner__startswith=f"{restarted} {boot} ")
             .update(heartbeat_at=None)
         )
-    stuck = list(jobs.filter(_stuck(now), kind=Kind.RECOMPUTE).values_list("pk", flat=True))
+    stuck = list(jobs.filter(leases.stuck(now), kind=Kind.RECOMPUTE).values_list("pk", flat=True))
     lost = list(
-        jobs.filter(kind=Kind.RECOMPUTE, state=State.QUEUED, created_at__lt=_stale_before(now)).values_list(
+        jobs.filter(kind=Kind.RECOMPUTE, state=State.QUEUED, created_at__lt=stale_before(now)).values_list(
             "pk", flat=True
         )
     )
@@ -368,16 +290,16 @@ def jobs_sweep(*, restarted: str = "", boot: str = "") -> dict[str, Any]:
         send("claims.tasks.recompute_job", pk)  # by name: tasks import services
     if stuck:
         logger.warning("Recompute jobs %s lost their worker: queued again, to resume where they stopped", stuck)
-    sweeps_lost = jobs.filter(_stuck(now), kind=Kind.SWEEP).update(
+    sweeps_lost = jobs.filter(leases.stuck(now), kind=Kind.SWEEP).update(
         state=State.FAILED,
         finished_at=now,
         error="The worker running this sweep was lost; the next sweep does it all again.",
     )
-    alive = jobs.filter(state=State.RUNNING, kind=Kind.RECOMPUTE, heartbeat_at__gte=_stale_before(now))
+    alive = jobs.filter(state=State.RUNNING, kind=Kind.RECOMPUTE, heartbeat_at__gte=stale_before(now))
     oldest = alive.aggregate(at=Min("heartbeat_at"))["at"]
     next_check = None
     if oldest is not None:
-        next_check = max((oldest - _stale_before(timezone.now())).total_seconds(), 0.0) + 1.0
+        next_check = max((oldest - stale_before(timezone.now())).total_seconds(), 0.0) + 1.0
     return {"orphaned": orphaned, "stuck": stuck, "lost": lost, "sweeps_lost": sweeps_lost, "next_check": next_check}
 
 
@@ -385,7 +307,7 @@ def _leftover(now: datetime) -> list[int]:
     """Recompute jobs a consistency sweep starting now covers: queued, failed, or stuck running."""
     return list(
         RecomputeJob.objects.using(PRIMARY)
-        .filter(Q(state__in=[State.QUEUED, State.FAILED]) | _stuck(now), kind=Kind.RECOMPUTE)
+        .filter(Q(state__in=[State.QUEUED, State.FAILED]) | leases.stuck(now), kind=Kind.RECOMPUTE)
         .values_list("pk", flat=True)
     )
 
@@ -399,11 +321,11 @@ def claims_sweep(*, runner: str = "") -> RecomputeJob:
     runner = runner or runner_name()
     now = timezone.now()
     jobs = RecomputeJob.objects.using(PRIMARY)
-    live = jobs.filter(kind=Kind.SWEEP, state=State.RUNNING, heartbeat_at__gte=_stale_before(now)).first()
+    live = jobs.filter(kind=Kind.SWEEP, state=State.RUNNING, heartbeat_at__gte=stale_before(now)).first()
     if live is not None:
         logger.info("Consistency sweep #%s is already running (%s): not started again", live.pk, live.runner)
         return live
-    jobs.filter(_stuck(now), kind=Kind.SWEEP).update(
+    jobs.filter(leases.stuck(now), kind=Kind.SWEEP).update(
         state=State.FAILED, finished_at=now, error="The worker running this sweep was lost; a later sweep did it."
     )
     leftover = _leftover(now)
@@ -418,7 +340,10 @@ def claims_sweep(*, runner: str = "") -> RecomputeJob:
     )
     drifted: set[int] = set()
     try:
-        with Heartbeat(job.pk, runner), causes.recording(causes.Cause(causes.RECOMPUTE, None, "Consistency sweep")):
+        with (
+            Heartbeat(job.pk, runner, RecomputeJob),
+            causes.recording(causes.Cause(causes.RECOMPUTE, None, "Consistency sweep")),
+        ):
             with transaction.atomic(using=PRIMARY):
                 auto_relations_refresh_all()
                 _advance(job.pk, runner)
@@ -442,10 +367,10 @@ def claims_sweep(*, runner: str = "") -> RecomputeJob:
     if drifted:
         logger.warning("Consistency sweep: %d claims had drifted: %s", len(drifted), sorted(drifted)[:50])
     if leftover:
-        covered = jobs.filter(Q(state__in=[State.QUEUED, State.FAILED]) | _stuck(), pk__in=leftover)
+        covered = jobs.filter(Q(state__in=[State.QUEUED, State.FAILED]) | leases.stuck(), pk__in=leftover)
         for pk, error in covered.values_list("pk", "error"):
             note = f"Covered by consistency sweep #{job.pk}."
-            jobs.filter(Q(state__in=[State.QUEUED, State.FAILED]) | _stuck(), pk=pk).update(
+            jobs.filter(Q(state__in=[State.QUEUED, State.FAILED]) | leases.stuck(), pk=pk).update(
                 state=State.DONE,
                 finished_at=timezone.now(),
                 runner="",
