@@ -282,10 +282,12 @@ UNRELATED_SQL = """
     CREATE TEMPORARY TABLE fogwatch_unrelated ON COMMIT DROP AS
     SELECT c.id, c.claimant_id, COALESCE(c.spokesperson_id, 0) AS spokesperson_key, c.verdict,
            COALESCE(c.verdict_on, DATE '0001-01-01') AS verdict_on_key,
-           COALESCE((SELECT min(s.reliability) FROM claims_citation ci
-                     JOIN sources_report r ON r.id = ci.report_id JOIN sources_source s ON s.id = r.source_id
-                     WHERE ci.claim_id = c.id), 'F') AS reliability_key
+           COALESCE(b.best, 'F') AS reliability_key
     FROM claims_claim c
+    -- The best reliability of each claim's sources, aggregated once (a hash join, not a subquery per claim).
+    LEFT JOIN (SELECT ci.claim_id, min(s.reliability) AS best FROM claims_citation ci
+               JOIN sources_report r ON r.id = ci.report_id JOIN sources_source s ON s.id = r.source_id
+               GROUP BY ci.claim_id) b ON b.claim_id = c.id
     WHERE NOT EXISTS (SELECT 1 FROM claims_relation r WHERE r.target_id = c.id)
       AND NOT EXISTS (SELECT 1 FROM claims_relation r WHERE r.claim_id = c.id AND r.stance = 'contradicts')
 """

@@ -26,10 +26,11 @@ judged, not by leaving out a check or an operation:
    it is serialized: ``ordering: "id"`` (a string for an array) is negative to it, yet on the wire it
    is ``?ordering=id``, the one-item array, and ``root: "false"`` is ``?root=false``; and it ignores
    ``allowEmptyValue: true`` (our typed filters, the ordering, the pagination: an empty value is no
-   value, as a form's "any" sends it) and generates ``?kind=`` as negative data. A query is negative
-   here when what the server reads is: its known parameters (unknown ones are ignored, as
-   schemathesis itself allows), as serialized, an empty value of an ``allowEmptyValue`` parameter
-   being no value.
+   value, as a form's "any" sends it) and generates ``?kind=`` as negative data; and ``claim: [None]``
+   (no integer) is negative to it, yet requests sends nothing for None. A query is negative here when
+   what the server reads is: its known parameters (unknown ones are ignored, as schemathesis itself
+   allows), as serialized (None left out), an empty value of an ``allowEmptyValue`` parameter being
+   no value.
 3. Metadata of operations without path parameters. Schemathesis 3 marks their (absent) path parameters
    as negated, which disables its own rule that unknown query parameters alone are not negative data.
    Such a case's path parameters are marked as not generated.
@@ -139,7 +140,12 @@ def honour_schema(case) -> None:
         meta.path_parameters = None
     if meta.query is not None and meta.query.is_negative and case.query:
         parameters = {p.name: p.definition for p in case.operation.query}
-        sent = {name: value for name, value in case.query.items() if value != []}  # an empty list sends nothing
+        # An empty list sends nothing, and neither does None, alone or in a list (requests drops it).
+        on_wire = {
+            name: [item for item in value if item is not None] if isinstance(value, list) else value
+            for name, value in case.query.items()
+        }
+        sent = {name: value for name, value in on_wire.items() if value not in ([], None)}
         read = {name: as_sent(parameters[name], value) for name, value in sent.items() if name in parameters}
         read = {
             name: value
