@@ -147,10 +147,15 @@ def honour_schema(case) -> None:
         }
         sent = {name: value for name, value in on_wire.items() if value not in ([], None)}
         read = {name: as_sent(parameters[name], value) for name, value in sent.items() if name in parameters}
+        # An empty value of an ``allowEmptyValue`` parameter is no value, however often it is given
+        # (``?reliability=&reliability=``).
         read = {
             name: value
             for name, value in read.items()
-            if not (value in ("", [""]) and parameters[name].get("allowEmptyValue"))
+            if not (
+                parameters[name].get("allowEmptyValue")
+                and (value == "" or (isinstance(value, list) and all(item == "" for item in value)))
+            )
         }
         schema = get_schema_for_location(case.operation, "query", case.operation.query)
         if case.operation.schema.validator_cls(schema).is_valid(read):
