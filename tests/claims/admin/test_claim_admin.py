@@ -367,7 +367,7 @@ def test_claims_are_found_by_number_in_the_autocomplete(editor_client, world):
 
 def test_an_error_only_the_service_finds_is_shown_on_the_form_not_a_500(editor_client, world, monkeypatch):
     """Whatever the forms miss, the service still refuses; the admin shows its message and keeps nothing."""
-    from claims.admin import CitationFormSet
+    from claims.admin.claims import CitationFormSet
 
     monkeypatch.setattr(CitationFormSet, "clean", lambda self: None)  # the formset no longer checks
 

@@ -1,10 +1,7 @@
-"""The editors' admin for claims, citations, relations and background jobs.
+"""Claims and their citations: one write through ``claim_create`` / ``claim_update``.
 
-A claim and its citations are one write: the admin validates the claim form and the citation
-formset, then ``save_related`` hands both to ``claim_create`` / ``claim_update``, which
-recompute the flags of every claim affected before the page is answered. Relations are
-written through ``relation_create`` / ``relation_update`` / ``relation_delete``; automatic
-relations (rule 7) are shown, never edited.
+The admin validates the claim form and the citation formset, then ``save_related`` hands both
+to the service, which recomputes the flags of every claim affected before the page is answered.
 """
 
 from typing import Any
@@ -12,77 +9,26 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.forms.models import BaseInlineFormSet, construct_instance
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
-from claims import selectors, services
-from claims.models import Citation, Claim, Conflict, FlagChangeRecord, RecomputeJob, Relation, Tombstone
+from claims import services
+from claims.admin.display import claim_flags, claim_link, reasons_html
+from claims.models import Citation, Claim, FlagChangeRecord, Relation
 from core.admin import (
     AutocompleteLabelsMixin,
     ReadOnlyAdmin,
     ReadOnlyInline,
     ServiceAdmin,
-    SlugOptionalForm,
     add_service_errors,
     admin_link,
     copy_saved,
     mark_unsaved,
     status_badge,
 )
-
-# ---------------------------------------------------------------------------------------------
-# Display helpers
-# ---------------------------------------------------------------------------------------------
-
-FLAG_LABELS = (("contested", "contested", "#b45309"), ("corroborated", "corroborated", "#1d4ed8"))
-
-
-def claim_flags(claim: Claim) -> str:
-    shown = [(label, colour) for attr, label, colour in FLAG_LABELS if getattr(claim, attr)]
-    if claim.unverified:
-        shown.append(("unverified", "#7c3aed"))
-    if not shown:
-        return "—"
-    return format_html_join(
-        " ",
-        '<span style="border:1px solid {};color:{};padding:0 5px;border-radius:8px;font-size:11px">{}</span>',
-        ((colour, colour, label) for label, colour in shown),
-    )
-
-
-def claim_link(claim: Claim | None) -> str:
-    if claim is None:
-        return "—"
-    return format_html("{} {}", admin_link(claim, Truncator(str(claim)).chars(90)), status_badge(claim.status))
-
-
-def reasons_html(reasons: list) -> str:
-    """The reasons as an escaped list of their sentences, each linking to the claim that causes it."""
-    if not reasons:
-        return "—"
-    items = []
-    summaries = selectors.reason_summaries(reasons)
-    for reason in reasons:
-        text = reason.get("text") or reason.get("code", "")
-        other = reason.get("claim")
-        if other:
-            url = reverse("admin:claims_claim_change", args=[other])
-            summary = Truncator(summaries.get(other, "")).chars(120)
-            items.append(format_html('{} (<a href="{}">claim #{}: “{}”</a>)', text, url, other, summary))
-        else:
-            items.append(format_html("{}", text))
-    return format_html(
-        '<ul class="fw-reasons" style="margin:0;padding-left:1.2em">{}</ul>',
-        format_html_join("", "<li>{}</li>", ((item,) for item in items)),
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Claims
-# ---------------------------------------------------------------------------------------------
 
 
 class ClaimForm(forms.ModelForm):
@@ -458,200 +404,3 @@ class CitationAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     @admin.display(description="quote")
     def quote_short(self, obj):
         return Truncator(obj.quote).chars(80) or "—"
-
-
-# ---------------------------------------------------------------------------------------------
-# Relations
-# ---------------------------------------------------------------------------------------------
-
-
-class RelationForm(forms.ModelForm):
-    class Meta:
-        model = Relation
-        fields = ("claim", "target", "stance", "note")
-        widgets = {"note": forms.Textarea(attrs={"rows": 3, "cols": 100})}
-
-    def _post_clean(self) -> None:
-        # The service owns the rules: an editor's relation may take the key of an automatic one
-        # (replacing it), which the model's unique constraint alone would refuse.
-        try:
-            self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
-        except ValidationError as exc:
-            self._update_errors(exc)
-            return
-        if self.errors:
-            return
-        try:
-            services.relation_validate(self.instance)
-        except ValidationError as exc:
-            add_service_errors(self, exc)
-
-
-class AutoRelationReadOnly:
-    """Automatic relations follow from the claims: they can be read, not changed or deleted."""
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.origin == Relation.Origin.AUTO:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.origin == Relation.Origin.AUTO:
-            return False
-        return super().has_delete_permission(request, obj)
-
-
-@admin.register(Relation)
-class RelationAdmin(AutoRelationReadOnly, ServiceAdmin):
-    form = RelationForm
-    service_create = services.relation_create
-    service_update = services.relation_update
-    service_delete = services.relation_delete
-    service_object_kwarg = "relation"
-
-    list_display = ("id", "claim_link", "stance", "target_link", "origin", "note_short", "created_at")
-    list_filter = ("stance", "origin")
-    search_fields = ("claim__summary", "target__summary", "note")
-    autocomplete_fields = ("claim", "target")
-    list_select_related = ("claim", "target")
-    readonly_fields = ("origin", "created_at", "updated_at")
-
-    def get_fields(self, request, obj=None):
-        if obj is None:
-            return ("claim", "target", "stance", "note")
-        return ("claim", "target", "stance", "note", "origin", "created_at", "updated_at")
-
-    @admin.display(description="responding claim", ordering="claim")
-    def claim_link(self, obj):
-        return claim_link(obj.claim)
-
-    @admin.display(description="target claim", ordering="target")
-    def target_link(self, obj):
-        return claim_link(obj.target)
-
-    @admin.display(description="note")
-    def note_short(self, obj):
-        if obj.origin == Relation.Origin.AUTO:
-            return "Automatic: follows from the two claims (rule 7)."
-        return Truncator(obj.note).chars(80) or "—"
-
-    def delete_queryset(self, request, queryset):
-        automatic = queryset.filter(origin=Relation.Origin.AUTO).count()
-        if automatic:
-            raise ValidationError(
-                f"{automatic} of the selected relations are automatic: they follow from the claims and change "
-                "only when the claims change."
-            )
-        super().delete_queryset(request, queryset)
-
-
-# ---------------------------------------------------------------------------------------------
-# Background work
-# ---------------------------------------------------------------------------------------------
-
-
-class ConflictForm(SlugOptionalForm):
-    class Meta:
-        model = Conflict
-        fields = (*services.CONFLICT_EDITABLE, "places", "parties")
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:  # the database constraint's rule, said on the field
-            self.add_error("end", "The end must not be before the start.")
-        return data
-
-
-@admin.register(Conflict)
-class ConflictAdmin(ServiceAdmin):
-    """Conflicts: which claims belong is computed from the places, parties and period (no claim is
-    written when a conflict changes); the list links to them."""
-
-    form = ConflictForm
-    service_create = services.conflict_create
-    service_update = services.conflict_update
-    service_delete = services.conflict_delete
-    service_object_kwarg = "conflict"
-
-    list_display = ("name", "start", "end", "place_names", "party_names", "claims_link", "updated_at")
-    list_filter = ("start",)
-    search_fields = ("name", "slug", "description")
-    autocomplete_fields = ("places", "parties")
-    readonly_fields = ("created_at", "updated_at")
-    fieldsets = (
-        (None, {"fields": ("name", "slug", "start", "end", "description")}),
-        ("Where and who", {"fields": ("places", "parties")}),
-        ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
-    )
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("places", "parties")
-
-    @admin.display(description="places")
-    def place_names(self, obj: Conflict) -> str:
-        return ", ".join(p.name for p in obj.places.all()) or "—"
-
-    @admin.display(description="parties")
-    def party_names(self, obj: Conflict) -> str:
-        return ", ".join(a.name for a in obj.parties.all()) or "—"
-
-    @admin.display(description="claims")
-    def claims_link(self, obj: Conflict) -> str:
-        return format_html('<a href="{}?conflict={}">its claims</a>', reverse("claims:list"), obj.slug)
-
-
-@admin.register(RecomputeJob)
-class RecomputeJobAdmin(ReadOnlyAdmin):
-    list_display = (
-        "created_at",
-        "reason",
-        "state",
-        "progress",
-        "changed",
-        "drifted_count",
-        "runs",
-        "heartbeat_at",
-        "finished_at",
-        "error",
-    )
-    list_filter = ("state", "kind")
-    search_fields = ("reason",)
-    date_hierarchy = "created_at"
-
-    @admin.display(description="progress")
-    def progress(self, obj):
-        return f"{obj.done}/{obj.total}"
-
-    @admin.display(description="drifted")
-    def drifted_count(self, obj):
-        return len(obj.drifted or [])
-
-
-@admin.register(FlagChangeRecord)
-class FlagChangeRecordAdmin(ReadOnlyAdmin):
-    """The flag history, written by the recompute only (docs/rules.md, "Flag history")."""
-
-    list_display = ("claim_id", "effective_on", "old_status", "new_status", "grade", "cause", "cause_text", "at")
-    list_filter = ("cause",)
-    search_fields = ("=claim__id", "cause_text")
-    date_hierarchy = "at"
-
-    @admin.display(description="old status")
-    def old_status(self, obj):
-        return (obj.old or {}).get("status", "—")
-
-    @admin.display(description="new status")
-    def new_status(self, obj):
-        return obj.new.get("status")
-
-    @admin.display(description="grade")
-    def grade(self, obj):
-        return obj.new.get("grade")
-
-
-@admin.register(Tombstone)
-class TombstoneAdmin(ReadOnlyAdmin):
-    list_display = ("claim_id", "external_id", "deleted_at")
-    search_fields = ("=claim_id", "external_id")
-    date_hierarchy = "deleted_at"
