@@ -21,7 +21,7 @@ asked for), and the citations' and the relations' queries run only when those fi
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -30,9 +30,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework.reverse import reverse
 
+from actors.models import Actor
 from claims.as_of import Flags, cited_by_then, flags_on, verdict_given_by
 from claims.models import Citation, Claim, Relation
 from claims.services.validation import CLAIM_EDITABLE, DERIVED, QUOTE_FIELDS
+from locations.models import Location
 
 SENTINEL = 987654321987654321
 
@@ -110,6 +112,10 @@ RELATION_VALUES = (
 )
 
 
+def _names(model: type[Actor] | type[Location], ids: set[int]) -> Iterable[tuple[int, str, str]]:
+    return model.objects.filter(pk__in=ids).values_list("id", "slug", "name") if ids else ()
+
+
 def _local(value: datetime | None) -> datetime | None:
     """A time in the site's time zone, as DRF's ``DateTimeField`` shows it."""
     return None if value is None else timezone.localtime(value)
@@ -176,6 +182,30 @@ class ClaimDocuments:
         if as_of is not None:
             wanted.extend(AS_OF_COLUMNS)
         return tuple(dict.fromkeys(["id", *wanted]))
+
+    def page_columns(self, as_of: date | None = None) -> tuple[str, ...]:
+        """``columns`` without the actors' and the place's names: a page query that reads the claims
+        table alone, which PostgreSQL plans in a fraction of the time a query joining four more
+        tables takes (with a filter's subqueries, 28 ms against 1 ms); ``add_names`` fills them in."""
+        return tuple(column for column in self.columns(as_of) if "__" not in column)
+
+    def add_names(self, rows: list[dict]) -> list[dict]:
+        """Rows of ``page_columns`` with the slug and name of each actor and place they refer to
+        (``claimant__slug``, ``claimant__name`` …), read by one query on actors and one on places."""
+        wanted = [name for name in BRIEFS if self.wants(name)]
+        if not rows or not wanted:
+            return rows
+        actor_ids = {row[f"{name}_id"] for row in rows for name in wanted if name != "location"} - {None}
+        place_ids = {row["location_id"] for row in rows} - {None} if "location" in wanted else set()
+        names = {
+            "actor": {pk: (slug, name) for pk, slug, name in _names(Actor, actor_ids)},
+            "location": {pk: (slug, name) for pk, slug, name in _names(Location, place_ids)},
+        }
+        for row in rows:
+            for name in wanted:
+                slug, label = names["location" if name == "location" else "actor"].get(row[f"{name}_id"], (None, None))
+                row[f"{name}__slug"], row[f"{name}__name"] = slug, label
+        return rows
 
     def for_ids(self, ids: Sequence[int], *, as_of: date | None = None, known: Any = None) -> list[dict]:
         """The claims with these ids, in this order (ids of missing claims are skipped)."""

@@ -43,12 +43,43 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return parameters
 
 
+class Counted:
+    """What to paginate when the page's rows need joins the count does not: ``rows`` (a queryset of
+    the wide rows) gives the page in one query, ``counted`` (the same filter, the bare table) the
+    count. Past ``deferred_after`` rows the page's ids are read first, then their rows, so a deep page
+    does not join every row it skips (``rows`` must then be filterable by ``pk``)."""
+
+    deferred_after = 1000
+
+    def __init__(self, rows: QuerySet, counted: QuerySet) -> None:
+        self.rows, self.counted = rows, counted
+
+    @property
+    def ordered(self) -> bool:
+        return self.rows.ordered
+
+    def count(self) -> int:
+        return cached_count(self.counted)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list:
+        if (key.start or 0) <= self.deferred_after:
+            return list(self.rows[key])
+        ids = list(self.counted.values_list("pk", flat=True)[key])
+        by_id = {row["id"]: row for row in self.rows.order_by().filter(pk__in=ids)}
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+
 class CountCachingPaginator(Paginator):
     """A paginator whose count is cached under the data version (core/versions.py): the count
     of a large filtered list is the one part of a page that reads every matching row."""
 
     @cached_property
     def count(self) -> int:
+        if isinstance(self.object_list, Counted):
+            return self.object_list.count()
         if isinstance(self.object_list, QuerySet):
             return cached_count(self.object_list)
         return super().count

@@ -91,3 +91,19 @@ def test_control_timeline_window_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(len(few)):
         body = api.get(f"/api/v1/locations/{place.pk}/control/", window).json()
     assert len(body["claims"]) > 5 and body["intervals"]
+
+
+def test_a_deep_page_reads_its_ids_first_and_shows_the_same_claims(world, make_claim, api, monkeypatch):
+    """Past ``Counted.deferred_after`` rows the page's ids are read first, then their rows: the page
+    holds the same claims, in the same order, with the same documents as the one-query page."""
+    from core.api.pagination import Counted
+
+    grow(world, make_claim, 12)
+    paths = ["/api/v1/claims/?page_size=5&page=3", "/api/v1/claims/?page_size=4&page=2&ordering=id"]
+    shallow = {path: api.get(path).json() for path in paths}
+    monkeypatch.setattr(Counted, "deferred_after", 2)
+    for path in paths:
+        deep = api.get(path).json()
+        assert [c["id"] for c in deep["results"]] == [c["id"] for c in shallow[path]["results"]], path
+        assert deep == shallow[path], path
+        assert deep["results"] and deep["count"] == shallow[path]["count"]
