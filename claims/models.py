@@ -67,8 +67,8 @@ class Claim(models.Model):
     spokesperson = models.ForeignKey(
         "actors.Actor", null=True, blank=True, on_delete=models.PROTECT, related_name="claims_voiced"
     )
-    claimed_on = models.DateField(db_index=True, help_text="The date the claim was made.")
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STATEMENT, db_index=True)
+    claimed_on = models.DateField(help_text="The date the claim was made.")  # indexed by claim_claimed_id_idx
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STATEMENT)
     summary = models.CharField(max_length=1000, help_text="One sentence: what is claimed.")
     quote = models.TextField(blank=True, help_text="Verbatim, in the original language where known.")
     language = models.CharField(
@@ -103,17 +103,16 @@ class Claim(models.Model):
         max_length=20,
         choices=CountUnit.choices,
         blank=True,
-        db_index=True,
         help_text="What the count counts (killed, wounded, positions …); empty: not said.",
     )
 
-    verdict = models.CharField(max_length=10, choices=Verdict.choices, blank=True, db_index=True)
+    verdict = models.CharField(max_length=10, choices=Verdict.choices, blank=True)
     verdict_rationale = models.TextField(blank=True)
     verdict_on = models.DateField(null=True, blank=True)
 
     status = models.CharField(
-        max_length=12, choices=Status.choices, default=Status.UNVERIFIED, editable=False, db_index=True
-    )
+        max_length=12, choices=Status.choices, default=Status.UNVERIFIED, editable=False
+    )  # indexed by claim_status_claimed_idx
     contested = models.BooleanField(default=False, editable=False, db_index=True)
     corroborated = models.BooleanField(default=False, editable=False, db_index=True)
     unverified = models.BooleanField(default=True, editable=False, db_index=True)
@@ -122,7 +121,6 @@ class Claim(models.Model):
         max_length=2,
         default="F3",
         editable=False,
-        db_index=True,
         help_text="NATO/Admiralty grade: best source reliability (A–F), then credibility (1–6). Derived.",
     )
 
@@ -147,7 +145,15 @@ class Claim(models.Model):
     class Meta:
         ordering = ["-claimed_on", "-id"]
         indexes = [
+            # One index per filter, and no more: every index is planned for each query and written by
+            # each insert and flag change. Choice columns get plain btrees (``db_index=True`` would add a
+            # ``varchar_pattern_ops`` twin for LIKE, which no filter uses); ``status`` and ``claimed_on``
+            # are served by the two composite indexes that also give the lists their order.
             models.Index(fields=["status", "-claimed_on", "-id"], name="claim_status_claimed_idx"),
+            models.Index(fields=["kind"], name="claim_kind_idx"),
+            models.Index(fields=["verdict"], name="claim_verdict_idx"),
+            models.Index(fields=["count_unit"], name="claim_count_unit_idx"),
+            models.Index(fields=["grade"], name="claim_grade_idx"),
             models.Index(fields=["-claimed_on", "-id"], name="claim_claimed_id_idx"),
             # a place's claims of a kind, and the control timeline's window (event_start up to its end)
             models.Index(fields=["location", "kind", "event_start"], name="claim_location_kind_event_idx"),
