@@ -220,11 +220,16 @@ class RelationSerializer(ModelSerializer):
     auto``) follow from the claims: they can be read, not changed."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:relation-detail")
+    # With their claimants: the flag history names who responded (``claim_label``) without a query more.
     claim = NestedOnReadField(
-        queryset=Claim.objects.all(), read_serializer=ClaimBriefSerializer, help_text="Id of the responding claim."
+        queryset=Claim.objects.select_related("claimant", "spokesperson"),
+        read_serializer=ClaimBriefSerializer,
+        help_text="Id of the responding claim.",
     )
     target = NestedOnReadField(
-        queryset=Claim.objects.all(), read_serializer=ClaimBriefSerializer, help_text="Id of the claim responded to."
+        queryset=Claim.objects.select_related("claimant", "spokesperson"),
+        read_serializer=ClaimBriefSerializer,
+        help_text="Id of the claim responded to.",
     )
 
     class Meta:

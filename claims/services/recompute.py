@@ -73,15 +73,15 @@ def auto_relations_refresh(claim_ids: Iterable[int]) -> set[int]:
     desired = auto_relations.compute(candidates.values(), focus=ids)
 
     touching = Q(claim_id__in=ids) | Q(target_id__in=ids)
-    existing = {
-        (c, t, s): pk
-        for pk, c, t, s in Relation.objects.filter(touching)
-        .values_list("id", "claim_id", "target_id", "stance")
-        .filter(origin=Relation.Origin.AUTO)
-    }
-    editor = set(
-        Relation.objects.filter(touching, origin=Relation.Origin.EDITOR).values_list("claim_id", "target_id", "stance")
-    )
+    existing: dict[auto_relations.AutoRelation, int] = {}
+    editor: set[auto_relations.AutoRelation] = set()
+    for pk, c, t, s, origin in Relation.objects.filter(touching).values_list(
+        "id", "claim_id", "target_id", "stance", "origin"
+    ):
+        if origin == Relation.Origin.AUTO:
+            existing[(c, t, s)] = pk
+        else:
+            editor.add((c, t, s))
 
     def covered_by_editor(rel: auto_relations.AutoRelation) -> bool:
         claim_id, target_id, stance = rel

@@ -18,8 +18,8 @@ from core.services import apply_fields
 def relation_create(*, claim: Claim, target: Claim, stance: str, note: str = "") -> Relation:
     """An editor's relation. One with the same claim, target and stance as an automatic one replaces it."""
     relation = Relation(claim=claim, target=target, stance=stance, note=note or "")  # cleaned by relation_validate
-    relation_validate(relation)
-    automatic = Relation.objects.filter(claim=claim, target=target, stance=stance, origin=Relation.Origin.AUTO).first()
+    same = relation_validate(relation)
+    automatic = next((other for other in same if other.origin == Relation.Origin.AUTO), None)
     if automatic is not None:
         automatic.origin = Relation.Origin.EDITOR
         automatic.note = relation.note

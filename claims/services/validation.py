@@ -272,10 +272,13 @@ def citation_quote_settle(values: Mapping[str, Any]) -> tuple[dict[str, Any], di
     return settled, {**problems, **errors}
 
 
-def relation_validate(relation: Relation, changed: set[str] | None = None) -> None:
+def relation_validate(relation: Relation, changed: set[str] | None = None) -> list[Relation]:
     """``changed`` names the fields an update changed (None: a new relation). Retracts and supersedes
     are checked against the blocs only when claim, target or stance is written: a later bloc move
-    does not invalidate a relation."""
+    does not invalidate a relation.
+
+    Returns the other relations with the same claim, target and stance (an automatic one, which an
+    editor's replaces), read by the same query as the duplicate check."""
     clean_fields(relation, texts=["note"])
     errors: dict[str, str] = {}
     if relation.claim_id and relation.target_id and relation.claim_id == relation.target_id:
@@ -293,17 +296,34 @@ def relation_validate(relation: Relation, changed: set[str] | None = None) -> No
             f"A claim can {relation.stance[:-1]} only a claim of its own bloc; {relation.claim.claimant} and "
             f"{relation.target.claimant} are in different blocs."
         )
-    duplicate = Relation.objects.filter(
-        claim_id=relation.claim_id, target_id=relation.target_id, stance=relation.stance, origin=Relation.Origin.EDITOR
-    ).exclude(pk=relation.pk)
-    if not errors and duplicate.exists():
-        errors["stance"] = f"Claim #{relation.claim_id} already {relation.stance} claim #{relation.target_id}."
+    same: list[Relation] = []
+    if not errors:
+        same = list(
+            Relation.objects.filter(
+                claim_id=relation.claim_id, target_id=relation.target_id, stance=relation.stance
+            ).exclude(pk=relation.pk)
+        )
+        if any(other.origin == Relation.Origin.EDITOR for other in same):
+            errors["stance"] = f"Claim #{relation.claim_id} already {relation.stance} claim #{relation.target_id}."
     if errors:
         raise ValidationError(errors)
+    # A claim read from the database needs no query to prove it exists (its foreign key guards a
+    # claim deleted meanwhile): only ids given bare are looked up.
+    loaded = [name for name in ("claim", "target") if _loaded(relation, name)]
     try:
-        relation.full_clean(exclude=["origin"], validate_unique=False, validate_constraints=False)
+        relation.full_clean(exclude=["origin", *loaded], validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         raise ValidationError({k: " ".join(v) for k, v in exc.message_dict.items()}) from exc
+    return same
+
+
+def _loaded(instance: Any, name: str) -> bool:
+    """Whether the related object ``name`` of ``instance`` is one read from the database."""
+    field_ = instance._meta.get_field(name)
+    if not field_.is_cached(instance):
+        return False
+    related = field_.get_cached_value(instance)
+    return related is not None and not related._state.adding and related.pk == getattr(instance, field_.attname)
 
 
 def _claimant_blocs(*claim_ids: int) -> int:
