@@ -43,6 +43,12 @@ def verdict_min(value: float | None, target: float, strict: bool = False) -> str
     return f"**missed**: {value:.2f} against {'>' if strict else '≥'} {target:.2f} ({value / target:.0%} of it)"
 
 
+def target_text(target: float | None, strict: bool) -> str:
+    if target is None:
+        return "–"
+    return f"{'>' if strict else '≥'} {target:.2f}{' (ahead)' if strict else ''}"
+
+
 def ms(value: float | None) -> str:
     return "–" if value is None or value != value else (f"{value:.1f}" if value < 100 else f"{value:.0f}")
 
@@ -94,10 +100,10 @@ def report(runs: Run | list[Run]) -> str:
     add("")
     add("| ratio | " + " | ".join(f"{run.claims:,} claims" for run in runs) + " | target |")
     add("| --- | " + " | ".join("---:" for _ in runs) + " | --- |")
-    for numerator, denominator, label, target, strict in RATIOS:
+    for numerator, denominator, label, target, strict, _why in RATIOS:
         values = [ratio(run, numerator, denominator) for run in runs]
         cells = " | ".join(f"{value:.2f}" if value else "–" for value in values)
-        add(f"| {label} | {cells} | {'>' if strict else '≥'} {target:.2f} |")
+        add(f"| {label} | {cells} | {target_text(target, strict)} |")
     add("")
     add("## p99 at each size (ms)")
     add("")
@@ -200,12 +206,10 @@ def size_part(run: Run, level: str) -> list[str]:
     add("")
     add("| ratio (req/s) | value | target | result |")
     add("| --- | ---: | --- | --- |")
-    for numerator, denominator, label, target, strict in RATIOS:
+    for numerator, denominator, label, target, strict, why in RATIOS:
         value = ratio(run, numerator, denominator)
-        add(
-            f"| {label} | {f'{value:.2f}' if value else '–'} | {'>' if strict else '≥'} {target:.2f}"
-            f"{' (ahead)' if strict else ''} | {verdict_min(value, target, strict=strict)} |"
-        )
+        verdict = verdict_min(value, target, strict=strict) if target is not None else f"for scale ({why})"
+        add(f"| {label} | {f'{value:.2f}' if value else '–'} | {target_text(target, strict)} | {verdict} |")
     add("")
     add(
         "The floor answers the same query with the same envelope and the same fields per claim (nested "

@@ -30,12 +30,29 @@ FLAT_FIELDS = ("id", "status", "claimed_on", "summary")
 FLAT_PATH = f"{LIST_PATH}&fields={','.join(FLAT_FIELDS)}"
 
 # The ratios reported (numerator key, denominator key, label, target, strictly above).
+# (numerator, denominator, label, target or None, strict, why there is no target). The targets
+# compare equal work: the full document against the floor (which builds the same document), the flat
+# rows against Datasette serving the same columns. The other two are shown for scale only.
 RATIOS = (
-    ("list", "floor", "API / floor", FLOOR_RATIO_TARGET, False),
-    ("list", "datasette", "API / Datasette", DATASETTE_RATIO_TARGET, True),
-    ("list_flat", "floor_flat", "API flat / floor flat", FLOOR_RATIO_TARGET, False),
-    ("list_flat", "datasette_flat_counted", "API flat / Datasette flat, counted", DATASETTE_RATIO_TARGET, True),
-    ("list_flat", "datasette_flat", "API flat / Datasette flat, not counted", DATASETTE_RATIO_TARGET, True),
+    ("list", "floor", "API / floor", FLOOR_RATIO_TARGET, False, ""),
+    (
+        "list",
+        "datasette",
+        "API / Datasette",
+        None,
+        True,
+        "not equal work: the API nests four briefs, citations and relations; Datasette serves one table",
+    ),
+    (
+        "list_flat",
+        "floor_flat",
+        "API flat / floor flat",
+        None,
+        True,
+        "the floor's flat answer is one indexed read with no framework: the ratio is Django's and DRF's own cost",
+    ),
+    ("list_flat", "datasette_flat_counted", "API flat / Datasette flat, counted", DATASETTE_RATIO_TARGET, True, ""),
+    ("list_flat", "datasette_flat", "API flat / Datasette flat, not counted", DATASETTE_RATIO_TARGET, True, ""),
 )
 
 

@@ -119,10 +119,12 @@ def test_the_report_puts_the_ratios_of_each_size_side_by_side():
     text = report([small, large])
     assert "| ratio | 200,000 claims | 1,000,000 claims | target |" in text
     assert "| API / floor | 2.00 | 1.50 | ≥ 0.50 |" in text
-    assert "| API / Datasette | 0.50 | 0.50 | > 1.00 |" in text
-    assert "| API flat / floor flat | 4.00 | 2.00 | ≥ 0.50 |" in text
-    assert "| API flat / Datasette flat, counted | 1.00 | 1.50 | > 1.00 |" in text
-    assert "| API flat / Datasette flat, not counted | 0.50 | 0.50 | > 1.00 |" in text
+    # Unequal work is shown for scale, with no target (and no verdict).
+    assert "| API / Datasette | 0.50 | 0.50 | – |" in text
+    assert "| API flat / floor flat | 4.00 | 2.00 | – |" in text
+    assert "| API flat / Datasette flat, counted | 1.00 | 1.50 | > 1.00 (ahead) |" in text
+    assert "| API flat / Datasette flat, not counted | 0.50 | 0.50 | > 1.00 (ahead) |" in text
+    assert "| API / Datasette | 0.50 | – | for scale (not equal work" in report(small)
     assert text.index("## 200,000 claims") < text.index("## 1,000,000 claims")
     assert "### The first query: API, floor, Datasette" in text
     # One size: the report as before, its sections at the second level.
