@@ -20,10 +20,48 @@ from bench.results import (
 KEPT_HEADING = "## Where the time goes"
 
 
+# Written by ``bench/ucdp_import.py`` (``make bench`` runs it after ``bench/run.py``): a section of its own,
+# just before the hand-written end, kept when ``bench/run.py`` writes the rest anew.
+IMPORT_HEADING = "## Imports at dataset scale"
+
+
 def kept_sections(previous: str) -> str:
     """The hand-written end of an earlier report (from ``KEPT_HEADING`` on), to append to a new one."""
     at = previous.find("\n" + KEPT_HEADING + "\n")
     return "" if at < 0 else "\n" + previous[at + 1 :].rstrip("\n") + "\n"
+
+
+def _section_span(document: str, heading: str) -> tuple[int, int] | None:
+    """Where the section under ``heading`` (a ``## `` heading) starts and ends (the next ``## `` heading,
+    or the end of the document)."""
+    text = "\n" + document
+    at = text.find("\n" + heading + "\n")
+    if at < 0:
+        return None
+    end = text.find("\n## ", at + 1)
+    return at, (len(document) if end < 0 else end)
+
+
+def import_section(document: str) -> str:
+    """The import benchmark's section of a report (from ``IMPORT_HEADING`` to the next ``## `` heading),
+    or ``""``."""
+    span = _section_span(document, IMPORT_HEADING)
+    return "" if span is None else document[span[0] : span[1]].strip("\n") + "\n"
+
+
+def with_import_section(document: str, section: str) -> str:
+    """``document`` with its import section replaced by ``section``; without one, ``section`` inserted
+    just before the hand-written ``KEPT_HEADING``, or at the end. An empty ``section`` changes nothing."""
+    if not section.strip():
+        return document
+    block = section.strip("\n") + "\n"
+    span = _section_span(document, IMPORT_HEADING)
+    if span is None:
+        kept = _section_span(document, KEPT_HEADING)
+        span = (kept[0], kept[0]) if kept is not None else (len(document), len(document))
+    before, after = document[: span[0]].rstrip("\n"), document[span[1] :].lstrip("\n")
+    parts = [part for part in (before, block.rstrip("\n"), after.rstrip("\n")) if part]
+    return "\n\n".join(parts) + "\n"
 
 
 def verdict_max(value: float | None, target: float, unit: str) -> str:

@@ -45,7 +45,7 @@ from bench.common import ROOT, database_name, say, stage
 from bench.dataset import DEFAULT_DATABASE_URL, dataset_counts, endpoints_for, pick, prepare_database, with_database
 from bench.machine import machine_info
 from bench.measure import recompute
-from bench.report import kept_sections, report, table
+from bench.report import import_section, kept_sections, report, table, with_import_section
 from bench.results import DEFAULT_SIZES, Run
 from bench.servers import serve_datasette, serve_floor, serve_fogwatch
 
@@ -131,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
         runs.append(run)
         bench_size(run, args)
     previous = args.output.read_text() if args.output.exists() else ""
-    text = report(runs) + "\n" + kept_sections(previous)
+    # The import benchmark's section (bench/ucdp_import.py, run after this by make bench) is kept too.
+    text = with_import_section(report(runs) + "\n" + kept_sections(previous), import_section(previous))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text.rstrip("\n") + "\n")
     failed = []

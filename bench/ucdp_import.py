@@ -9,7 +9,10 @@ against a floor of the same rows loaded by plain COPY (issue 16).
    citations, relations, the history rows) copied out, then loaded into a second freshly migrated
    database (same indexes and triggers) by plain ``COPY … FROM STDIN``, one table after the other;
    only the loading is timed.
-4. Both times and their ratio, as a Markdown table on stdout.
+4. Both times and their ratio, as a Markdown table on stdout and as the section "Imports at dataset
+   scale" of ``--output`` (docs/benchmarks.md): replaced if there, else put just before the
+   hand-written "Where the time goes" (``bench/report.py``, ``with_import_section``); ``bench/run.py``
+   keeps it when it writes the rest of the report anew.
 
     python -m bench.ucdp_import --events 300000          # the target: ≤ 10 minutes
     python -m bench.ucdp_import --events 3000            # a smoke run
@@ -20,15 +23,19 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import shlex
+import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg2
 
-from bench.common import database_name, django_env, run_streamed, say, stage
+from bench.common import ROOT, database_name, django_env, run_streamed, say, stage
 from bench.dataset import with_database
+from bench.report import IMPORT_HEADING, verdict_max, with_import_section
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/fogwatch_bench_import"
 TARGET_EVENTS, TARGET_SECONDS = 300_000, 600
@@ -102,7 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--database-url", default=os.environ.get("BENCH_IMPORT_DATABASE_URL") or DEFAULT_URL, help="%(default)s"
     )
+    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md", help="%(default)s")
     args = parser.parse_args(argv)
+    started_at, load = datetime.now(UTC), os.getloadavg()
     floor_url = with_database(args.database_url, database_name(args.database_url) + "_floor")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "ged.csv"
@@ -123,15 +132,101 @@ def main(argv: list[str] | None = None) -> int:
     with psycopg2.connect(args.database_url) as pg, pg.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM claims_claim")
         claims = cursor.fetchone()[0]
-    target = TARGET_SECONDS * args.events / TARGET_EVENTS
+    result = Result(args.events, claims, imported, floor, started_at, load, batch_size(env))
     say()
-    say("| events | claims | bulk import | plain COPY floor | ratio | target |")
-    say("| --- | --- | --- | --- | --- | --- |")
-    say(
-        f"| {args.events:,} | {claims:,} | {imported:.1f} s ({args.events / imported:,.0f} events/s) | {floor:.1f} s "
-        f"| {imported / floor if floor else 0:.1f}× | ≤ {target:.0f} s ({'met' if imported <= target else 'missed'}) |"
-    )
+    say(result.table())
+    executed = shlex.join([".venv/bin/python", "-m", "bench.ucdp_import", *(sys.argv[1:] if argv is None else argv)])
+    previous = args.output.read_text() if args.output.exists() else "# Benchmarks\n"
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(with_import_section(previous, result.section(args.seed, executed)))
+    say(f"Written to {args.output} (section {IMPORT_HEADING!r})")
     return 0
+
+
+def batch_size(env: dict[str, str]) -> int:
+    """``FOGWATCH_IMPORT_BATCH`` as the import read it."""
+    code = "from django.conf import settings; print(settings.FOGWATCH_IMPORT_BATCH)"
+    out = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    return int((out.stdout.split() or ["0"])[-1])
+
+
+def commit() -> str:
+    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return out.stdout.strip() or "unknown"
+
+
+class Result:
+    """One run's figures, as the table on stdout and as the report's section."""
+
+    def __init__(
+        self,
+        events: int,
+        claims: int,
+        imported: float,
+        floor: float,
+        started_at: datetime,
+        load: tuple[float, float, float],
+        batch: int,
+    ) -> None:
+        self.events, self.claims, self.imported, self.floor = events, claims, imported, floor
+        self.started_at, self.load, self.batch = started_at, load, batch
+        self.target = TARGET_SECONDS * events / TARGET_EVENTS
+
+    def verdict(self) -> str:
+        return verdict_max(self.imported, self.target, "s")
+
+    def table(self) -> str:
+        ratio = f"{self.imported / self.floor:.1f}×" if self.floor else "–"
+        target = f"≤ {self.target:.0f} s" + (
+            "" if self.events == TARGET_EVENTS else f" (scaled from {TARGET_SECONDS} s)"
+        )
+        return "\n".join(
+            [
+                "| events | claims | bulk import | rows/s | plain COPY floor | ratio | target | result |",
+                "| ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+                f"| {self.events:,} | {self.claims:,} | {self.imported:.1f} s | {self.events / self.imported:,.0f} "
+                f"| {self.floor:.1f} s | {ratio} | {target} | {self.verdict()} |",
+            ]
+        )
+
+    def section(self, seed: int, command: str) -> str:
+        load = ", ".join(f"{value:.2f}" for value in self.load)
+        scaled = (
+            ""
+            if self.events == TARGET_EVENTS
+            else f" This run had {self.events:,} events, so the target is scaled to its size and the verdict is"
+            " indicative only."
+        )
+        return "\n".join(
+            [
+                IMPORT_HEADING,
+                "",
+                f"Written by `bench/ucdp_import.py` (`make bench`, `make bench-import`) on "
+                f"{self.started_at:%Y-%m-%d %H:%M} UTC, commit {commit()}. {self.events:,} UCDP events generated in "
+                f"UCDP's CSV format (`devdata/ucdp.py`, seed {seed}), imported by `manage.py import_ucdp FILE` in "
+                f"its own process and timed end to end (the bulk path: batches of {self.batch:,} rows, "
+                "`FOGWATCH_IMPORT_BATCH`; COPY; automatic relations and flags settled once per batch). The floor: "
+                "the rows that import wrote (actors, places, sources, reports, claims with their flags, "
+                "citations, relations, history rows) loaded by plain `COPY … FROM STDIN` into a second freshly "
+                "migrated database (same indexes and triggers), only the loading timed. The target is issue 16's: "
+                f"{TARGET_EVENTS:,} events in ≤ {TARGET_SECONDS} s on this 2-core machine.{scaled}",
+                "",
+                self.table(),
+                "",
+                f"Load average at the start (1, 5, 15 min): {load}.",
+                "",
+                "```sh",
+                command,
+                "```",
+                "",
+            ]
+        )
 
 
 if __name__ == "__main__":

@@ -3,21 +3,29 @@ sequence first, so the objects get their primary keys), ``bulk_create`` elsewher
 
 No ``save()`` runs: no signals, no ``auto_now`` beyond what ``pre_save`` fills in here. Callers
 write what ``save()`` would have caused themselves (history rows, recomputes).
+
+At dataset scale (an import batch: thousands of claims, citations and their history rows) the
+Python side counts as much as the COPY: each column's way of reading its value is decided once per
+call (``_readers``), not looked up per value, and history rows are written straight from the objects
+they record, never built as model instances.
 """
 
 from __future__ import annotations
 
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from django.db import connection, models
 from django.utils import timezone
 
 COPY_THRESHOLD = 50  # fewer rows than this: one INSERT is as quick
+
+Reader = Callable[[Any], Any]
 
 
 def _text(value: Any) -> str:
@@ -31,28 +39,88 @@ def _text(value: Any) -> str:
     if isinstance(value, (int, float, Decimal)):
         return str(value)
     text = value if isinstance(value, str) else str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
 
 
-def _column_value(obj: models.Model, field: models.Field) -> Any:
-    value = field.pre_save(obj, add=True)
-    if isinstance(field, models.JSONField):
+def _json_reader(field: models.JSONField, read: Reader) -> Reader:
+    def reader(obj: Any) -> Any:
+        value = read(obj)
         return None if value is None else json.dumps(value, ensure_ascii=False, cls=field.encoder)
-    if isinstance(field, models.ForeignKey):
-        return getattr(obj, field.attname)
-    return field.to_python(value) if value is not None else None
+
+    return reader
 
 
-def insert_rows(model: type[models.Model], objs: Sequence[models.Model]) -> None:
-    """Insert these unsaved objects of ``model`` and give each its primary key."""
-    if not objs:
-        return
-    if connection.vendor != "postgresql" or len(objs) < COPY_THRESHOLD:
-        model._default_manager.bulk_create(objs)
-        return
+_PLAIN = {str, int, float, bool, date, datetime, Decimal}
+
+
+def _converting_reader(field: models.Field, read: Reader) -> Reader:
+    """The value as ``to_python`` makes it, when it is not already a value COPY writes as is (a
+    datetime in a date column is made a date)."""
+    plain = (
+        _PLAIN - {datetime}
+        if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField)
+        else _PLAIN
+    )
+
+    def reader(obj: Any) -> Any:
+        value = read(obj)
+        return value if value is None or type(value) in plain else field.to_python(value)
+
+    return reader
+
+
+def _filled_on_save(field: models.Field) -> bool:
+    """Whether ``pre_save`` gives a new row a value of its own (``auto_now``, ``auto_now_add``, a file)."""
+    if isinstance(field, models.DateField):
+        return bool(field.auto_now or field.auto_now_add)
+    return type(field).pre_save is not models.Field.pre_save
+
+
+def _readers(fields: Sequence[models.Field]) -> list[Reader]:
+    """How to read each column of an unsaved object, decided once: the value ``pre_save`` gives a new
+    row (``auto_now``, ``auto_now_add``) for fields that override it, a foreign key's id, JSON as text,
+    anything else as ``to_python`` would give it."""
+    readers: list[Reader] = []
+    for field in fields:
+        read: Reader
+        if _filled_on_save(field):
+            read = (lambda f: lambda obj: f.pre_save(obj, add=True))(field)
+        else:
+            read = attrgetter(field.attname)
+        if isinstance(field, models.JSONField):
+            read = _json_reader(field, read)
+        elif not isinstance(field, models.ForeignKey):
+            read = _converting_reader(field, read)
+        readers.append(read)
+    return readers
+
+
+def _copy(table: str, columns: Sequence[str], objs: Iterable[Any], readers: Sequence[Reader]) -> None:
+    """One COPY of these objects' rows, each column read by its reader."""
+    buffer = io.StringIO()
+    write = buffer.write
+    for obj in objs:
+        write("\t".join([_text(read(obj)) for read in readers]))
+        write("\n")
+    buffer.seek(0)
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN", buffer)
+
+
+def uses_copy(objs: Sequence[Any]) -> bool:
+    """Whether ``insert_rows`` writes these by COPY (PostgreSQL, enough rows) rather than ``bulk_create``."""
+    return connection.vendor == "postgresql" and len(objs) >= COPY_THRESHOLD
+
+
+def reserve_ids(model: type[models.Model], objs: Sequence[models.Model]) -> None:
+    """Give these unsaved objects primary keys from the table's sequence (PostgreSQL), before they are
+    written: rows that refer to them can be built (and written) first."""
     meta = model._meta
     pk = meta.pk
-    table = connection.ops.quote_name(meta.db_table)
+    assert pk is not None
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
@@ -60,14 +128,23 @@ def insert_rows(model: type[models.Model], objs: Sequence[models.Model]) -> None
         )
         for obj, (new_id,) in zip(objs, cursor.fetchall(), strict=True):
             setattr(obj, pk.attname, new_id)
-        fields = [f for f in meta.concrete_fields]
-        buffer = io.StringIO()
-        for obj in objs:
-            buffer.write("\t".join(_text(_column_value(obj, f)) for f in fields))
-            buffer.write("\n")
-        buffer.seek(0)
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
+
+
+def insert_rows(model: type[models.Model], objs: Sequence[models.Model]) -> None:
+    """Insert these unsaved objects of ``model`` and give each its primary key (kept when
+    ``reserve_ids`` gave it already)."""
+    if not objs:
+        return
+    if not uses_copy(objs):
+        model._default_manager.bulk_create(objs)
+        return
+    meta = model._meta
+    pk = meta.pk
+    assert pk is not None
+    if any(getattr(obj, pk.attname) is None for obj in objs):
+        reserve_ids(model, objs)
+    fields = list(meta.concrete_fields)
+    _copy(meta.db_table, [f.column for f in fields], objs, _readers(fields))
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
@@ -75,14 +152,40 @@ def insert_rows(model: type[models.Model], objs: Sequence[models.Model]) -> None
 
 def insert_history(model: type[models.Model], objs: Sequence[models.Model]) -> None:
     """The creation history rows ``save()`` would have left for these new objects (django-simple-history:
-    one ``+`` row each, the values as inserted, the request's user when there is one), inserted by
-    ``insert_rows``: what ``bulk_history_create`` makes, written by COPY."""
+    one ``+`` row each, the values as inserted, the request's user when there is one): what
+    ``bulk_history_create`` makes. By COPY, each row read straight from the object it records (the
+    history's own id from its identity column); by ``insert_rows`` of built rows elsewhere."""
     if not objs:
         return
     history = model.history.model  # type: ignore[attr-defined]
     user = history.get_default_history_user(objs[0])
     now = timezone.now()
-    tracked = [field.attname for field in history.tracked_fields]
+    tracked = {field.attname for field in history.tracked_fields}
+    if uses_copy(objs):
+        fixed = {
+            "history_date": now,
+            "history_change_reason": None,
+            "history_type": "+",
+            "history_user_id": user.pk if user is not None else None,
+        }
+        own = {f.attname: f for f in model._meta.concrete_fields}
+        fields, readers = [], []
+        for field in history._meta.concrete_fields:
+            if field.primary_key:
+                continue  # history_id: the identity column numbers the rows
+            if field.attname in tracked:
+                source = own[field.attname]
+                read: Reader = attrgetter(source.attname)
+                readers.append(_json_reader(source, read) if isinstance(source, models.JSONField) else read)
+            elif field.attname == "history_relation_id":
+                readers.append(attrgetter("pk"))
+            elif field.attname in fixed:
+                readers.append((lambda value: lambda obj: value)(fixed[field.attname]))
+            else:
+                raise ValueError(f"insert_history: no value for {history.__name__}.{field.attname}")
+            fields.append(field)
+        _copy(history._meta.db_table, [f.column for f in fields], objs, readers)
+        return
     rows = []
     for obj in objs:
         row = history(

@@ -15,13 +15,13 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from claims import causes
 from claims.models import Citation, Claim
 from claims.services.recompute import _settle
 from claims.services.validation import CLAIM_EDITABLE, CitationInput, _clean_citations, claim_validate
-from core.bulk import insert_history, insert_rows
+from core.bulk import insert_history, insert_rows, reserve_ids
 from core.services import apply_fields
 
 NewClaim = tuple[Claim, list[CitationInput]]
@@ -54,12 +54,21 @@ def claims_create_bulk(prepared: Sequence[NewClaim]) -> set[int]:
     if taken or len(set(keys)) != len(keys):
         twice = sorted(taken or {k for k in keys if keys.count(k) > 1})
         raise ValidationError({"external_id": f"Already taken or given twice: {', '.join(twice[:5])}."})
-    insert_rows(Claim, claims)
-    insert_history(Claim, claims)
+    # On PostgreSQL the citations go in first, under ids reserved for their claims (the foreign key is
+    # checked at commit): the search-vector triggers then write each claim's vector once, when the
+    # claim goes in with its citations already there, instead of once without them and again with them.
+    citations_first = connection.vendor == "postgresql"
+    if citations_first:
+        reserve_ids(Claim, claims)
+    else:
+        insert_rows(Claim, claims)
     citations = [
         Citation(claim=claim, report=item.report, **item.quote_values()) for claim, cited in prepared for item in cited
     ]
     insert_rows(Citation, citations)
+    if citations_first:
+        insert_rows(Claim, claims)
+    insert_history(Claim, claims)
     insert_history(Citation, citations)
     ids = {claim.pk for claim in claims}
     # The flag history records the new claims' first states as made by the import (an outer cause,

@@ -4,7 +4,8 @@ in memory; what is missing is created through the services."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -23,11 +24,17 @@ def _key(text: str) -> str:
     return re.sub(r"\s+", " ", as_stored(text or "", multiline=True).strip()).casefold()
 
 
+class WriteNeeded(Exception):
+    """Raised in ``Directory.in_memory()`` where a look-up would write to the database (a record it
+    does not know yet): the row is taken again in a savepoint."""
+
+
 class Directory:
     """Actors, places, sources and reports by name (and alias), case-insensitive, for one run.
 
     New records are created through the services and added to the maps. A row that fails is
-    rolled back to its savepoint; ``forget_since`` drops what it had added.
+    rolled back to its savepoint; ``forget_since`` drops what it had added. Under ``in_memory()``
+    nothing is written: a record that would have to be raises ``WriteNeeded`` first.
     """
 
     def __init__(self) -> None:
@@ -56,6 +63,21 @@ class Directory:
         # before the claims that cite them.
         self.defer_reports = False
         self.pending_reports: list[Report] = []
+        self._read_only = False
+
+    @contextmanager
+    def in_memory(self) -> Iterator[None]:
+        """Look-ups that write nothing: every record found, or ``WriteNeeded`` before one is written
+        (reports deferred to the batch, ``defer_reports``, are built in memory and allowed)."""
+        self._read_only = True
+        try:
+            yield
+        finally:
+            self._read_only = False
+
+    def _writing(self) -> None:
+        if self._read_only:
+            raise WriteNeeded
 
     # -- bookkeeping for rows rolled back to their savepoint
     def mark(self) -> int:
@@ -95,6 +117,7 @@ class Directory:
         found = self.find_actor(name, *aliases)
         if found is not None:
             return found
+        self._writing()
         actor = actor_create(name=name, kind=kind, parent=parent, is_party=is_party, aliases=list(aliases))
         for alias in (name, *aliases):
             self._remember(self.actors, _key(alias), actor)
@@ -118,11 +141,13 @@ class Directory:
             found = self.places.get((parent_id, _key(candidate)))
             if found is not None:
                 if latitude is not None and found.latitude is None and found.longitude is None:
+                    self._writing()
                     found = location_update(location=found, latitude=latitude, longitude=longitude)
                     for key, value in list(self.places.items()):
                         if value.pk == found.pk:
                             self.places[key] = found
                 return found
+        self._writing()
         place = location_create(
             name=name, kind=kind, parent=parent, aliases=aliases, latitude=latitude, longitude=longitude
         )
@@ -136,6 +161,7 @@ class Directory:
         found = self.sources.get(_key(name))
         if found is not None:
             return found
+        self._writing()
         source = source_create(name=name, kind=kind, actor=actor)
         self._remember(self.sources, _key(name), source)
         return source
@@ -163,6 +189,7 @@ class Directory:
             report = report_prepare(source=source, title=title, published_at=at_midnight(published), summary=summary)
             self.pending_reports.append(report)
         else:
+            self._writing()
             report = report_create(
                 source=source, title=title, url=url or None, published_at=at_midnight(published), summary=summary
             )

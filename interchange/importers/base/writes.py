@@ -1,6 +1,6 @@
 """The write path: claims upserted on ``external_id`` (a re-import changes nothing), claims a re-import
 no longer produces removed, a run in one transaction (rolled back for a dry run), and ``RowImporter``,
-the run of a CSV importer: chunked reads, a savepoint per row."""
+the run of a CSV importer: chunked reads, a savepoint per row that writes."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from claims.services import (
     claims_create_bulk,
     stored_text,
 )
-from interchange.importers.base.directory import Directory
+from interchange.importers.base.directory import Directory, WriteNeeded
 from interchange.importers.base.files import CsvRow
 from interchange.importers.base.summary import ImportSummary, RowError, RowProblem
 from interchange.importers.base.values import clip
@@ -175,7 +175,7 @@ def run_in_transaction(work: Callable[[], ImportSummary], *, dry_run: bool) -> I
 
 class RowImporter:
     """The run of a CSV importer: rows read in batches, each batch's existing claims fetched in one query,
-    each row written in its own savepoint (a failing row is rolled back, reported and skipped).
+    each row that writes in its own savepoint (a failing row is rolled back, reported and skipped).
 
     Subclasses give ``parse(row)`` (raises RowError; the result has ``line``, ``label``, ``key``,
     ``candidates`` — every external id the row could produce — and ``faults``) and ``specs(event)``.
@@ -184,7 +184,9 @@ class RowImporter:
     ``bulk``: the path for datasets at scale. Batches of ``FOGWATCH_IMPORT_BATCH`` rows (2,000); a new claim is
     built and checked in its row's savepoint but written with its whole batch (``claims_create_bulk``:
     COPY on PostgreSQL, automatic relations and flags settled once per batch). Updates and removals
-    still go through ``claim_update``/``claim_delete``, claim by claim.
+    still go through ``claim_update``/``claim_delete``, claim by claim. A row that only makes new claims
+    from actors, places and sources the run knows writes nothing until its batch does, so it takes no
+    savepoint (``Directory.in_memory``); one that names a new record is taken again in a savepoint.
     """
 
     chunk_size = 200
@@ -295,29 +297,65 @@ class RowImporter:
         if fault and strict:
             self.summary.problem(event.line, event.label, fault, skipped=True)
             return
-        mark = self.dir.mark()
-        pending = len(self._pending) if self._pending is not None else 0
+        undo = self._undo_point()
         # Reports are built to be written with the batch only for rows that make new claims: an existing
         # claim's citations are compared with report ids (``upsert_claim``), so those rows write theirs now.
         self.dir.defer_reports = self.bulk and not any(key in existing for key in event.candidates)
         if self.bulk and not self.dir.defer_reports:
             self.dir.flush_reports()  # a report built for an earlier row may be cited here: give it its id
-        counts = (self.summary.created, self.summary.updated, self.summary.unchanged, self.summary.removed)
+        if self.dir.defer_reports:
+            # Only new claims: when every actor, place and source the row names is known, the row writes
+            # nothing (its claims and reports are built and checked in memory, written with the batch),
+            # so it needs no savepoint; one it would have to write is taken again in a savepoint.
+            try:
+                with self.dir.in_memory():
+                    self._write(event, existing)
+            except WriteNeeded:
+                self._undo(undo)
+            except ValidationError as exc:
+                self._refuse(event, fault, exc, undo)
+                return
+            else:
+                if fault:
+                    self.summary.problem(event.line, event.label, fault, skipped=False)
+                return
         try:
             with transaction.atomic():
-                specs = self.specs(event)
-                for spec in specs:
-                    upsert_claim(spec, existing.get(spec.external_id), self.summary, self._pending)
-                wanted = {spec.external_id for spec in specs}
-                stale = [existing[k] for k in event.candidates if k in existing and k not in wanted]
-                remove_claims(stale, self.summary, event.line, event.label)
+                self._write(event, existing)
         except (ValidationError, DatabaseError) as exc:
-            self.dir.forget_since(mark)
-            if self._pending is not None:
-                del self._pending[pending:]
-            self.summary.created, self.summary.updated, self.summary.unchanged, self.summary.removed = counts
-            reason = validation_text(exc) if isinstance(exc, ValidationError) else str(exc).splitlines()[0]
-            self.summary.problem(event.line, event.label, "; ".join(filter(None, [fault, reason])), skipped=True)
+            self._refuse(event, fault, exc, undo)
             return
         if fault:
             self.summary.problem(event.line, event.label, fault, skipped=False)
+
+    def _write(self, event: Any, existing: dict[str, Claim]) -> None:
+        """The row's claims made, updated or left alone, and those it no longer produces removed."""
+        specs = self.specs(event)
+        for spec in specs:
+            upsert_claim(spec, existing.get(spec.external_id), self.summary, self._pending)
+        wanted = {spec.external_id for spec in specs}
+        stale = [existing[k] for k in event.candidates if k in existing and k not in wanted]
+        remove_claims(stale, self.summary, event.line, event.label)
+
+    def _undo_point(self) -> tuple[int, int, tuple[int, int, int, int]]:
+        summary = self.summary
+        return (
+            self.dir.mark(),
+            len(self._pending) if self._pending is not None else 0,
+            (summary.created, summary.updated, summary.unchanged, summary.removed),
+        )
+
+    def _undo(self, point: tuple[int, int, tuple[int, int, int, int]]) -> None:
+        """Forget what a row added in memory (the database side is its savepoint's, when it had one)."""
+        mark, pending, counts = point
+        self.dir.forget_since(mark)
+        if self._pending is not None:
+            del self._pending[pending:]
+        self.summary.created, self.summary.updated, self.summary.unchanged, self.summary.removed = counts
+
+    def _refuse(
+        self, event: Any, fault: str, exc: Exception, point: tuple[int, int, tuple[int, int, int, int]]
+    ) -> None:
+        self._undo(point)
+        reason = validation_text(exc) if isinstance(exc, ValidationError) else str(exc).splitlines()[0]
+        self.summary.problem(event.line, event.label, "; ".join(filter(None, [fault, reason])), skipped=True)
