@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md", help="%(default)s")
     args = parser.parse_args(argv)
-    started_at, load = datetime.now(UTC), os.getloadavg()
+    started_at, load_at_start = datetime.now(UTC), os.getloadavg()
     floor_url = with_database(args.database_url, database_name(args.database_url) + "_floor")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "ged.csv"
@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     with psycopg2.connect(args.database_url) as pg, pg.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM claims_claim")
         claims = cursor.fetchone()[0]
-    result = Result(args.events, claims, imported, floor, started_at, load, batch_size(env))
+    result = Result(args.events, claims, imported, floor, started_at, load_at_start, batch_size(env))
     say()
     say(result.table())
     executed = shlex.join([".venv/bin/python", "-m", "bench.ucdp_import", *(sys.argv[1:] if argv is None else argv)])
