@@ -96,19 +96,24 @@ def test_bench_runs_end_to_end_on_a_small_dataset(tmp_path):
         # req/s, p50 and p99 are numbers.
         cells = [cell.strip() for cell in rows[0].strip("|").split("|")]
         assert all(re.fullmatch(NUMBER, cell) for cell in cells[2:5]), rows[0]
-    for label in (
+    labels = (
         "API / floor",
         "API / Datasette",
         "API flat / floor flat",
         "API flat / Datasette flat, counted",
         "API flat / Datasette flat, not counted",
-    ):
+    )
+    for label in labels:
         assert re.search(rf"\| {re.escape(label)} \| {NUMBER} \|", report), label
     assert re.search(rf"recompute_flags` \({CLAIMS:,} claims\), wall time \| {NUMBER} s", report)
     assert re.search(rf"p50 over 20 \| {NUMBER} ms", report)
     assert re.search(rf"peak RSS per gunicorn worker .*\| {NUMBER} MB", report)
     # The same table on stdout.
-    assert "API/floor" in done.stdout and "API/Datasette" in done.stdout
+    # The same ratios on stdout, each with its target or marked as shown for scale.
+    for label in labels:
+        assert re.search(rf"^{re.escape(label)} {NUMBER} \((target [>≥] [0-9.]+|for scale)\)$", done.stdout, re.M), (
+            label
+        )
 
 
 def _has_datasette() -> bool:
