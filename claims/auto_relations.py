@@ -12,16 +12,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 CONTROL, CASUALTIES = "control", "casualties"
 CONTRADICTS, SUPPORTS = "contradicts", "supports"
 
 
-@dataclass(frozen=True, slots=True)
-class PropositionFacts:
-    """What rule 7 needs to know of one claim."""
+class PropositionFacts(NamedTuple):
+    """What rule 7 needs to know of one claim. A named tuple: an import at scale reads hundreds of
+    thousands of these per batch, and a tuple is built several times quicker than a frozen dataclass."""
 
     id: int
     kind: str

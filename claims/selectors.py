@@ -145,7 +145,7 @@ WHERE r.claim_id = ANY(hop.ids) OR r.target_id = ANY(hop.ids)
 
 
 def proposition_facts(q: Q) -> list[PropositionFacts]:
-    return [PropositionFacts(*row) for row in Claim.objects.filter(q).values_list(*PROPOSITION_FIELDS)]
+    return list(map(PropositionFacts._make, Claim.objects.filter(q).values_list(*PROPOSITION_FIELDS)))
 
 
 def flags_as_of(ids: Iterable[int], as_of: date) -> dict[int, flags.Flags]:

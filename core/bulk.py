@@ -97,15 +97,46 @@ def _readers(fields: Sequence[models.Field]) -> list[Reader]:
     return readers
 
 
-def _copy(table: str, columns: Sequence[str], objs: Iterable[Any], readers: Sequence[Reader]) -> None:
-    """One COPY of these objects' rows, each column read by its reader."""
+def _int_text(value: Any) -> str:
+    return str(value) if type(value) is int else _text(value)
+
+
+def _str_text(value: Any) -> str:
+    if type(value) is not str:
+        return _text(value)
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return _text(value)
+    return value
+
+
+def _date_text(value: Any) -> str:
+    return value.isoformat() if type(value) in (date, datetime) else _text(value)
+
+
+def _format(field: models.Field) -> Callable[[Any], str]:
+    """How a column's values are written in COPY's text format, decided once per column: a type's own
+    quick path, ``_text`` for anything else (``None`` included)."""
+    if isinstance(field, models.BooleanField):
+        return _text
+    if isinstance(field, (models.IntegerField, models.ForeignKey)):
+        return _int_text
+    if isinstance(field, (models.CharField, models.TextField, models.JSONField)):
+        return _str_text
+    if isinstance(field, models.DateField):  # DateTimeField included
+        return _date_text
+    return _text
+
+
+def _copy(table: str, fields: Sequence[models.Field], objs: Iterable[Any], readers: Sequence[Reader]) -> None:
+    """One COPY of these objects' rows into these columns, each column read by its reader."""
+    columns = [(read, _format(field)) for read, field in zip(readers, fields, strict=True)]
     buffer = io.StringIO()
     write = buffer.write
     for obj in objs:
-        write("\t".join([_text(read(obj)) for read in readers]))
+        write("\t".join([form(read(obj)) for read, form in columns]))
         write("\n")
     buffer.seek(0)
-    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    quoted = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN", buffer)
 
@@ -144,7 +175,7 @@ def insert_rows(model: type[models.Model], objs: Sequence[models.Model]) -> None
     if any(getattr(obj, pk.attname) is None for obj in objs):
         reserve_ids(model, objs)
     fields = list(meta.concrete_fields)
-    _copy(meta.db_table, [f.column for f in fields], objs, _readers(fields))
+    _copy(meta.db_table, fields, objs, _readers(fields))
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
@@ -184,7 +215,7 @@ def insert_history(model: type[models.Model], objs: Sequence[models.Model]) -> N
             else:
                 raise ValueError(f"insert_history: no value for {history.__name__}.{field.attname}")
             fields.append(field)
-        _copy(history._meta.db_table, [f.column for f in fields], objs, readers)
+        _copy(history._meta.db_table, fields, objs, readers)
         return
     rows = []
     for obj in objs:

@@ -181,7 +181,7 @@ class RowImporter:
     ``candidates`` — every external id the row could produce — and ``faults``) and ``specs(event)``.
     A row with faults is kept (its values made consistent by ``specs``), or skipped when strict.
 
-    ``bulk``: the path for datasets at scale. Batches of ``FOGWATCH_IMPORT_BATCH`` rows (2,000); a new claim is
+    ``bulk``: the path for datasets at scale. Batches of ``FOGWATCH_IMPORT_BATCH`` rows (5,000); a new claim is
     built and checked in its row's savepoint but written with its whole batch (``claims_create_bulk``:
     COPY on PostgreSQL, automatic relations and flags settled once per batch). Updates and removals
     still go through ``claim_update``/``claim_delete``, claim by claim. A row that only makes new claims
