@@ -159,9 +159,11 @@ class MultipleChoiceCSVFilter(django_filters.MultipleChoiceFilter):
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
-    """Ordering by one of the allowed fields, ties broken by id in the same direction."""
+    """Ordering by one of the allowed fields, ties broken by id in the same direction. Empty entries
+    (``ordering=,`` or ``ordering=name,``) are ignored, as an empty ``ordering=`` is."""
 
     def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        value = [param for param in value or () if param]
         if not value:
             return qs
         ordering = [self.get_ordering_value(param) for param in value]

@@ -99,3 +99,22 @@ def test_claims_as_of_leaves_out_claims_made_later(world, make_claim):
     early, late = make_claim(world.taliban, day=1), make_claim(world.taliban, day=5)
     assert [c.pk for c in claims_as_of([early, late], date(2021, 9, 2))] == [early.pk]
     assert claims_as_of([early, late], None) == [early, late]
+
+
+def test_empty_entries_in_ordering_are_ignored_not_a_server_error(world, api):
+    """``ordering=,`` (found by the schema fuzzer: a 500) reads as no ordering; ``name,`` as ``name``."""
+
+    def order(path, value):
+        response = api.get(path, {"ordering": value})
+        assert response.status_code == 200, response.content
+        return [row["id"] for row in response.json()["results"]]
+
+    for path, field in (
+        ("/api/v1/actors/", "name"),
+        ("/api/v1/locations/", "name"),
+        ("/api/v1/sources/", "name"),
+        ("/api/v1/claims/", "claimed_on"),
+    ):
+        assert order(path, ",") == order(path, "")
+        assert order(path, f",{field},") == order(path, field)
+        assert order(path, f"-{field},") == order(path, f"-{field}")
