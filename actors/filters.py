@@ -4,6 +4,7 @@ import django_filters
 
 from actors.models import Actor
 from core.filters import (
+    FilterSet,
     ReferenceFilter,
     StableOrderingFilter,
     StrictBooleanFilter,
@@ -13,7 +14,7 @@ from core.filters import (
 )
 
 
-class ActorFilter(TreeFilterMethods, django_filters.FilterSet):
+class ActorFilter(TreeFilterMethods, FilterSet):
     q = search_filter("Words, each in the name, the slug or another name (any case, any script).")
     slug = django_filters.CharFilter(field_name="slug", label="Slug", help_text="Exactly this slug.")
     kind = django_filters.ChoiceFilter(choices=Actor.Kind.choices, label="Kind")

@@ -116,16 +116,6 @@ def _names(model: type[Actor] | type[Location], ids: set[int]) -> Iterable[tuple
     return model.objects.filter(pk__in=ids).values_list("id", "slug", "name") if ids else ()
 
 
-def _local(value: datetime | None) -> datetime | None:
-    """A time in the site's time zone, as DRF's ``DateTimeField`` shows it."""
-    return None if value is None else timezone.localtime(value)
-
-
-def _quote(row: dict[str, Any]) -> dict[str, Any]:
-    """The quote, its language and its translation (who made it, when), as the API shows them."""
-    return {name: _local(row[name]) if name == "translated_at" else row[name] for name in QUOTE_FIELDS}
-
-
 class ClaimDocuments:
     """Builds claim documents for a request (its host, scheme and format decide the links, as DRF's
     hyperlinked fields do); ``extra`` adds what the exports need beyond the API's claim."""
@@ -143,11 +133,21 @@ class ClaimDocuments:
             for name in ("api:claim-detail", "api:report-detail", "api:relation-detail")
         }
         self.extra = extra
+        # The site's time zone, looked up once (``timezone.localtime`` looks it up for every value).
+        self._tz = timezone.get_current_timezone()
         if fields is not None and extra:
             raise ValueError("A claim document with extra has every field.")
         # None: every field; otherwise these, in the document's order.
         wanted = None if fields is None else set(fields)
         self.fields = None if wanted is None else tuple(name for name in FIELDS if name in wanted)
+
+    def _local(self, value: datetime | None) -> datetime | None:
+        """A time in the site's time zone, as DRF's ``DateTimeField`` shows it."""
+        return None if value is None else value.astimezone(self._tz)
+
+    def _quote(self, row: dict[str, Any]) -> dict[str, Any]:
+        """The quote, its language and its translation (who made it, when), as the API shows them."""
+        return {name: self._local(row[name]) if name == "translated_at" else row[name] for name in QUOTE_FIELDS}
 
     def wants(self, name: str) -> bool:
         return self.fields is None or name in self.fields
@@ -266,11 +266,11 @@ class ClaimDocuments:
                     "api_url": self._url("api:report-detail", report_id),
                     "title": title,
                     "url": url,
-                    "published_at": _local(published),
+                    "published_at": self._local(published),
                     "source": {"id": source_id, "slug": slug, "name": name},
                     "reliability": grade,
                 },
-                **_quote(dict(zip(QUOTE_FIELDS, quote, strict=True))),
+                **self._quote(dict(zip(QUOTE_FIELDS, quote, strict=True))),
             }
             if self.extra:
                 citation["extra"] = {"source_homepage": home}
@@ -346,7 +346,7 @@ class ClaimDocuments:
             "claimed_on": row["claimed_on"],
             "kind": row["kind"],
             "summary": row["summary"],
-            **_quote(row),
+            **self._quote(row),
             "subject": briefs["subject"],
             "location": briefs["location"],
             "event_start": row["event_start"],
@@ -370,8 +370,8 @@ class ClaimDocuments:
             "as_of": as_of,
             "relations_made": made.get(pk, []),
             "relations_received": received.get(pk, []),
-            "created_at": _local(row["created_at"]),
-            "updated_at": _local(row["updated_at"]),
+            "created_at": self._local(row["created_at"]),
+            "updated_at": self._local(row["updated_at"]),
         }
         if self.extra:
             document["extra"] = self._extra(row)
@@ -409,7 +409,7 @@ class ClaimDocuments:
             elif name == "relations_received":
                 document[name] = received.get(pk, [])
             elif name in ("created_at", "updated_at"):
-                document[name] = _local(row[name])
+                document[name] = self._local(row[name])
             else:
                 document[name] = row[name]
         return document

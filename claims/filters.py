@@ -26,6 +26,7 @@ from claims.models import Citation, Claim, Conflict, Relation
 from claims.search import MAX_CHARS, MAX_WORDS, SearchField, rank_claims, search_claims
 from claims.selectors import conflicts_claims_q, stored_flags_q
 from core.filters import (
+    FilterSet,
     MultipleChoiceCSVFilter,
     ReferenceFilter,
     StableOrderingFilter,
@@ -47,7 +48,7 @@ def _claim_ids_citing(**lookup: Any) -> QuerySet:
     return Citation.objects.filter(**lookup).values("claim_id")
 
 
-class ClaimFilter(django_filters.FilterSet):
+class ClaimFilter(FilterSet):
     """Every claim filter of DESIGN.md; the same names drive the API and the HTML list."""
 
     q = SearchFilter(
@@ -239,7 +240,7 @@ class ClaimFilter(django_filters.FilterSet):
         return qs.filter(stored | Q(pk__any_of=keep)) if keep else qs.filter(stored)
 
 
-class RelationFilter(django_filters.FilterSet):
+class RelationFilter(FilterSet):
     """Relations by claim, target, either end, stance and origin."""
 
     claim = ReferenceFilter(model=Claim, by_slug=False, label="Responding claim", help_text="Claim id.")
@@ -270,7 +271,7 @@ class RelationFilter(django_filters.FilterSet):
         return qs.filter(Q(claim__in=value) | Q(target__in=value)) if value else qs
 
 
-class ConflictFilter(django_filters.FilterSet):
+class ConflictFilter(FilterSet):
     """Conflicts by text in the name, slug or description, and by a place or party they name."""
 
     q = django_filters.CharFilter(method="filter_q", label="Search", help_text="Text in the name, slug or description.")

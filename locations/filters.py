@@ -3,6 +3,7 @@
 import django_filters
 
 from core.filters import (
+    FilterSet,
     ReferenceFilter,
     StableOrderingFilter,
     StrictBooleanFilter,
@@ -13,7 +14,7 @@ from core.filters import (
 from locations.models import Location
 
 
-class LocationFilter(TreeFilterMethods, django_filters.FilterSet):
+class LocationFilter(TreeFilterMethods, FilterSet):
     q = search_filter("Words, each in the name, the slug or an alternate spelling (any case, any script).")
     slug = django_filters.CharFilter(field_name="slug", label="Slug", help_text="Exactly this slug.")
     kind = django_filters.ChoiceFilter(choices=Location.Kind.choices, label="Kind")

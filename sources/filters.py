@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 
 from actors.models import Actor
 from core.filters import (
+    FilterSet,
     MultipleChoiceCSVFilter,
     ReferenceFilter,
     StableOrderingFilter,
@@ -15,7 +16,7 @@ from core.search import filter_words
 from sources.models import Report, Source
 
 
-class SourceFilter(django_filters.FilterSet):
+class SourceFilter(FilterSet):
     q = search_filter("Words, each in the name, the slug, the homepage or an alias (any case, any script).")
     slug = django_filters.CharFilter(field_name="slug", label="Slug", help_text="Exactly this slug.")
     kind = django_filters.ChoiceFilter(choices=Source.Kind.choices, label="Kind")
@@ -41,7 +42,7 @@ class SourceFilter(django_filters.FilterSet):
         return filter_words(qs, value, "name", "slug", "homepage", aliases="aliases")
 
 
-class ReportFilter(django_filters.FilterSet):
+class ReportFilter(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search", help_text="Text in the title, summary or URL.")
     source = ReferenceFilter(model=Source, label="Source", help_text="Source id or slug.")
     triage = django_filters.ChoiceFilter(choices=Report.Triage.choices, label="Triage")
