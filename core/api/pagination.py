@@ -2,6 +2,7 @@
 one that is not a positive integer is a 400 naming it, as a wrong filter is; empty is the default)."""
 
 from functools import cached_property
+from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -9,7 +10,7 @@ from django.db.models import QuerySet
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 
-from core.versions import cached_count
+from core.versions import cached_count, cached_for_version
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -74,10 +75,19 @@ class Counted:
 
 class CountCachingPaginator(Paginator):
     """A paginator whose count is cached under the data version (core/versions.py): the count
-    of a large filtered list is the one part of a page that reads every matching row."""
+    of a large filtered list is the one part of a page that reads every matching row.
+
+    The count is keyed by its query's SQL; a caller that knows a cheaper key (the request's filter
+    parameters, which decide the query) gives it as ``count_key`` and the SQL is not compiled."""
+
+    def __init__(self, *args: Any, count_key: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
 
     @cached_property
     def count(self) -> int:
+        if self.count_key is not None and isinstance(self.object_list, QuerySet):
+            return cached_for_version("count", self.count_key, self.object_list.count, using=self.object_list.db)
         if isinstance(self.object_list, Counted):
             return self.object_list.count()
         if isinstance(self.object_list, QuerySet):

@@ -36,7 +36,7 @@ from core.versions import cached_for_version
 from interchange.jsonld import claim_json_ld
 from locations.models import Location
 from sources.models import Source
-from web.views.fragments import cached_fragment, query_key
+from web.views.fragments import cached_fragment
 
 OVERVIEW_ROWS = 10
 CHART_WEEKS = 26
@@ -262,7 +262,10 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         if name in form.fields:  # screen readers announce the field as invalid and read its error
             form.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}_errors"})
     queryset = filterset.qs if valid else Claim.objects.none()
-    paginator = CountCachingPaginator(queryset, settings.FOGWATCH_PAGE_SIZE)
+    # The count and the page's rows are functions of the query's parameters (and the data): their keys
+    # under the data version (web/views/fragments.py), with no SQL compiled to make them.
+    filters_key = ("claim-list", tuple(pair for pair in pairs if pair[0] != "page"))
+    paginator = CountCachingPaginator(queryset, settings.FOGWATCH_PAGE_SIZE, count_key=filters_key)
     page = paginator.get_page(request.GET.get("page"))
     as_of = filterset.as_of if valid else None
 
@@ -271,9 +274,9 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         options = {"show_reasons": True, "empty": "No claims match these filters."}
         return render_to_string("includes/claim_table.html", {"claims": claims, "as_of": as_of, **options})
 
-    # The page's rows, rendered once per data version: its query (SQL and parameters) and the as-of
-    # date are the key, so any filter, page or ordering has its own (web/views/fragments.py).
-    claim_table = cached_fragment("claim-list", (query_key(page.object_list), as_of), table) if valid else ""
+    # The page's rows, rendered once per data version: the query's parameters are the key, so any
+    # filter, page or ordering has its own.
+    claim_table = cached_fragment("claim-list", tuple(pairs), table) if valid else ""
     query = _query_without(request, "page")
     fields = [form[name] for name in form.fields]
     more_names = [f.name for f in fields if f.name not in MAIN_FILTERS]

@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet
-from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
 from core.versions import cached_for_version
@@ -24,13 +22,3 @@ def cached_fragment(name: str, parts: Any, render: Callable[[], str]) -> SafeStr
     ``parts``, the key: everything the HTML depends on besides the data."""
     html = cached_for_version(f"fragment:{name}", parts, lambda: str(render()))
     return mark_safe(html)  # noqa: S308 (rendered by Django's templates, which escaped it)
-
-
-def query_key(queryset: QuerySet) -> tuple[str, tuple] | None:
-    """The SQL and parameters of a queryset, as a fragment's key: the rows it reads are a function of
-    them and the data. None when it matches nothing without a query."""
-    try:
-        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
-    except EmptyResultSet:
-        return None
-    return sql, tuple(params)

@@ -18,12 +18,14 @@ from django.core.paginator import Page
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from claims.models import Conflict
 from core.api.pagination import CountCachingPaginator
 from core.search import SEARCH_MAX_LENGTH
 from core.tree import TreeNode
+from web.views.fragments import cached_fragment
 
 # A filter other than these shows a flat list (with each row's chain) instead of the indented tree.
 TREE_PARAMS = {"conflict"}
@@ -132,34 +134,49 @@ def list_page(
     filterset = filterset_class(request.GET, queryset=queryset)
     form = filterset.form
     valid = filterset.is_valid()
-    page: Page | None = None
-    objects: list[Model] = []
-    conflicts: list[Conflict] = []
-    if valid:
-        conflicts = filterset.conflicts
-        page = CountCachingPaginator(filterset.qs, settings.FOGWATCH_PAGE_SIZE).get_page(request.GET.get("page"))
-        objects = list(page.object_list)
+    conflicts: list[Conflict] = filterset.conflicts if valid else []
     flat = any(name in form.fields and name not in TREE_PARAMS for name in request.GET)
     scope = urlencode({"conflict": ",".join(c.slug for c in conflicts)}) if conflicts else ""
-
-    context = {
+    errors = [
+        {"label": form[name].label if name in form.fields else name, "error": error}
+        for name, errors in form.errors.items()
+        for error in errors
+    ]
+    results = {
         "noun": noun,
-        "form": form,
         "q": request.GET.get("q", ""),
-        "q_max": SEARCH_MAX_LENGTH,
-        "errors": [
-            {"label": form[name].label if name in form.fields else name, "error": error}
-            for name, errors in form.errors.items()
-            for error in errors
-        ],
-        "page": page,
-        "rows": rows(objects, conflicts, flat, scope) if objects else [],
+        "errors": errors,
         "flat": flat,
         "filtered": flat,
-        "conflicts": list(Conflict.objects.order_by("-start", "name", "id").values("slug", "name")),
-        "chosen": {c.slug for c in conflicts},
         "conflict": conflicts[0] if len(conflicts) == 1 else None,
         "scope": scope,
+        "table_template": template.replace("_list.html", "_table.html"),
+    }
+
+    def render_results() -> str:
+        page: Page | None = None
+        objects: list[Model] = []
+        if valid:
+            page = CountCachingPaginator(filterset.qs, settings.FOGWATCH_PAGE_SIZE).get_page(request.GET.get("page"))
+            objects = list(page.object_list)
+        rows_shown = rows(objects, conflicts, flat, scope) if objects else []
+        # With the request: the pagination's links are this query with another page ({% querystring %}).
+        return render_to_string(
+            "includes/list_results.html", {**results, "page": page, "rows": rows_shown}, request=request
+        )
+
+    # The count, the table and its pagination: a function of the query (the key, in its own order,
+    # as the links repeat it) and the data, rendered once per data version (web/views/fragments.py).
+    pairs = tuple((name, value) for name, values in request.GET.lists() for value in values)
+    list_results = cached_fragment(f"list:{url_name}", pairs, render_results) if valid else render_results()
+
+    context = {
+        **results,
+        "form": form,
+        "q_max": SEARCH_MAX_LENGTH,
+        "list_results": list_results,
+        "conflicts": list(Conflict.objects.order_by("-start", "name", "id").values("slug", "name")),
+        "chosen": {c.slug for c in conflicts},
         # The other filters of the address ride along when the search is changed.
         "kept": [(name, value) for name, values in request.GET.lists() if name not in KEPT_APART for value in values],
         "clear_url": reverse(url_name) + (f"?{scope}" if scope else ""),
