@@ -34,6 +34,7 @@ from actors.models import Actor
 from claims.as_of import Flags, cited_by_then, flags_on, verdict_given_by
 from claims.models import Citation, Claim, Relation
 from claims.services.validation import CLAIM_EDITABLE, DERIVED, QUOTE_FIELDS
+from core.statements import Statement
 from locations.models import Location
 
 SENTINEL = 987654321987654321
@@ -112,8 +113,26 @@ RELATION_VALUES = (
 )
 
 
+def _names_statement(model: type[Actor] | type[Location]) -> Statement:
+    return Statement(lambda ids: model.objects.filter(pk__any_of=ids).values_list("id", "slug", "name"))
+
+
+# The statements a page of documents runs, compiled once (core/statements.py).
+NAMES = {Actor: _names_statement(Actor), Location: _names_statement(Location)}
+CITATIONS = Statement(
+    lambda ids: Citation.objects.filter(claim_id__any_of=ids).order_by("id").values_list(*CITATION_VALUES)
+)
+RELATIONS = Statement(
+    lambda ids: (
+        Relation.objects.filter(Q(claim_id__any_of=ids) | Q(target_id__any_of=ids))
+        .order_by("id")
+        .values_list(*RELATION_VALUES)
+    )
+)
+
+
 def _names(model: type[Actor] | type[Location], ids: set[int]) -> Iterable[tuple[int, str, str]]:
-    return model.objects.filter(pk__in=ids).values_list("id", "slug", "name") if ids else ()
+    return NAMES[model].rows(ids)
 
 
 class ClaimDocuments:
@@ -255,7 +274,7 @@ class ClaimDocuments:
         """The citations of these claims; as of a date, only those whose report was published by then
         (or has no publication date)."""
         result: dict[int, list[dict]] = defaultdict(list)
-        rows = Citation.objects.filter(claim_id__in=ids).order_by("id").values_list(*CITATION_VALUES)
+        rows = CITATIONS.rows(ids)
         for pk, claim_id, report_id, title, url, published, source_id, slug, name, grade, home, *quote in rows:
             if as_of is not None and not cited_by_then(published, as_of):
                 continue
@@ -281,11 +300,7 @@ class ClaimDocuments:
         made: dict[int, list[dict]] = defaultdict(list)
         received: dict[int, list[dict]] = defaultdict(list)
         wanted = set(ids)
-        rows = (
-            Relation.objects.filter(Q(claim_id__in=ids) | Q(target_id__in=ids))
-            .order_by("id")
-            .values_list(*RELATION_VALUES)
-        )
+        rows = RELATIONS.rows(ids)
         for pk, claim_id, target_id, stance, origin, note, *ends in rows:
             claim_end, target_end = ends[:5], ends[5:]
             head = {"id": pk, "url": self._url("api:relation-detail", pk), "stance": stance, "origin": origin}
