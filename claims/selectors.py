@@ -14,6 +14,7 @@ from claims import flags
 from claims.auto_relations import PropositionFacts
 from claims.models import QUOTE_FIELDS, Citation, Claim, Conflict, FlagChangeRecord, Relation
 from core.access import editor_shown
+from core.statements import Statement
 from core.tree import TreeNode, subtree_q
 from core.versions import cached_for_version
 from locations.models import Location
@@ -55,12 +56,32 @@ def best_reliability_subquery() -> Subquery:
     )
 
 
-def claim_facts(ids: Iterable[int]) -> dict[int, flags.ClaimFacts]:
-    rows = (
-        Claim.objects.filter(pk__any_of=list(ids))
+# The statements a write's recompute runs for its claims, compiled once (core/statements.py).
+CLAIM_FACTS = Statement(
+    lambda ids: (
+        Claim.objects.filter(pk__any_of=ids)
         .annotate(best_reliability=best_reliability_subquery())
         .values_list(*FACT_FIELDS, "best_reliability")
     )
+)
+RESPONSES = Statement(  # the relations a claim's flags read: those it receives, and its contradictions
+    lambda ids: Relation.objects.filter(
+        Q(target_id__any_of=ids) | Q(claim_id__any_of=ids, stance=Relation.Stance.CONTRADICTS)
+    ).values_list("claim_id", "target_id", "stance")
+)
+INERTINGS = Statement(  # the retractions and supersessions of these claims
+    lambda ids: Relation.objects.filter(target_id__any_of=ids, stance__in=INERTING).values_list(
+        "claim_id", "target_id", "stance"
+    )
+)
+ENDS = Statement(  # both ends of every relation touching these claims
+    lambda ids: Relation.objects.filter(Q(claim_id__any_of=ids) | Q(target_id__any_of=ids)).values_list(
+        "claim_id", "target_id"
+    )
+)
+
+
+def claim_facts(ids: Iterable[int]) -> dict[int, flags.ClaimFacts]:
     return {
         row[0]: flags.ClaimFacts(
             id=row[0],
@@ -73,26 +94,18 @@ def claim_facts(ids: Iterable[int]) -> dict[int, flags.ClaimFacts]:
             verdict_on=row[7],
             reliability=flags.best_reliability([row[8]]),
         )
-        for row in rows
+        for row in CLAIM_FACTS.rows(ids)
     }
-
-
-def _relation_facts(q: Q) -> list[flags.RelationFacts]:
-    return [
-        flags.RelationFacts(*row) for row in Relation.objects.filter(q).values_list("claim_id", "target_id", "stance")
-    ]
 
 
 def flag_inputs(targets: Iterable[int]) -> tuple[dict[int, flags.ClaimFacts], list[flags.RelationFacts]]:
     """Everything ``flags.evaluate`` needs for ``targets``: their relations, the claims on the other end,
     and the retractions and supersessions of those claims (which make them inert)."""
     targets = set(targets)
-    first = _relation_facts(
-        Q(target_id__any_of=list(targets)) | Q(claim_id__any_of=list(targets), stance=Relation.Stance.CONTRADICTS)
-    )
+    first = [flags.RelationFacts(*row) for row in RESPONSES.rows(targets)]
     responders = {r.claim_id for r in first} | {r.target_id for r in first}
-    others = list(responders - targets)
-    second = _relation_facts(Q(target_id__any_of=others, stance__in=INERTING)) if others else []
+    others = responders - targets
+    second = [flags.RelationFacts(*row) for row in INERTINGS.rows(others)]
     ids = targets | responders | {r.claim_id for r in second}
     return claim_facts(ids), first + second
 
@@ -100,12 +113,7 @@ def flag_inputs(targets: Iterable[int]) -> tuple[dict[int, flags.ClaimFacts], li
 def neighbour_ids(ids: Iterable[int]) -> set[int]:
     """Claims on the other end of any relation with these claims."""
     ids = set(ids)
-    if not ids:
-        return set()
-    pairs = Relation.objects.filter(Q(claim_id__any_of=list(ids)) | Q(target_id__any_of=list(ids))).values_list(
-        "claim_id", "target_id"
-    )
-    return {end for pair in pairs for end in pair} - ids
+    return {end for pair in ENDS.rows(ids) for end in pair} - ids
 
 
 def affected_ids(ids: Iterable[int]) -> set[int]:
@@ -146,6 +154,14 @@ WHERE r.claim_id = ANY(hop.ids) OR r.target_id = ANY(hop.ids)
 
 def proposition_facts(q: Q) -> list[PropositionFacts]:
     return list(map(PropositionFacts._make, Claim.objects.filter(q).values_list(*PROPOSITION_FIELDS)))
+
+
+PROPOSITIONS = Statement(lambda ids: Claim.objects.filter(pk__any_of=ids).values_list(*PROPOSITION_FIELDS))
+
+
+def propositions_of(ids: Iterable[int]) -> list[PropositionFacts]:
+    """``proposition_facts`` of these claims (by a statement compiled once)."""
+    return list(map(PropositionFacts._make, PROPOSITIONS.rows(ids)))
 
 
 def flags_as_of(ids: Iterable[int], as_of: date) -> dict[int, flags.Flags]:

@@ -20,8 +20,9 @@ from django.utils import timezone
 from claims import auto_relations, causes, events, flags
 from claims.events import FlagChange
 from claims.models import Claim, FlagChangeRecord, Relation
-from claims.selectors import affected_ids, claim_facts, flag_inputs, proposition_facts
+from claims.selectors import affected_ids, claim_facts, flag_inputs, proposition_facts, propositions_of
 from claims.services.validation import DERIVED
+from core.statements import Statement
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -30,31 +31,44 @@ SET_WRITE_THRESHOLD = 500
 
 
 def relation_dates_sync(relations: Q | None = None) -> int:
-    """Copy the dates both claims were made onto these relations (all whose dates differ when no
-    filter is given). Returns how many relations were written."""
-    stale = Relation.objects.all() if relations is None else Relation.objects.filter(relations)
-    if relations is None:
-        stale = stale.filter(
-            Q(claim_on__isnull=True)
-            | Q(target_on__isnull=True)
-            | ~Q(claim_on=F("claim__claimed_on"))
-            | ~Q(target_on=F("target__claimed_on"))
-        )
+    """Copy the dates both claims were made onto these relations (all relations when no filter is
+    given), where they differ. Returns how many relations were written."""
+    stale = Relation.objects.filter(
+        Q(claim_on__isnull=True)
+        | Q(target_on__isnull=True)
+        | ~Q(claim_on=F("claim__claimed_on"))
+        | ~Q(target_on=F("target__claimed_on"))
+    )
+    if relations is not None:
+        stale = stale.filter(relations)
     return stale.update(
         claim_on=Subquery(Claim.objects.filter(pk=OuterRef("claim_id")).values("claimed_on")[:1]),
         target_on=Subquery(Claim.objects.filter(pk=OuterRef("target_id")).values("claimed_on")[:1]),
     )
 
 
-def auto_relations_refresh(claim_ids: Iterable[int]) -> set[int]:
+# The relations touching some claims (compiled once: core/statements.py).
+TOUCHING = Statement(
+    lambda ids: Relation.objects.filter(Q(claim_id__any_of=ids) | Q(target_id__any_of=ids)).values_list(
+        "id", "claim_id", "target_id", "stance", "origin"
+    )
+)
+
+
+def auto_relations_refresh(claim_ids: Iterable[int], *, among_only: bool = False) -> set[int]:
     """Bring the automatic relations touching these claims in line with rule 7.
+
+    ``among_only``: only the automatic relations between two of these claims. That is all a write of
+    an editor's relation can change: rule 7 decides each pair from the two claims alone, and an
+    editor's relation covers the automatic one of its own pair (the claims themselves, and so every
+    other pair, are as they were). It spares reading every claim that could pair with these.
 
     Returns the ids of claims at either end of a relation that was added or removed.
     """
     ids = set(claim_ids)
     if not ids:
         return set()
-    focus = proposition_facts(Q(pk__in=ids))
+    focus = propositions_of(ids)
     controls = {f.location_id for f in focus if f.kind == Claim.Kind.CONTROL and f.location_id}
     casualties = [f for f in focus if f.kind == Claim.Kind.CASUALTIES and f.location_id and f.subject_id]
     candidates = {f.id: f for f in focus}
@@ -67,17 +81,16 @@ def auto_relations_refresh(claim_ids: Iterable[int]) -> set[int]:
             subject_id__in={f.subject_id for f in casualties},
             location_id__in={f.location_id for f in casualties},
         )
-    if controls or casualties:
+    if (controls or casualties) and not among_only:
         for facts in proposition_facts(group_q & Q(event_start__isnull=False)):
             candidates[facts.id] = facts
     desired = auto_relations.compute(candidates.values(), focus=ids)
 
-    touching = Q(claim_id__in=ids) | Q(target_id__in=ids)
     existing: dict[auto_relations.AutoRelation, int] = {}
     editor: set[auto_relations.AutoRelation] = set()
-    for pk, c, t, s, origin in Relation.objects.filter(touching).values_list(
-        "id", "claim_id", "target_id", "stance", "origin"
-    ):
+    for pk, c, t, s, origin in TOUCHING.rows(ids):
+        if among_only and not (c in ids and t in ids):
+            continue  # a pair with a claim outside: not this refresh's (nor in ``desired``)
         if origin == Relation.Origin.AUTO:
             existing[(c, t, s)] = pk
         else:
@@ -100,7 +113,7 @@ def auto_relations_refresh(claim_ids: Iterable[int]) -> set[int]:
             [Relation(claim_id=c, target_id=t, stance=s, origin=Relation.Origin.AUTO) for c, t, s in new],
             ignore_conflicts=True,
         )
-    relation_dates_sync(touching)
+    relation_dates_sync(Q(claim_id__any_of=ids) | Q(target_id__any_of=ids))
     changed = {rel for rel, pk in existing.items() if pk in set(stale)} | set(new)
     return {end for c, t, _ in changed for end in (c, t)}
 
@@ -474,8 +487,9 @@ def _announce_flag_changes(changes: dict[int, FlagChange]) -> None:
     events.flags_changed.send(sender=Claim, changes=changes)
 
 
-def _settle(claim_ids: Iterable[int], *, extra: Iterable[int] = ()) -> set[int]:
-    """After a write: refresh automatic relations, then recompute every affected claim."""
+def _settle(claim_ids: Iterable[int], *, extra: Iterable[int] = (), among_only: bool = False) -> set[int]:
+    """After a write: refresh automatic relations (``among_only``: those between these claims, after a
+    write of a relation between them), then recompute every affected claim."""
     ids = set(claim_ids)
-    touched = auto_relations_refresh(ids)
+    touched = auto_relations_refresh(ids, among_only=among_only)
     return claims_recompute(affected_ids(ids | touched | set(extra)))

@@ -28,7 +28,7 @@ def relation_create(*, claim: Claim, target: Claim, stance: str, note: str = "")
     else:
         relation.save()
     with causes.recording(_relation_cause(causes.RELATION_CREATED, relation, claim)):
-        _settle({claim.pk, target.pk})
+        _settle({claim.pk, target.pk}, among_only=True)
     return relation
 
 
@@ -66,7 +66,7 @@ def relation_update(*, relation: Relation, **fields: Any) -> Relation:
     ).exclude(pk=relation.pk).delete()
     relation.save()
     with causes.recording(_relation_cause(causes.RELATION_UPDATED, relation, relation.claim)):
-        _settle(before | {relation.claim_id, relation.target_id})
+        _settle(before | {relation.claim_id, relation.target_id}, among_only=True)
     return relation
 
 
@@ -77,4 +77,4 @@ def relation_delete(*, relation: Relation) -> None:
     cause = _relation_cause(causes.RELATION_DELETED, relation, relation.claim)
     relation.delete()
     with causes.recording(cause):
-        _settle(ends)
+        _settle(ends, among_only=True)

@@ -17,6 +17,7 @@ from claims.services import (
     relation_delete,
     relation_update,
 )
+from claims.services.recompute import auto_relations_refresh
 from core.services import ReferencedError
 
 pytestmark = pytest.mark.django_db
@@ -359,6 +360,26 @@ def test_editor_relation_replaces_the_automatic_one_and_its_deletion_brings_it_b
     relation_delete(relation=relation)
     assert autos() == {(b.pk, a.pk, "contradicts")}
     assert state(a) == CONTESTED
+
+
+def test_a_relation_write_settles_its_own_pair_and_leaves_every_other_automatic_relation_right(world, make_claim):
+    """A relation's write refreshes the automatic relations between its two claims only (rule 7 decides
+    each pair from its two claims): what it leaves is what a refresh of every claim would make."""
+    a = control(make_claim, world.taliban, world.taliban, world.shattal)
+    b = control(make_claim, world.nrf, world.nrf, world.shattal, day=3)
+    c = control(make_claim, world.taliban, world.taliban, world.shattal, day=5)
+    every = [a.pk, b.pk, c.pk]
+    before = autos()
+    assert (b.pk, a.pk, "contradicts") in before and (c.pk, b.pk, "contradicts") in before
+    relation = relation_create(claim=a, target=b, stance="contradicts")  # covers b → a, the other way
+    assert autos() == before - {(b.pk, a.pk, "contradicts")}
+    assert auto_relations_refresh(every) == set()  # a full refresh finds nothing to change
+    relation_update(relation=relation, target=c, stance="denies")  # off the pair: b → a comes back
+    assert autos() == before
+    assert auto_relations_refresh(every) == set()
+    relation_delete(relation=relation)
+    assert autos() == before
+    assert state(b) == CONTESTED
 
 
 def test_editor_contradiction_the_other_way_suppresses_the_automatic_one(world, make_claim):
