@@ -181,8 +181,9 @@ def method(run: Run, *, several: bool) -> str:
         "the as-of evaluation come from the cache kept under the data version (`core/versions.py`, correct "
         "because PostgreSQL changes the version with every write), and so do the HTML claim list's table and "
         "filter form, the place page's timeline and claims, and the results of the lists of places and actors "
-        "(rendered HTML, `web/views/fragments.py`), while "
-        "the API's rows are read and serialised on every request. The floor does the same: it reads the data "
+        "(rendered HTML, `web/views/fragments.py`), and the control timeline's claims and intervals, while "
+        "the API's lists and claims are read and serialised on every request. The floor does the same: it reads "
+        "the data "
         "version on every request and counts only when it has changed (a count per version and statuses, in its "
         "worker's memory)."
     )

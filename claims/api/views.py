@@ -58,6 +58,7 @@ from core.api.fields import brief
 from core.api.pagination import CountCachingPagination, Counted
 from core.api.schema import AutoSchema
 from core.api.views import ServiceViewSet
+from core.versions import cached_for_version
 from locations.models import Location
 
 
@@ -243,13 +244,11 @@ class LocationControlView(generics.GenericAPIView):
         query.is_valid(raise_exception=True)
         as_of, start, end = (query.validated_data.get(name) for name in ("as_of", "start", "end"))
         location = get_object_or_404(Location.objects.all(), pk=pk)
-        rows = rows_as_of(control_window_rows(location, start=start, end=end, as_of=as_of), as_of)
-        intervals = clip_intervals(control_intervals(control_facts(rows)), start, end)
-        # One query for the blocs of every interval, each turned into its brief once (not once per interval).
-        blocs = {
-            actor.pk: brief(actor)
-            for actor in Actor.objects.filter(pk__in={b for i in intervals for b in i.blocs}).only("id", "slug", "name")
-        }
+        # The claims' rows and the intervals are a function of the place, the window, the date and the
+        # data: computed once per data version (core/versions.py); the links are the request's own.
+        rows, intervals = cached_for_version(
+            "control-timeline", (location.pk, as_of, start, end), lambda: _control_timeline(location, as_of, start, end)
+        )
         documents = ClaimDocuments(request, format=self.format_kwarg)
         return Response(
             {
@@ -258,15 +257,29 @@ class LocationControlView(generics.GenericAPIView):
                 "start": start.isoformat() if start else None,
                 "end": end.isoformat() if end else None,
                 "claims": [documents.control_claim(row) for row in rows],
-                "intervals": [
-                    {
-                        "start": i.start.isoformat(),
-                        "end": i.end.isoformat(),
-                        "blocs": [blocs[b] for b in i.blocs if b in blocs],
-                        "contested": i.contested,
-                        "claims": list(i.claims),
-                    }
-                    for i in intervals
-                ],
+                "intervals": intervals,
             }
         )
+
+
+def _control_timeline(
+    location: Location, as_of: date | None, start: date | None, end: date | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The control claims' rows in the window and the timeline's intervals, as the API shows them."""
+    rows = rows_as_of(control_window_rows(location, start=start, end=end, as_of=as_of), as_of)
+    intervals = clip_intervals(control_intervals(control_facts(rows)), start, end)
+    # One query for the blocs of every interval, each turned into its brief once (not once per interval).
+    blocs = {
+        actor.pk: brief(actor)
+        for actor in Actor.objects.filter(pk__in={b for i in intervals for b in i.blocs}).only("id", "slug", "name")
+    }
+    return list(rows), [
+        {
+            "start": i.start.isoformat(),
+            "end": i.end.isoformat(),
+            "blocs": [blocs[b] for b in i.blocs if b in blocs],
+            "contested": i.contested,
+            "claims": list(i.claims),
+        }
+        for i in intervals
+    ]

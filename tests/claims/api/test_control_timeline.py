@@ -3,6 +3,8 @@
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from claims.services import relation_create
 from claims.timeline import ControlFact, Interval, clip_intervals, control_intervals
@@ -137,6 +139,21 @@ def test_control_timeline_ignores_retracted_claims(world, shattal_claims, make_c
     assert any(i["contested"] for i in body["intervals"])
     then = {row["id"]: row for row in body["claims"]}[shattal_claims["nrf"].pk]
     assert then["status"] != "retracted" and then["contested"] is True
+
+
+def test_control_timeline_is_served_from_the_cache_until_a_write(world, shattal_claims, make_claim, api, settings):
+    settings.FOGWATCH_VERSION_CACHE_SECONDS = 600
+    url = f"/api/v1/locations/{world.shattal.pk}/control/"
+    first = api.get(url, {"start": "2021-09-01", "end": "2021-09-30"}).json()
+    with CaptureQueriesContext(connection) as again:
+        assert api.get(url, {"start": "2021-09-01", "end": "2021-09-30"}).json() == first
+    assert len(again) <= 2  # the place and the data version: the rows and intervals come from the cache
+    assert any(i["contested"] for i in first["intervals"])
+    retraction = make_claim(world.nrf, day=9, summary="We never held Shattal.")
+    relation_create(claim=retraction, target=shattal_claims["nrf"], stance="retracts")
+    after = api.get(url, {"start": "2021-09-01", "end": "2021-09-30"}).json()
+    assert not any(i["contested"] for i in after["intervals"])
+    assert {row["id"]: row["status"] for row in after["claims"]}[shattal_claims["nrf"].pk] == "retracted"
 
 
 def test_control_timeline_errors(world, api):
