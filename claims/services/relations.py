@@ -23,6 +23,7 @@ def relation_create(*, claim: Claim, target: Claim, stance: str, note: str = "")
     if automatic is not None:
         automatic.origin = Relation.Origin.EDITOR
         automatic.note = relation.note
+        automatic.claim, automatic.target = claim, target  # the same rows, as the caller read them
         automatic.save()
         relation = automatic
     else:

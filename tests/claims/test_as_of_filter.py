@@ -13,7 +13,7 @@ from claims.as_of import flags_match
 from claims.filters import ClaimFilter
 from claims.models import Claim, Relation
 from claims.selectors import claim_list, flags_as_of
-from claims.services import claim_update
+from claims.services import claim_update, relation_create, relation_update
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +73,17 @@ def test_relations_carry_the_dates_of_their_claims_after_an_edit(generated):
     relation.refresh_from_db()
     assert relation.target_on == moved
     assert stale() == 0
+
+
+def test_a_relation_written_or_moved_carries_the_dates_of_its_claims(generated):
+    claim, target, other = Claim.objects.exclude(relations_made__isnull=False).order_by("id")[:3]
+    relation = relation_create(claim=claim, target=target, stance="denies")
+    relation.refresh_from_db()
+    assert (relation.claim_on, relation.target_on) == (claim.claimed_on, target.claimed_on)
+
+    relation_update(relation=relation, target=other)
+    relation.refresh_from_db()
+    assert (relation.claim_on, relation.target_on) == (claim.claimed_on, other.claimed_on)
 
 
 def test_a_claim_read_as_of_a_date_cannot_be_saved_and_its_stored_flags_stay(panjshir):

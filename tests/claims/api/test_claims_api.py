@@ -202,3 +202,32 @@ def test_pagination_envelope_and_page_size(world, make_claim, api):
         response = api.get("/api/v1/claims/", {"page_size": wrong})
         assert response.status_code == 400 and "page_size" in response.json(), wrong
     assert len(api.get("/api/v1/claims/", {"page_size": ""}).json()["results"]) == 3  # empty: the default
+
+
+def test_an_editors_relation_replacing_an_automatic_one_answers_with_both_claims_in_few_queries(
+    world, make_claim, editor_api, django_assert_max_num_queries
+):
+    taliban = make_claim(
+        world.taliban, kind="control", subject=world.taliban, location=world.shattal, event_start=date(2021, 9, 2)
+    )
+    make_claim(
+        world.nrf, day=3, kind="control", subject=world.nrf, location=world.shattal, event_start=date(2021, 9, 2)
+    )
+    auto = Relation.objects.get(origin="auto")
+    body = {"claim": auto.claim_id, "target": auto.target_id, "stance": "contradicts", "note": "checked"}
+
+    # The write and its recompute, and the answer built from the claims the request read: no query
+    # grows with the claims' relations (a write's statements are what its speed is made of).
+    with django_assert_max_num_queries(16):
+        response = editor_api.post("/api/v1/relations/", body, format="json")
+
+    assert response.status_code == 201
+    written = response.json()
+    assert written["id"] == auto.pk and written["origin"] == "editor" and written["note"] == "checked"
+    assert written["claim"]["id"] == auto.claim_id and written["target"]["id"] == auto.target_id
+    assert {written["claim"]["claimant"]["slug"], written["target"]["claimant"]["slug"]} == {"taliban", "nrf"}
+    assert Relation.objects.filter(claim=auto.claim_id, target=auto.target_id).count() == 1
+    relation = Relation.objects.get(pk=auto.pk)
+    claimed = dict(Claim.objects.filter(pk__in=[auto.claim_id, auto.target_id]).values_list("id", "claimed_on"))
+    assert (relation.claim_on, relation.target_on) == (claimed[auto.claim_id], claimed[auto.target_id])
+    assert taliban.pk in (auto.claim_id, auto.target_id)
