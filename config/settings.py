@@ -140,6 +140,16 @@ if DATABASE_REPLICA_URL:
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
+# PostgreSQL's JIT compiler is off on Fogwatch's connections (FOGWATCH_POSTGRES_JIT=true leaves it on).
+# A request's statements cost too little for it to start; the set-wise batches of recomputes and
+# imports cost enough, and there it spent longer compiling than it saved (the facts of a batch of
+# 25,000 claims at 1,000,000: 736 ms of JIT against 300 ms of execution; docs/benchmarks.md).
+FOGWATCH_POSTGRES_JIT = env_bool("FOGWATCH_POSTGRES_JIT", False)
+if not FOGWATCH_POSTGRES_JIT:
+    for _database in DATABASES.values():
+        if "postgresql" in _database["ENGINE"]:
+            _options = _database.setdefault("OPTIONS", {})
+            _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 # Where the replica cannot say how far it has replayed, a client reads the primary for this many
 # seconds after its write; where it can, until it has replayed the write, however long that takes.
 FOGWATCH_REPLICA_STICKY_SECONDS = env_int("FOGWATCH_REPLICA_STICKY_SECONDS", 30, minimum=0)

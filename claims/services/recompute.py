@@ -275,6 +275,9 @@ def _store_flags_postgresql(results: dict[int, flags.Flags], now: datetime) -> d
         )
         cursor.execute("TRUNCATE fogwatch_new_flags")
         cursor.cursor.copy_expert("COPY fogwatch_new_flags FROM STDIN", buffer)
+        # Without statistics the planner guessed the table's size and joined it to every claim by a
+        # hash of the whole table (983 ms a batch at 1,000,000 claims); counted, it looks each up (87 ms).
+        cursor.execute("ANALYZE fogwatch_new_flags")
         cursor.execute(STORE_FLAGS_SQL.format(new="SELECT * FROM fogwatch_new_flags"), [now])
         rows = cursor.fetchall()
         cursor.execute("TRUNCATE fogwatch_new_flags")
