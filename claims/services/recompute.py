@@ -10,12 +10,15 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from claims import auto_relations, causes, events, flags
@@ -79,6 +82,69 @@ TOUCHING = Statement(
 )
 
 
+# Groups per statement when reading the claims that could pair with some others (an OR of this many
+# terms stays well inside SQLite's expression depth, 1,000).
+WINDOW_GROUPS_PER_READ = 200
+
+
+def window_candidates(focus: Iterable[auto_relations.PropositionFacts]) -> list[auto_relations.PropositionFacts]:
+    """The claims rule 7 could pair with these: of the same group (a place's control claims, a
+    subject's casualties at a place), with an event window that meets the span of these claims'
+    windows in that group. Only those, not the group's every claim: a group's history grows with the
+    database, and rule 7 compares only claims whose windows overlap, so a batch's read stays the size
+    of the batch's own stretch of time (``auto_relations.compute`` then pairs exactly)."""
+    spans: dict[tuple[object, ...], tuple[date, date]] = {}
+    for facts in focus:
+        key = auto_relations.group_key(facts)
+        if key is None or facts.window is None:
+            continue
+        start, end = facts.window
+        seen = spans.get(key)
+        spans[key] = (min(seen[0], start), max(seen[1], end)) if seen else (start, end)
+    if connection.vendor == "postgresql":
+        return _window_candidates_postgresql(spans)
+    return _window_candidates_orm(spans)
+
+
+def _window_candidates_orm(spans: dict[tuple[object, ...], tuple[date, date]]) -> list:
+    terms = []
+    for key, (start, end) in spans.items():
+        group = (
+            Q(kind=Claim.Kind.CONTROL, location_id=key[1])
+            if key[0] == Claim.Kind.CONTROL
+            else Q(kind=Claim.Kind.CASUALTIES, subject_id=key[1], location_id=key[2])
+        )
+        meets = Q(event_end__gte=start) | Q(event_end__isnull=True, event_start__gte=start)
+        terms.append(group & Q(event_start__lte=end) & meets)
+    found: list[auto_relations.PropositionFacts] = []
+    for first in range(0, len(terms), WINDOW_GROUPS_PER_READ):
+        found.extend(proposition_facts(reduce(or_, terms[first : first + WINDOW_GROUPS_PER_READ])))
+    return found
+
+
+WINDOW_CANDIDATES_SQL = """
+    SELECT c.id FROM unnest(%s::varchar[], %s::bigint[], %s::bigint[], %s::date[], %s::date[])
+        AS g(kind, location_id, subject_id, start, finish)
+    JOIN claims_claim c ON c.location_id = g.location_id AND c.kind = g.kind
+        AND c.event_start <= g.finish AND COALESCE(c.event_end, c.event_start) >= g.start
+        AND (g.subject_id IS NULL OR c.subject_id = g.subject_id)
+"""
+
+
+def _window_candidates_postgresql(spans: dict[tuple[object, ...], tuple[date, date]]) -> list:
+    if not spans:
+        return []
+    keys = list(spans)
+    params = [
+        [key[0] for key in keys],
+        [key[1] if key[0] == Claim.Kind.CONTROL else key[2] for key in keys],
+        [None if key[0] == Claim.Kind.CONTROL else key[1] for key in keys],
+        [spans[key][0] for key in keys],
+        [spans[key][1] for key in keys],
+    ]
+    return proposition_facts(Q(pk__in=RawSQL(WINDOW_CANDIDATES_SQL, params)))
+
+
 def auto_relations_refresh(claim_ids: Iterable[int], *, among_only: bool = False) -> set[int]:
     """Bring the automatic relations touching these claims in line with rule 7.
 
@@ -93,20 +159,9 @@ def auto_relations_refresh(claim_ids: Iterable[int], *, among_only: bool = False
     if not ids:
         return set()
     focus = propositions_of(ids)
-    controls = {f.location_id for f in focus if f.kind == Claim.Kind.CONTROL and f.location_id}
-    casualties = [f for f in focus if f.kind == Claim.Kind.CASUALTIES and f.location_id and f.subject_id]
     candidates = {f.id: f for f in focus}
-    group_q = Q(pk__in=[])
-    if controls:
-        group_q |= Q(kind=Claim.Kind.CONTROL, location_id__in=controls)
-    if casualties:
-        group_q |= Q(
-            kind=Claim.Kind.CASUALTIES,
-            subject_id__in={f.subject_id for f in casualties},
-            location_id__in={f.location_id for f in casualties},
-        )
-    if (controls or casualties) and not among_only:
-        for facts in proposition_facts(group_q & Q(event_start__isnull=False)):
+    if not among_only:
+        for facts in window_candidates(focus):
             candidates[facts.id] = facts
     desired = auto_relations.compute(candidates.values(), focus=ids)
 
