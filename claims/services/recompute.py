@@ -594,6 +594,13 @@ def _copy_flag_changes(rows: list, cause: causes.Cause, now: datetime) -> None:
         )
 
 
+def record_flag_changes(changes: dict[int, FlagChange]) -> None:
+    """Record these changes in the flag history and tell the listeners, as a recompute does for those
+    it writes (for a writer that wrote the flags itself)."""
+    _record_flag_changes(changes, timezone.now())
+    _announce_flag_changes(changes)
+
+
 def _announce_flag_changes(changes: dict[int, FlagChange]) -> None:
     events.flags_changed.send(sender=Claim, changes=changes)
 

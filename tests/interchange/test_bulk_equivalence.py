@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from claims.models import Claim, Relation
+from claims.models import Claim, FlagChangeRecord, Relation
 from devdata.ucdp import csv_bytes
 from interchange.importers.ucdp import import_ucdp
 from tests.support.interchange import UCDP_SAMPLE
@@ -33,10 +33,34 @@ def imported(data: bytes, *, bulk: bool, strict: bool = False, twice: bool = Fal
             if twice:
                 summary = import_ucdp(data, bulk=bulk, strict=strict)
             result["summary"], result["tables"] = summary, snapshot()
+            assert_history_ends_at_the_flags()
             raise Rollback
     except Rollback:
         pass
     return result["summary"], result["tables"]
+
+
+def assert_history_ends_at_the_flags():
+    """Every claim the import made has one first state in the flag history (no old state, caused by
+    the import), and its latest recorded state is the one it has: the bulk path writes most claims
+    with their flags and records their first state itself."""
+    made = Claim.objects.filter(external_id__isnull=False)
+    records = {}
+    for claim_id, old, new, cause in FlagChangeRecord.objects.order_by("id").values_list(
+        "claim_id", "old", "new", "cause"
+    ):
+        records.setdefault(claim_id, []).append((old, new, cause))
+    assert sum(1 for rows in records.values() for old, _, _ in rows if old is None) == made.count()
+    for claim in made:
+        firsts = [row for row in records[claim.pk] if row[0] is None]
+        assert len(firsts) == 1 and firsts[0][2] == "import"
+        latest = records[claim.pk][-1][1]
+        assert (latest["status"], latest["grade"], latest["reasons"]) == (claim.status, claim.grade, claim.reasons)
+        assert (latest["contested"], latest["corroborated"], latest["unverified"]) == (
+            claim.contested,
+            claim.corroborated,
+            claim.unverified,
+        )
 
 
 def assert_same(data: bytes, **options):
