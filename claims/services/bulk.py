@@ -21,7 +21,8 @@ from actors.models import Actor
 from claims import causes, flags
 from claims.events import FlagChange
 from claims.models import Citation, Claim
-from claims.services.recompute import _settle, record_flag_changes
+from claims.selectors import affected_ids
+from claims.services.recompute import _settle, auto_relations_refresh, claims_recompute, record_flag_changes
 from claims.services.validation import CLAIM_EDITABLE, CitationInput, _clean_citations, claim_validate
 from core.bulk import insert_history, insert_rows, reserve_ids
 from core.services import apply_fields
@@ -86,13 +87,16 @@ def claims_create_bulk(prepared: Sequence[NewClaim]) -> set[int]:
         causes.IMPORT, None, f"Import of {len(claims)} claims", created_on={c.pk: c.claimed_on for c in claims}
     )
     with causes.recording(made):
-        changed = _settle(ids)
-        if unsettled:
-            # Written with their flags, the claims no relation changed were not written again: their
-            # first state is recorded (and announced) here, as the recompute records the others'.
-            quiet = {pk: change for pk, change in unsettled.items() if pk not in changed}
-            if quiet:
-                record_flag_changes(quiet)
+        if not unsettled:
+            _settle(ids)
+            return ids
+        # A new claim has no relation but the automatic ones its batch gives it: those the refresh added
+        # (and their claims' neighbours) are recomputed; the rest keep the flags they went in with.
+        changed = claims_recompute(affected_ids(auto_relations_refresh(ids)))
+        # Their first state is recorded (and announced) here, as the recompute records the others'.
+        quiet = {pk: change for pk, change in unsettled.items() if pk not in changed}
+        if quiet:
+            record_flag_changes(quiet)
     return ids
 
 
