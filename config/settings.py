@@ -247,7 +247,7 @@ FOGWATCH_MAX_PAGE_SIZE = env_int("FOGWATCH_MAX_PAGE_SIZE", 500, minimum=1)
 FOGWATCH_VERSION_CACHE_SECONDS = env_int("FOGWATCH_VERSION_CACHE_SECONDS", 600, minimum=0)
 FOGWATCH_RECOMPUTE_BATCH = env_int("FOGWATCH_RECOMPUTE_BATCH", 25000, minimum=1)
 # Rows per batch of the bulk import path (an import job commits its progress with each batch).
-FOGWATCH_IMPORT_BATCH = env_int("FOGWATCH_IMPORT_BATCH", 5000, minimum=1)
+FOGWATCH_IMPORT_BATCH = env_int("FOGWATCH_IMPORT_BATCH", 10000, minimum=1)
 # Maps draw the offline basemap (Natural Earth countries and provinces, served by Fogwatch itself);
 # a tile server's URL template (``https://tiles.example.org/{z}/{x}/{y}.png``) puts its tiles
 # on top instead, with the basemap shown whenever they cannot load. Empty: the basemap only.
